@@ -1,0 +1,178 @@
+import { stat } from "node:fs/promises";
+import { z } from "zod";
+import { PipelineError } from "../errors";
+import { ffmpeg, ffprobeJson, isProcessError } from "./process";
+
+export interface MediaInfo {
+  durationMs: number;
+  formatName: string;
+  sizeBytes: number;
+  video?: { codec: string; width: number; height: number; fps: number };
+  audio?: { codec: string; sampleRate: number; channels: number };
+  subtitleStreams: { index: number; codec: string; language?: string }[];
+}
+
+/** ffprobe prints numbers as strings in some fields and as numbers in others. */
+const numeric = z.union([z.number(), z.string()]).optional();
+
+const streamSchema = z.object({
+  index: z.number(),
+  codec_type: z.string().optional(),
+  codec_name: z.string().optional(),
+  width: z.number().optional(),
+  height: z.number().optional(),
+  avg_frame_rate: z.string().optional(),
+  r_frame_rate: z.string().optional(),
+  sample_rate: numeric,
+  channels: z.number().optional(),
+  duration: numeric,
+  disposition: z.object({ attached_pic: z.number().optional() }).optional(),
+  tags: z.record(z.string(), z.unknown()).optional(),
+});
+
+const probeSchema = z.object({
+  streams: z.array(streamSchema).default([]),
+  format: z
+    .object({ format_name: z.string().optional(), duration: numeric, size: numeric })
+    .optional(),
+});
+
+type ProbeStream = z.infer<typeof streamSchema>;
+
+function toNumber(v: number | string | undefined): number {
+  const n = typeof v === "string" ? Number.parseFloat(v) : (v ?? Number.NaN);
+  return Number.isFinite(n) ? n : Number.NaN;
+}
+
+/** "30000/1001" → 29.97; "0/0" (unknown) → NaN. */
+export function parseRate(rate: string | undefined): number {
+  if (!rate) return Number.NaN;
+  const [num, den] = rate.split("/").map(Number);
+  if (num === undefined || !Number.isFinite(num)) return Number.NaN;
+  if (den === undefined) return num;
+  return den > 0 ? num / den : Number.NaN;
+}
+
+function parseFps(s: ProbeStream): number {
+  const avg = parseRate(s.avg_frame_rate);
+  if (avg > 0) return avg;
+  const r = parseRate(s.r_frame_rate);
+  return r > 0 ? r : 0;
+}
+
+function languageOf(s: ProbeStream): string | undefined {
+  const lang = s.tags?.language;
+  return typeof lang === "string" && lang !== "und" && lang !== "" ? lang : undefined;
+}
+
+/**
+ * Turns ffprobe's `-show_format -show_streams` JSON into MediaInfo. Pure, so it can be tested
+ * on captured outputs. `durationMs` is 0 when neither the container nor any stream knows it
+ * (e.g. WebM from a browser's MediaRecorder); probeMedia then measures it by decoding.
+ */
+export function parseProbe(json: unknown): MediaInfo {
+  const parsed = probeSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new PipelineError({
+      code: "INVALID_MEDIA",
+      category: "user",
+      message: "The file could not be read as audio or video (unexpected ffprobe output)",
+      cause: parsed.error,
+    });
+  }
+  const { streams, format } = parsed.data;
+  // Cover art in audio files is reported as a video stream; it is not a video.
+  const videoStream = streams.find((s) => s.codec_type === "video" && s.disposition?.attached_pic !== 1);
+  const audioStream = streams.find((s) => s.codec_type === "audio");
+
+  let durationSec = toNumber(format?.duration);
+  if (!(durationSec > 0)) {
+    const streamDurations = streams.map((s) => toNumber(s.duration)).filter((d) => d > 0);
+    durationSec = streamDurations.length > 0 ? Math.max(...streamDurations) : 0;
+  }
+  const size = toNumber(format?.size);
+
+  const info: MediaInfo = {
+    durationMs: Math.round(durationSec * 1000),
+    formatName: format?.format_name ?? "unknown",
+    sizeBytes: Number.isFinite(size) ? size : 0,
+    subtitleStreams: streams
+      .filter((s) => s.codec_type === "subtitle")
+      .map((s) => {
+        const language = languageOf(s);
+        return { index: s.index, codec: s.codec_name ?? "unknown", ...(language ? { language } : {}) };
+      }),
+  };
+  if (videoStream) {
+    info.video = {
+      codec: videoStream.codec_name ?? "unknown",
+      width: videoStream.width ?? 0,
+      height: videoStream.height ?? 0,
+      fps: parseFps(videoStream),
+    };
+  }
+  if (audioStream) {
+    const sampleRate = toNumber(audioStream.sample_rate);
+    info.audio = {
+      codec: audioStream.codec_name ?? "unknown",
+      sampleRate: Number.isFinite(sampleRate) ? sampleRate : 0,
+      channels: audioStream.channels ?? 0,
+    };
+  }
+  return info;
+}
+
+/** Last "time=HH:MM:SS.xx" progress value in ffmpeg's stderr, in ms. */
+export function parseLastProgressTimeMs(stderr: string): number {
+  const matches = [...stderr.matchAll(/time=\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)/g)];
+  const last = matches.at(-1);
+  if (!last) return 0;
+  return Math.round((Number(last[1]) * 3600 + Number(last[2]) * 60 + Number(last[3])) * 1000);
+}
+
+/** Decodes the whole file to find its length; only for containers that do not store one. */
+async function measureDurationMs(path: string, hasAudio: boolean, signal?: AbortSignal): Promise<number> {
+  // Audio alone decodes far faster than video and gives the same length.
+  const map = hasAudio ? "0:a:0" : "0:v:0";
+  const { stderr } = await ffmpeg(["-i", path, "-map", map, "-f", "null", "-"], { signal });
+  return parseLastProgressTimeMs(stderr);
+}
+
+/**
+ * Describes a media file. Unreadable files and files without audio or video are the
+ * user's fault (category "user"), so the task fails at once with a clear message.
+ */
+export async function probeMedia(path: string, opts: { signal?: AbortSignal } = {}): Promise<MediaInfo> {
+  try {
+    await stat(path);
+  } catch (cause) {
+    throw new PipelineError({ code: "FILE_NOT_FOUND", category: "system", message: `Media file not found: ${path}`, cause });
+  }
+  let json: unknown;
+  try {
+    json = await ffprobeJson(path, { signal: opts.signal });
+  } catch (cause) {
+    if (isProcessError(cause) && cause.code === "PROCESS_FAILED") {
+      throw new PipelineError({
+        code: "INVALID_MEDIA",
+        category: "user",
+        message: "The file is not a video or audio file that can be read (it may be damaged or in an unsupported format)",
+        cause,
+      });
+    }
+    throw cause;
+  }
+  const info = parseProbe(json);
+  if (!info.video && !info.audio) {
+    throw new PipelineError({
+      code: "NO_MEDIA_STREAMS",
+      category: "user",
+      message: "The file contains neither a video nor an audio track",
+    });
+  }
+  if (info.durationMs <= 0) info.durationMs = await measureDurationMs(path, info.audio !== undefined, opts.signal);
+  if (info.durationMs <= 0) {
+    throw new PipelineError({ code: "INVALID_MEDIA", category: "user", message: "The file has no playable duration" });
+  }
+  return info;
+}

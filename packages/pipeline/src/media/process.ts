@@ -1,0 +1,193 @@
+import { spawn } from "node:child_process";
+import { resolve } from "node:path";
+import { PipelineError } from "../errors";
+
+export interface RunProcessOptions {
+  command: string;
+  args: readonly string[];
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  stdin?: string | Buffer;
+}
+
+export interface ProcessResult {
+  stdout: string;
+  stderr: string;
+}
+
+/** Keep only the end of stderr: ffmpeg prints the actual error last, after pages of stream info. */
+const STDERR_TAIL_CHARS = 2000;
+const MAX_STDERR_CHARS = 8_000_000;
+
+/** Debian package that provides each program we spawn, so the error can say what to install. */
+const APT_PACKAGE: Record<string, string> = {
+  ffmpeg: "ffmpeg",
+  ffprobe: "ffmpeg",
+  "espeak-ng": "espeak-ng",
+  sox: "sox",
+};
+
+export class ProcessError extends PipelineError {
+  readonly exitCode: number | null;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly stderrTail: string;
+
+  constructor(opts: {
+    code?: string;
+    message: string;
+    exitCode: number | null;
+    command: string;
+    args: readonly string[];
+    stderr: string;
+    cause?: unknown;
+  }) {
+    super({ code: opts.code ?? "PROCESS_FAILED", category: "system", message: opts.message, cause: opts.cause });
+    this.name = "ProcessError";
+    this.exitCode = opts.exitCode;
+    this.command = opts.command;
+    this.args = opts.args;
+    this.stderrTail = tail(opts.stderr);
+  }
+}
+
+export const isProcessError = (e: unknown): e is ProcessError => e instanceof ProcessError;
+
+function tail(text: string): string {
+  return text.length > STDERR_TAIL_CHARS ? text.slice(-STDERR_TAIL_CHARS) : text;
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException("The operation was aborted", "AbortError");
+}
+
+/**
+ * Runs a program with an explicit argument array (never through a shell) and collects its output.
+ * Rejects with a ProcessError on non-zero exit, timeout or a missing program, and with the
+ * signal's reason when aborted (the child is killed in both of the latter cases).
+ */
+export function runProcess(opts: RunProcessOptions): Promise<ProcessResult> {
+  const { command, args, signal, timeoutMs } = opts;
+  if (signal?.aborted) return Promise.reject(abortReason(signal));
+
+  return new Promise<ProcessResult>((resolve, reject) => {
+    const child = spawn(command, [...args], {
+      cwd: opts.cwd,
+      env: opts.env,
+      stdio: [opts.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    });
+    const stdout: Buffer[] = [];
+    let stderr = "";
+    let settled = false;
+    let timedOut = false;
+
+    const finish = (fn: () => void): void => {
+      if (settled) return;
+      settled = true;
+      if (timer) clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      fn();
+    };
+    const onAbort = (): void => {
+      child.kill("SIGKILL");
+      finish(() => reject(abortReason(signal as AbortSignal)));
+    };
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            child.kill("SIGKILL");
+          }, timeoutMs);
+    signal?.addEventListener("abort", onAbort, { once: true });
+
+    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (chunk: string) => {
+      // Bounded, yet large enough that silencedetect output of long inputs survives whole.
+      stderr += chunk;
+      if (stderr.length > MAX_STDERR_CHARS) stderr = stderr.slice(-MAX_STDERR_CHARS / 2);
+    });
+    if (opts.stdin !== undefined && child.stdin) {
+      // EPIPE when the program exits without reading all input is reported by 'close' instead.
+      child.stdin.on("error", () => undefined);
+      child.stdin.end(opts.stdin);
+    }
+
+    child.on("error", (err: NodeJS.ErrnoException) => {
+      finish(() => {
+        if (err.code === "ENOENT") {
+          const pkg = APT_PACKAGE[command] ?? command;
+          reject(
+            new ProcessError({
+              code: "PROGRAM_MISSING",
+              message: `The program "${command}" is not installed or not on PATH (install the Debian package "${pkg}": apt-get install ${pkg})`,
+              exitCode: null,
+              command,
+              args,
+              stderr: "",
+              cause: err,
+            }),
+          );
+        } else {
+          reject(
+            new ProcessError({ message: `Could not run ${command}: ${err.message}`, exitCode: null, command, args, stderr, cause: err }),
+          );
+        }
+      });
+    });
+
+    child.on("close", (code, killSignal) => {
+      finish(() => {
+        if (timedOut) {
+          reject(
+            new ProcessError({
+              code: "PROCESS_TIMEOUT",
+              message: `${command} did not finish within ${timeoutMs} ms and was killed`,
+              exitCode: code,
+              command,
+              args,
+              stderr,
+            }),
+          );
+        } else if (code !== 0) {
+          const lastLine = stderr.trim().split("\n").pop() ?? "";
+          reject(
+            new ProcessError({
+              message: `${command} exited with ${code ?? killSignal}${lastLine ? `: ${lastLine}` : ""}`,
+              exitCode: code,
+              command,
+              args,
+              stderr,
+            }),
+          );
+        } else {
+          resolve({ stdout: Buffer.concat(stdout).toString("utf8"), stderr });
+        }
+      });
+    });
+  });
+}
+
+export interface ToolOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  cwd?: string;
+}
+
+/** Runs ffmpeg non-interactively; it always overwrites outputs (our paths are deterministic). */
+export function ffmpeg(args: readonly string[], opts: ToolOptions = {}): Promise<ProcessResult> {
+  return runProcess({ command: "ffmpeg", args: ["-hide_banner", "-nostdin", "-y", ...args], ...opts });
+}
+
+/** ffprobe's JSON description of a file's format and streams (unparsed). */
+export async function ffprobeJson(path: string, opts: ToolOptions = {}): Promise<unknown> {
+  const { stdout } = await runProcess({
+    command: "ffprobe",
+    args: ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", "-i", resolve(path)],
+    ...opts,
+  });
+  return JSON.parse(stdout) as unknown;
+}
