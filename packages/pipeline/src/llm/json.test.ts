@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { PipelineError } from "../errors.js";
-import { extractJson } from "./json.js";
+import { PipelineError } from "../errors";
+import { extractJson } from "./json";
 
 const expectBadJson = (text: string) => {
   let caught: unknown;

@@ -1,4 +1,4 @@
-import { PipelineError } from "../errors.js";
+import { PipelineError } from "../errors";
 
 /**
  * Pulls one JSON value out of an LLM reply. Models wrap JSON in markdown fences, prose,
