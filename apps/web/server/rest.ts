@@ -1,0 +1,107 @@
+/**
+ * The REST surface for scripts (and the original system's endpoints), plus media files.
+ * Returns false when the path is not ours, so Next can serve it.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { getTaskSummary, TASK_ID_PATTERN } from "@vitranslator/db";
+import type { TaskSummary } from "@vitranslator/db";
+import { layout } from "@vitranslator/pipeline";
+import { HttpError, sendError, sendFile, sendJson } from "./http-util";
+import { TARGET_LANGUAGES } from "./languages";
+import { createTaskFromUpload } from "./tasks-service";
+import type { ServiceDeps } from "./tasks-service";
+
+const REST_FIELDS = { video: "video", targetLanguage: "targetLanguage", sourceLanguage: "sourceLanguage", burnSubtitles: "burnSubtitles" };
+const LEGACY_FIELDS = { video: "video", targetLanguage: "target_language", sourceLanguage: "source_language", burnSubtitles: "generate_subtitle" };
+
+function statusBody(t: TaskSummary) {
+  return {
+    id: t.id,
+    status: t.status,
+    progress: Math.round(t.progress * 1000) / 1000,
+    segments: { total: t.segmentCount ?? 0, published: t.publishedCount },
+    ...(t.errorCode ? { error: { code: t.errorCode, message: t.errorMessage ?? "" } } : {}),
+  };
+}
+
+export function createRestHandler(deps: ServiceDeps) {
+  const taskDirOf = (id: string) => {
+    if (!TASK_ID_PATTERN.test(id)) throw new HttpError(404, "TASK_NOT_FOUND", "No such task.");
+    return deps.storage.taskDir(id);
+  };
+  const summary = async (id: string) => {
+    const t = TASK_ID_PATTERN.test(id) ? await getTaskSummary(deps.db, id) : null;
+    if (!t) throw new HttpError(404, "TASK_NOT_FOUND", "No such task.");
+    return t;
+  };
+  const downloadMp4 = async (req: IncomingMessage, res: ServerResponse, id: string) => {
+    const t = await summary(id);
+    if (!t.finalReady) throw new HttpError(409, "NOT_READY", `The dub is not finished yet (${t.publishedCount}/${t.segmentCount ?? "?"} segments).`);
+    const base = t.originalName.replace(/\.[^.]+$/, "");
+    await sendFile(req, res, layout.finalMp4(taskDirOf(id)), { downloadName: `${base}.${t.targetLanguage}.mp4` });
+  };
+  const downloadSubs = async (req: IncomingMessage, res: ServerResponse, id: string, ext: "srt" | "vtt") => {
+    const t = await summary(id);
+    if (!t.finalReady) throw new HttpError(409, "NOT_READY", "The subtitles are written when the dub is finished.");
+    const dir = taskDirOf(id);
+    await sendFile(req, res, ext === "srt" ? layout.finalSrt(dir) : layout.finalVtt(dir), {
+      downloadName: `${t.originalName.replace(/\.[^.]+$/, "")}.${t.targetLanguage}.${ext}`,
+    });
+  };
+
+  type Route = [method: string, pattern: RegExp, handle: (req: IncomingMessage, res: ServerResponse, m: RegExpExecArray) => Promise<void>];
+  const routes: Route[] = [
+    ["GET", /^\/healthz$/, async (_req, res) => sendJson(res, 200, { ok: true, service: "web" })],
+    ["GET", /^\/api\/languages$/, async (_req, res) => sendJson(res, 200, { languages: TARGET_LANGUAGES })],
+    ["POST", /^\/api\/tasks$/, async (req, res) => sendJson(res, 201, await createTaskFromUpload(deps, req, REST_FIELDS))],
+    ["GET", /^\/api\/tasks\/([^/]+)$/, async (_req, res, m) => sendJson(res, 200, statusBody(await summary(m[1]!)))],
+    ["GET", /^\/api\/tasks\/([^/]+)\/download$/, async (req, res, m) => downloadMp4(req, res, m[1]!)],
+    ["GET", /^\/api\/tasks\/([^/]+)\/subtitles\.(srt|vtt)$/, async (req, res, m) => downloadSubs(req, res, m[1]!, m[2] as "srt" | "vtt")],
+    [
+      "GET",
+      /^\/media\/([^/]+)\/hls\/(index\.m3u8|seg_\d{1,6}\.ts)$/,
+      async (req, res, m) => {
+        const dir = taskDirOf(m[1]!);
+        const file = m[2] === "index.m3u8" ? layout.playlist(dir) : layout.hlsChunk(dir, Number(m[2]!.slice(4, -3)));
+        await sendFile(req, res, file, { cache: m[2] === "index.m3u8" ? "no-cache" : "public, max-age=31536000, immutable" });
+      },
+    ],
+    // The original system's endpoints, kept for its users' scripts.
+    [
+      "POST",
+      /^\/upload$/,
+      async (req, res) => {
+        const created = await createTaskFromUpload(deps, req, LEGACY_FIELDS);
+        sendJson(res, 200, { task_id: created.id, ...created });
+      },
+    ],
+    [
+      "GET",
+      /^\/task\/([^/]+)$/,
+      async (_req, res, m) => {
+        const body = statusBody(await summary(m[1]!));
+        sendJson(res, 200, { task_id: body.id, ...body, message: body.error?.message ?? body.status });
+      },
+    ],
+    ["GET", /^\/download\/([^/]+)$/, async (req, res, m) => downloadMp4(req, res, m[1]!)],
+  ];
+
+  return async (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> => {
+    for (const [method, pattern, handle] of routes) {
+      const m = pattern.exec(pathname);
+      if (!m) continue;
+      if (req.method !== method && !(method === "GET" && req.method === "HEAD")) {
+        sendError(res, new HttpError(405, "METHOD_NOT_ALLOWED", `${req.method ?? "?"} is not allowed here.`));
+        return true;
+      }
+      try {
+        await handle(req, res, m);
+      } catch (e) {
+        if (e instanceof HttpError) sendError(res, e);
+        else throw e;
+      }
+      return true;
+    }
+    return false;
+  };
+}

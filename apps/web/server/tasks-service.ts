@@ -1,0 +1,60 @@
+/** Creating a task from an upload: shared by the REST API and the original system's endpoints. */
+import type { IncomingMessage } from "node:http";
+import { createTask, hashToken, newOwnerToken, newTaskId } from "@vitranslator/db";
+import type { Db } from "@vitranslator/db";
+import type { Storage } from "@vitranslator/pipeline";
+import { enqueue } from "@vitranslator/queue";
+import type { EventBus, StageQueues } from "@vitranslator/queue";
+import { taskLinks } from "@vitranslator/api";
+import { HttpError } from "./http-util";
+import { isSourceLanguage, isTargetLanguage } from "./languages";
+import { receiveUpload } from "./upload";
+
+export interface ServiceDeps {
+  db: Db;
+  storage: Storage;
+  queues: StageQueues;
+  events: EventBus;
+  maxUploadBytes: number;
+  maxDurationMs: number;
+}
+
+export interface FieldNames {
+  video: string;
+  targetLanguage: string;
+  sourceLanguage: string;
+  burnSubtitles: string;
+}
+
+const TRUE = new Set(["1", "true", "on", "yes"]);
+
+export async function createTaskFromUpload(deps: ServiceDeps, req: IncomingMessage, names: FieldNames) {
+  const id = newTaskId();
+  const taskDir = await deps.storage.ensureTaskDir(id);
+  const upload = await receiveUpload({ req, taskDir, maxBytes: deps.maxUploadBytes, maxDurationMs: deps.maxDurationMs, videoField: names.video });
+  const fail = async (err: HttpError) => {
+    await deps.storage.removeTask(id);
+    return err;
+  };
+  const target = (upload.fields[names.targetLanguage] ?? "").trim().toLowerCase();
+  if (!target) throw await fail(new HttpError(400, "MISSING_TARGET_LANGUAGE", `Field "${names.targetLanguage}" is required (e.g. fr, zh, es).`));
+  if (!isTargetLanguage(target)) throw await fail(new HttpError(400, "UNSUPPORTED_LANGUAGE", `Target language "${target.slice(0, 20)}" is not supported. See GET /api/languages.`));
+  const sourceRaw = (upload.fields[names.sourceLanguage] ?? "").trim().toLowerCase();
+  if (sourceRaw && sourceRaw !== "auto" && !isSourceLanguage(sourceRaw)) {
+    throw await fail(new HttpError(400, "UNSUPPORTED_LANGUAGE", `Source language "${sourceRaw.slice(0, 20)}" is not supported.`));
+  }
+  const ownerToken = newOwnerToken();
+  await createTask(deps.db, {
+    id,
+    originalName: upload.video.originalName,
+    sourceLanguage: sourceRaw && sourceRaw !== "auto" ? sourceRaw : null,
+    targetLanguage: target,
+    options: { burnSubtitles: TRUE.has((upload.fields[names.burnSubtitles] ?? "").toLowerCase()) },
+    ownerTokenHash: hashToken(ownerToken),
+    sourceFile: upload.video.relativePath,
+    subtitleFile: upload.subtitles?.relativePath ?? null,
+  });
+  await deps.events.emit(id, { type: "task", status: "queued", durationMs: upload.video.info.durationMs });
+  await enqueue(deps.queues, "segment", { taskId: id });
+  return { id, ownerToken, ...taskLinks(id) };
+}

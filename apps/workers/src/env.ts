@@ -1,0 +1,43 @@
+/** The workers' configuration: read and validated here only. */
+import { z } from "zod";
+
+const num = (def: number) => z.coerce.number().positive().default(def);
+
+const schema = z.object({
+  DATABASE_URL: z.string().url().default("postgresql://postgres@127.0.0.1:5432/vitranslator"),
+  REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
+  STORAGE_DIR: z.string().min(1).default("./storage"),
+  LLM_BASE_URL: z.string().url().optional(),
+  LLM_API_KEY: z.string().optional(),
+  LLM_MODEL: z.string().default("gpt-4o-mini"),
+  LLM_TIMEOUT_MS: num(60_000),
+  ASR_MODEL: z.string().optional(),
+  ASR_BASE_URL: z.string().url().optional(),
+  ASR_API_KEY: z.string().optional(),
+  TTS_ENGINE: z.enum(["espeak"]).default("espeak"),
+  ALIGN_MAX_SPEED: z.coerce.number().min(1).max(2).default(1.2),
+  ALIGN_MIN_SPEED: z.coerce.number().min(0.5).max(1).default(0.93),
+  ALIGN_MAX_SHORTEN_ATTEMPTS: z.coerce.number().int().min(0).max(5).default(2),
+  TTS_CONCURRENCY: num(2),
+  WORKER_CONCURRENCY: num(2),
+  WORKER_STAGES: z.string().optional(),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  LOG_FORMAT: z.enum(["json", "pretty"]).default(process.stdout.isTTY ? "pretty" : "json"),
+});
+
+export type WorkerEnv = z.infer<typeof schema>;
+
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): WorkerEnv {
+  const parsed = schema.safeParse(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== "")));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid worker configuration:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+/** Per-stage concurrency override: WORKER_CONCURRENCY_TTS=4 etc. */
+export function stageConcurrency(stage: string, fallback: number, source: NodeJS.ProcessEnv = process.env): number {
+  const v = Number(source[`WORKER_CONCURRENCY_${stage.toUpperCase()}`]);
+  return Number.isFinite(v) && v > 0 ? Math.floor(v) : fallback;
+}

@@ -1,0 +1,190 @@
+/** The pipeline's TaskStore port, on Postgres through Prisma. */
+import type {
+  NewSentence,
+  ProbeUpdate,
+  PublishOutcome,
+  SegmentRecord,
+  SentenceRecord,
+  SentenceUpdate,
+  StageName,
+  TaskOptions,
+  TaskRecord,
+  TaskStore,
+} from "@vitranslator/pipeline";
+import type { Db } from "./client";
+import type { Segment, Sentence, Task } from "./generated/prisma/client";
+
+export const toTaskRecord = (t: Task): TaskRecord => ({
+  id: t.id,
+  status: t.status,
+  sourceLanguage: t.sourceLanguage,
+  targetLanguage: t.targetLanguage,
+  options: (t.options ?? {}) as TaskOptions,
+  sourceFile: t.sourceFile,
+  subtitleFile: t.subtitleFile,
+  durationMs: t.durationMs,
+  hasVideo: t.hasVideo,
+  hasAudio: t.hasAudio,
+  segmentCount: t.segmentCount,
+  publishedCount: t.publishedCount,
+  targetDurationS: t.targetDurationS,
+  finalReady: t.finalReady,
+});
+
+export const toSegmentRecord = (s: Segment): SegmentRecord => ({
+  index: s.index,
+  startMs: s.startMs,
+  durationMs: s.durationMs,
+  status: s.status,
+  hlsDurationMs: s.hlsDurationMs,
+});
+
+export const toSentenceRecord = (s: Sentence): SentenceRecord => ({
+  index: s.index,
+  segmentIndex: s.segmentIndex,
+  startMs: s.startMs,
+  endMs: s.endMs,
+  speaker: s.speaker,
+  sourceText: s.sourceText,
+  translation: s.translation,
+  spokenText: s.spokenText,
+  stage: s.stage,
+  speed: s.speed,
+  overrunMs: s.overrunMs,
+  predictedMs: s.predictedMs,
+  slotMs: s.slotMs,
+  shortenAttempts: s.shortenAttempts,
+  placedStartMs: s.placedStartMs,
+  placedMs: s.placedMs,
+});
+
+export function createTaskStore(db: Db): TaskStore {
+  return {
+    async getTask(taskId) {
+      const t = await db.task.findUnique({ where: { id: taskId } });
+      return t ? toTaskRecord(t) : null;
+    },
+
+    async saveProbe(taskId, p: ProbeUpdate) {
+      await db.task.update({
+        where: { id: taskId },
+        data: {
+          durationMs: p.durationMs,
+          hasVideo: p.hasVideo,
+          hasAudio: p.hasAudio,
+          width: p.width,
+          height: p.height,
+          ...(p.detectedLanguage ? { detectedLanguage: p.detectedLanguage } : {}),
+          status: "processing",
+          startedAt: new Date(),
+        },
+      });
+    },
+
+    async savePlan(taskId, plan, targetDurationS) {
+      await db.$transaction([
+        ...plan.map((s) =>
+          db.segment.upsert({
+            where: { taskId_index: { taskId, index: s.index } },
+            create: { taskId, index: s.index, startMs: s.startMs, durationMs: s.durationMs },
+            update: {},
+          }),
+        ),
+        db.task.update({ where: { id: taskId }, data: { segmentCount: plan.length, targetDurationS } }),
+      ]);
+    },
+
+    async getSegment(taskId, index) {
+      const s = await db.segment.findUnique({ where: { taskId_index: { taskId, index } } });
+      return s ? toSegmentRecord(s) : null;
+    },
+
+    async setSegmentStage(taskId, index, stage: StageName) {
+      await db.segment.updateMany({
+        where: { taskId, index, status: { in: ["pending", "processing"] } },
+        data: { stage, status: "processing" },
+      });
+    },
+
+    async replaceSentences(taskId, segmentIndex, sentences: NewSentence[]) {
+      await db.$transaction([
+        db.sentence.deleteMany({ where: { taskId, segmentIndex } }),
+        db.sentence.createMany({
+          data: sentences.map((s) => ({
+            taskId,
+            segmentIndex,
+            index: s.index,
+            startMs: Math.round(s.startMs),
+            endMs: Math.round(s.endMs),
+            sourceText: s.sourceText,
+            speaker: s.speaker ?? null,
+          })),
+        }),
+      ]);
+    },
+
+    async listSentences(taskId, segmentIndex) {
+      const rows = await db.sentence.findMany({
+        where: { taskId, ...(segmentIndex === undefined ? {} : { segmentIndex }) },
+        orderBy: { index: "asc" },
+      });
+      return rows.map(toSentenceRecord);
+    },
+
+    async updateSentences(taskId, updates: SentenceUpdate[]) {
+      if (updates.length === 0) return;
+      await db.$transaction(
+        updates.map(({ index, ...data }) => db.sentence.update({ where: { taskId_index: { taskId, index } }, data })),
+      );
+    },
+
+    async markSegmentMixed(taskId, index, hlsDurationMs) {
+      // A published segment is never taken back to "mixed" by a retried job.
+      await db.segment.updateMany({
+        where: { taskId, index, status: { not: "published" } },
+        data: { status: "mixed", stage: "mix", hlsDurationMs },
+      });
+    },
+
+    async publishReady(taskId, write): Promise<PublishOutcome> {
+      return db.$transaction(
+        async (tx) => {
+          await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${"publish:" + taskId}))`;
+          const task = await tx.task.findUniqueOrThrow({ where: { id: taskId } });
+          const segments = await tx.segment.findMany({ where: { taskId }, orderBy: { index: "asc" } });
+          const newlyPublished: number[] = [];
+          for (const s of segments) {
+            if (s.status === "published") continue;
+            if (s.status !== "mixed") break;
+            newlyPublished.push(s.index);
+          }
+          const now = new Date();
+          if (newlyPublished.length > 0) {
+            await tx.segment.updateMany({ where: { taskId, index: { in: newlyPublished } }, data: { status: "published", publishedAt: now } });
+          }
+          const published = segments
+            .filter((s) => s.status === "published" || newlyPublished.includes(s.index))
+            .map((s) => toSegmentRecord({ ...s, status: "published" }));
+          const complete = task.segmentCount !== null && published.length === task.segmentCount;
+          await tx.task.update({
+            where: { id: taskId },
+            data: {
+              publishedCount: published.length,
+              ...(task.firstSegmentAt === null && published.length > 0 ? { firstSegmentAt: now } : {}),
+            },
+          });
+          await write(published, complete);
+          return { published, newlyPublished, complete };
+        },
+        { timeout: 30_000, maxWait: 30_000 },
+      );
+    },
+
+    async completeTask(taskId) {
+      await db.task.update({
+        where: { id: taskId },
+        data: { status: "completed", finalReady: true, completedAt: new Date() },
+      });
+    },
+  };
+}

@@ -1,0 +1,31 @@
+/** Progress events a task emits; the web app replays and tails them per task. */
+export type TaskStatus = "queued" | "processing" | "completed" | "failed" | "cancelled";
+
+export const STAGE_NAMES = ["segment", "asr", "translate", "modelin", "tts", "align", "audiogen", "mix"] as const;
+export type StageName = (typeof STAGE_NAMES)[number];
+
+export interface SentenceView {
+  index: number;
+  segmentIndex: number;
+  startMs: number;
+  endMs: number;
+  speaker: string | null;
+  sourceText: string;
+  translation: string | null;
+  spokenText: string | null;
+  stage: string;
+  speed: number | null;
+  overrunMs: number | null;
+  predictedMs: number | null;
+  slotMs: number | null;
+  shortenAttempts: number;
+  placedStartMs: number | null;
+  placedMs: number | null;
+}
+
+export type TaskEvent =
+  | { type: "task"; status: TaskStatus; segmentCount?: number | null; durationMs?: number | null; errorCode?: string | null; errorMessage?: string | null }
+  | { type: "segment"; index: number; stage: StageName; status: "started" | "done" }
+  | { type: "sentences"; segmentIndex: number; sentences: SentenceView[] }
+  | { type: "published"; index: number; publishedCount: number; segmentCount: number }
+  | { type: "final"; mp4: boolean; srt: boolean };

@@ -1,0 +1,11 @@
+export * from "./errors";
+export * from "./events";
+export * from "./ports";
+export * from "./layout";
+export * from "./text";
+export { stages } from "./stages";
+export { publishTask, renderPlaylist } from "./publish";
+export * from "./media-index";
+export * from "./llm-index";
+export * from "./storage";
+export * from "./logger";

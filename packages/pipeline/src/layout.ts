@@ -1,0 +1,25 @@
+/** Where a task's files live inside its folder. One place, so every stage agrees. */
+import path from "node:path";
+
+export const layout = {
+  cues: (taskDir: string) => path.join(taskDir, "work", "cues.json"),
+  segDir: (taskDir: string, k: number) => path.join(taskDir, "seg", String(k)),
+  segAudio: (taskDir: string, k: number) => path.join(taskDir, "seg", String(k), "audio.wav"),
+  segVideo: (taskDir: string, k: number) => path.join(taskDir, "seg", String(k), "video.mp4"),
+  segAsrAudio: (taskDir: string, k: number) => path.join(taskDir, "seg", String(k), "asr16k.wav"),
+  segReference: (taskDir: string, k: number) => path.join(taskDir, "seg", String(k), "reference.wav"),
+  draft: (taskDir: string, k: number, sentence: number) => path.join(taskDir, "seg", String(k), "draft", `${sentence}.wav`),
+  finalClip: (taskDir: string, k: number, sentence: number) => path.join(taskDir, "seg", String(k), "final", `${sentence}.wav`),
+  segVocals: (taskDir: string, k: number) => path.join(taskDir, "seg", String(k), "vocals.wav"),
+  segBurnSrt: (taskDir: string, k: number) => path.join(taskDir, "seg", String(k), "burn.srt"),
+  hlsDir: (taskDir: string) => path.join(taskDir, "hls"),
+  playlist: (taskDir: string) => path.join(taskDir, "hls", "index.m3u8"),
+  hlsChunkName: (k: number) => `seg_${k}.ts`,
+  hlsChunk: (taskDir: string, k: number) => path.join(taskDir, "hls", `seg_${k}.ts`),
+  finalMp4: (taskDir: string) => path.join(taskDir, "out", "dubbed.mp4"),
+  finalSrt: (taskDir: string) => path.join(taskDir, "out", "subtitles.srt"),
+  finalVtt: (taskDir: string) => path.join(taskDir, "out", "subtitles.vtt"),
+};
+
+/** Sentence ids are `segment * SENTENCES_PER_SEGMENT + position`, so they sort in time order. */
+export const SENTENCES_PER_SEGMENT = 1000;

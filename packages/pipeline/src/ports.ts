@@ -1,0 +1,143 @@
+/**
+ * The ports a stage talks to. The pipeline never imports Prisma, BullMQ or Redis:
+ * apps/workers passes implementations of these in.
+ */
+import type { SentenceView, StageName, TaskEvent, TaskStatus } from "./events";
+import type { TtsEngine } from "./tts/types";
+import type { Transcriber, Translator } from "./llm-index";
+
+export interface TaskOptions {
+  burnSubtitles?: boolean;
+  voice?: string;
+}
+
+export interface TaskRecord {
+  id: string;
+  status: TaskStatus;
+  sourceLanguage: string | null;
+  targetLanguage: string;
+  options: TaskOptions;
+  /** Paths relative to the task's folder. */
+  sourceFile: string;
+  subtitleFile: string | null;
+  durationMs: number | null;
+  hasVideo: boolean;
+  hasAudio: boolean;
+  segmentCount: number | null;
+  publishedCount: number;
+  targetDurationS: number | null;
+  finalReady: boolean;
+}
+
+export interface SegmentRecord {
+  index: number;
+  startMs: number;
+  durationMs: number;
+  status: "pending" | "processing" | "mixed" | "published" | "failed";
+  hlsDurationMs: number | null;
+}
+
+export type SentenceRecord = SentenceView;
+
+export interface NewSentence {
+  index: number;
+  startMs: number;
+  endMs: number;
+  sourceText: string;
+  speaker?: string | null;
+}
+
+export type SentenceUpdate = { index: number } & Partial<
+  Pick<
+    SentenceView,
+    "translation" | "spokenText" | "stage" | "speed" | "overrunMs" | "predictedMs" | "slotMs" | "shortenAttempts" | "placedStartMs" | "placedMs"
+  >
+>;
+
+export interface ProbeUpdate {
+  durationMs: number;
+  hasVideo: boolean;
+  hasAudio: boolean;
+  width: number | null;
+  height: number | null;
+  detectedLanguage?: string | null;
+}
+
+export interface PublishOutcome {
+  /** Every segment now published, in order (including earlier ones). */
+  published: SegmentRecord[];
+  newlyPublished: number[];
+  complete: boolean;
+}
+
+export interface TaskStore {
+  getTask(taskId: string): Promise<TaskRecord | null>;
+  saveProbe(taskId: string, probe: ProbeUpdate): Promise<void>;
+  /** Idempotent: re-planning the same task keeps existing rows. */
+  savePlan(taskId: string, plan: { index: number; startMs: number; durationMs: number }[], targetDurationS: number): Promise<void>;
+  getSegment(taskId: string, index: number): Promise<SegmentRecord | null>;
+  setSegmentStage(taskId: string, index: number, stage: StageName): Promise<void>;
+  replaceSentences(taskId: string, segmentIndex: number, sentences: NewSentence[]): Promise<void>;
+  listSentences(taskId: string, segmentIndex?: number): Promise<SentenceRecord[]>;
+  updateSentences(taskId: string, updates: SentenceUpdate[]): Promise<void>;
+  markSegmentMixed(taskId: string, index: number, hlsDurationMs: number): Promise<void>;
+  /**
+   * Under a per-task lock: publishes every mixed segment that directly follows the
+   * published prefix, then calls `write` with the whole published list so the playlist
+   * is written while the lock is held.
+   */
+  publishReady(taskId: string, write: (published: SegmentRecord[], complete: boolean) => Promise<void>): Promise<PublishOutcome>;
+  completeTask(taskId: string): Promise<void>;
+}
+
+export interface EventSink {
+  emit(taskId: string, event: TaskEvent): Promise<void>;
+}
+
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface Engines {
+  tts: TtsEngine;
+  translator: Translator | null;
+  transcriber: Transcriber | null;
+}
+
+export interface PipelineConfig {
+  maxSpeed: number;
+  minSpeed: number;
+  maxShortenAttempts: number;
+  ttsConcurrency: number;
+}
+
+export interface StageContext {
+  store: TaskStore;
+  events: EventSink;
+  /** Absolute folder of this task's media, inside the storage root. */
+  taskDir: string;
+  engines: Engines;
+  config: PipelineConfig;
+  signal: AbortSignal;
+  log: Logger;
+}
+
+export interface StageInput {
+  taskId: string;
+  /** Absent only for the planning job of the segment stage. */
+  segmentIndex?: number;
+}
+
+export interface StageResult {
+  /** Jobs of the same stage to add (the segment stage fans out per segment). */
+  fanOut?: number[];
+  /** false: do not enqueue the next stage (e.g. the task was cancelled). */
+  continue: boolean;
+}
+
+export interface Stage {
+  name: StageName;
+  run(input: StageInput, ctx: StageContext): Promise<StageResult>;
+}

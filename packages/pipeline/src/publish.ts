@@ -1,0 +1,51 @@
+/**
+ * Publishing: appends mixed segments to the EVENT playlist strictly in order, under the
+ * store's per-task lock, rewriting the playlist atomically from the database each time
+ * (so it can always be rebuilt). When the last segment is in: ENDLIST, then the final
+ * MP4 and subtitles, then the task is complete. Every step is safe to repeat.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { layout } from "./layout";
+import { buildPlaylist, concatToMp4, toSrt, toVtt, writeFileAtomic } from "./media-index";
+import type { SegmentRecord, StageContext } from "./ports";
+
+export function renderPlaylist(published: SegmentRecord[], complete: boolean, targetDurationS: number | null): string {
+  return buildPlaylist({
+    segments: published.map((s) => ({ uri: layout.hlsChunkName(s.index), durationSec: (s.hlsDurationMs ?? s.durationMs) / 1000 })),
+    ended: complete,
+    ...(targetDurationS ? { targetDurationSec: targetDurationS } : {}),
+  });
+}
+
+export async function publishTask(taskId: string, ctx: StageContext): Promise<void> {
+  const task = await ctx.store.getTask(taskId);
+  if (!task) return;
+  await mkdir(layout.hlsDir(ctx.taskDir), { recursive: true });
+  const outcome = await ctx.store.publishReady(taskId, async (published, complete) => {
+    await writeFileAtomic(layout.playlist(ctx.taskDir), renderPlaylist(published, complete, task.targetDurationS));
+  });
+  for (const index of outcome.newlyPublished) {
+    await ctx.events.emit(taskId, { type: "published", index, publishedCount: index + 1, segmentCount: task.segmentCount ?? 0 });
+  }
+  if (!outcome.complete || task.finalReady) return;
+  await concatToMp4({
+    tsPaths: outcome.published.map((s) => layout.hlsChunk(ctx.taskDir, s.index)),
+    out: await ensureDir(layout.finalMp4(ctx.taskDir)),
+    signal: ctx.signal,
+  });
+  const cues = (await ctx.store.listSentences(taskId))
+    .filter((s) => s.translation)
+    .map((s) => ({ startMs: s.startMs, endMs: s.endMs, text: s.translation ?? "" }));
+  await writeFile(layout.finalSrt(ctx.taskDir), toSrt(cues));
+  await writeFile(layout.finalVtt(ctx.taskDir), toVtt(cues));
+  await ctx.store.completeTask(taskId);
+  await ctx.events.emit(taskId, { type: "final", mp4: true, srt: true });
+  await ctx.events.emit(taskId, { type: "task", status: "completed" });
+  ctx.log.info({ segments: outcome.published.length }, "task complete");
+}
+
+async function ensureDir(file: string): Promise<string> {
+  await mkdir(path.dirname(file), { recursive: true });
+  return file;
+}

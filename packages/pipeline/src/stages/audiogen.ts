@@ -1,0 +1,22 @@
+/** Stage 7: the final speech of each sentence at its fitted speed, placed on the segment's timeline. */
+import { layout } from "../layout";
+import { renderTimeline, stretchAudio } from "../media-index";
+import type { Stage } from "../ports";
+import { CONTINUE, ensureParent, mapLimit, requireSegment, requireTask } from "./common";
+
+export const audiogenStage: Stage = {
+  name: "audiogen",
+  async run(input, ctx) {
+    const task = await requireTask(ctx, input.taskId);
+    const seg = await requireSegment(ctx, task.id, input.segmentIndex);
+    const sentences = (await ctx.store.listSentences(task.id, seg.index)).filter((s) => s.speed !== null);
+    const clips = await mapLimit(sentences, ctx.config.ttsConcurrency, async (s) => {
+      const output = await ensureParent(layout.finalClip(ctx.taskDir, seg.index, s.index));
+      await stretchAudio({ input: layout.draft(ctx.taskDir, seg.index, s.index), output, speed: s.speed ?? 1, signal: ctx.signal });
+      return { path: output, atMs: s.placedStartMs ?? Math.max(0, s.startMs - seg.startMs) };
+    });
+    await renderTimeline({ clips, durationMs: seg.durationMs, out: await ensureParent(layout.segVocals(ctx.taskDir, seg.index)), signal: ctx.signal });
+    await ctx.store.updateSentences(task.id, sentences.map((s) => ({ index: s.index, stage: "audiogen" })));
+    return CONTINUE;
+  },
+};

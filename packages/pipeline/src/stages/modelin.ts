@@ -1,0 +1,36 @@
+/**
+ * Stage 4: TTS inputs. The spoken text is the cleaned translation; the speaker
+ * reference is the longest sentence of original speech (≤ 8 s), kept for voice-cloning
+ * engines.
+ */
+import { layout } from "../layout";
+import { ffmpeg } from "../media-index";
+import type { Stage } from "../ports";
+import { normalizeForSpeech } from "../text";
+import { CONTINUE, ensureParent, requireSegment, requireTask } from "./common";
+
+const MAX_REFERENCE_MS = 8000;
+
+export const modelinStage: Stage = {
+  name: "modelin",
+  async run(input, ctx) {
+    const task = await requireTask(ctx, input.taskId);
+    const seg = await requireSegment(ctx, task.id, input.segmentIndex);
+    const sentences = await ctx.store.listSentences(task.id, seg.index);
+    await ctx.store.updateSentences(
+      task.id,
+      sentences.map((s) => ({ index: s.index, spokenText: normalizeForSpeech(s.translation ?? ""), stage: "modelin" })),
+    );
+    const longest = [...sentences].sort((a, b) => b.endMs - b.startMs - (a.endMs - a.startMs))[0];
+    if (task.hasAudio && longest) {
+      const startS = Math.max(0, longest.startMs - seg.startMs) / 1000;
+      const durS = Math.min(MAX_REFERENCE_MS, longest.endMs - longest.startMs) / 1000;
+      await ffmpeg(
+        ["-ss", startS.toFixed(3), "-t", durS.toFixed(3), "-i", layout.segAudio(ctx.taskDir, seg.index), "-ac", "1", "-ar", "16000",
+          await ensureParent(layout.segReference(ctx.taskDir, seg.index))],
+        { signal: ctx.signal },
+      );
+    }
+    return CONTINUE;
+  },
+};

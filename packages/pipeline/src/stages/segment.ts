@@ -1,0 +1,90 @@
+/** Stage 1: probe, plan segments cut at pauses, and extract each segment's media. */
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { PipelineError } from "../errors";
+import { layout } from "../layout";
+import { detectSilences, extractEmbeddedSubtitles, extractSegment, parseSubtitles, planSegments, probeMedia } from "../media-index";
+import type { Cue } from "../media-index";
+import type { Stage, StageContext, StageResult, TaskRecord } from "../ports";
+import { ensureParent, requireSegment, requireTask, STOP, CONTINUE } from "./common";
+
+export const segmentStage: Stage = {
+  name: "segment",
+  async run(input, ctx) {
+    const task = await requireTask(ctx, input.taskId);
+    if (input.segmentIndex === undefined) return planTask(task, ctx);
+    const seg = await requireSegment(ctx, task.id, input.segmentIndex);
+    await extractSegment({
+      input: path.join(ctx.taskDir, task.sourceFile),
+      startMs: seg.startMs,
+      durationMs: seg.durationMs,
+      audioOut: await ensureParent(layout.segAudio(ctx.taskDir, seg.index)),
+      ...(task.hasVideo ? { videoOut: layout.segVideo(ctx.taskDir, seg.index) } : {}),
+      signal: ctx.signal,
+    });
+    return CONTINUE;
+  },
+};
+
+async function planTask(task: TaskRecord, ctx: StageContext): Promise<StageResult> {
+  const source = path.join(ctx.taskDir, task.sourceFile);
+  const info = await probeMedia(source, { signal: ctx.signal });
+  await ctx.store.saveProbe(task.id, {
+    durationMs: info.durationMs,
+    hasVideo: Boolean(info.video),
+    hasAudio: Boolean(info.audio),
+    width: info.video?.width ?? null,
+    height: info.video?.height ?? null,
+  });
+  const cues = await loadCues(task, ctx, source, info.subtitleStreams[0]?.index, info.durationMs);
+  if (!cues && !info.audio) {
+    throw new PipelineError({
+      code: "NO_AUDIO",
+      category: "user",
+      message: "The video has no audio track and no subtitles, so there is nothing to dub. Upload an .srt or .vtt file with it.",
+    });
+  }
+  if (cues) await writeFile(await ensureParent(layout.cues(ctx.taskDir)), JSON.stringify(cues));
+  const silences = info.audio ? await detectSilences(source, { signal: ctx.signal }) : [];
+  const plan = planSegments({ durationMs: info.durationMs, silences, ...(cues ? { cues } : {}) });
+  // One second of headroom: muxed chunks can run a few AAC frames past the plan.
+  const targetDurationS = Math.ceil(Math.max(...plan.map((s) => s.durationMs)) / 1000) + 1;
+  await ctx.store.savePlan(task.id, plan, targetDurationS);
+  await ctx.events.emit(task.id, { type: "task", status: "processing", segmentCount: plan.length, durationMs: info.durationMs });
+  ctx.log.info({ segments: plan.length, durationMs: info.durationMs, cues: cues?.length ?? 0 }, "segments planned");
+  return { ...STOP, fanOut: plan.map((s) => s.index) };
+}
+
+async function loadCues(
+  task: TaskRecord,
+  ctx: StageContext,
+  source: string,
+  embeddedStream: number | undefined,
+  durationMs: number,
+): Promise<Cue[] | null> {
+  let cues: Cue[] | null = null;
+  if (task.subtitleFile) {
+    cues = parseSubtitles(await readFile(path.join(ctx.taskDir, task.subtitleFile), "utf8"));
+  } else if (embeddedStream !== undefined) {
+    cues = await extractEmbeddedSubtitles({ input: source, streamIndex: embeddedStream, signal: ctx.signal });
+  }
+  if (!cues) return null;
+  const inside = cues.filter((c) => c.startMs < durationMs && c.text.trim() !== "");
+  if (inside.length === 0) {
+    throw new PipelineError({
+      code: "SUBTITLES_MISMATCH",
+      category: "user",
+      message: `None of the ${cues.length} subtitle cues falls inside the video (${(durationMs / 1000).toFixed(1)} s). Is it the right subtitle file?`,
+    });
+  }
+  return inside.map((c) => ({ ...c, endMs: Math.min(c.endMs, durationMs) }));
+}
+
+export async function readCues(taskDir: string): Promise<Cue[] | null> {
+  try {
+    return JSON.parse(await readFile(layout.cues(taskDir), "utf8")) as Cue[];
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw e;
+  }
+}

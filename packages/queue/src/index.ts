@@ -1,0 +1,4 @@
+export * from "./stages";
+export * from "./connection";
+export * from "./queues";
+export * from "./events";

@@ -1,0 +1,53 @@
+/**
+ * The pipeline's wiring, as data: which queue follows which. Queue names are the stage
+ * names of DESIGN §2; payloads carry ids only.
+ */
+import { STAGE_NAMES } from "@vitranslator/pipeline/events";
+import type { StageName } from "@vitranslator/pipeline/events";
+import { z } from "zod";
+
+export { STAGE_NAMES };
+export type { StageName };
+
+export const NEXT_STAGE: Record<StageName, StageName | null> = {
+  segment: "asr",
+  asr: "translate",
+  translate: "modelin",
+  modelin: "tts",
+  tts: "align",
+  align: "audiogen",
+  audiogen: "mix",
+  mix: null,
+};
+
+export const jobPayload = z.object({
+  taskId: z.string().min(1),
+  segmentIndex: z.number().int().min(0).optional(),
+  /** Bumped when a segment is re-dubbed, so its job ids do not collide with the first run. */
+  revision: z.number().int().min(0).optional(),
+});
+export type JobPayload = z.infer<typeof jobPayload>;
+
+export function parseStages(list: string | undefined): StageName[] {
+  if (!list || list.trim() === "" || list.trim() === "all") return [...STAGE_NAMES];
+  const wanted = list.split(",").map((s) => s.trim()).filter(Boolean);
+  const unknown = wanted.filter((s) => !(STAGE_NAMES as readonly string[]).includes(s));
+  if (unknown.length > 0) {
+    throw new Error(`Unknown stage(s): ${unknown.join(", ")}. Stages are: ${STAGE_NAMES.join(", ")}.`);
+  }
+  return wanted as StageName[];
+}
+
+/** Dedup id: adding the same stage job twice is a no-op while the first is known. */
+export function jobId(stage: StageName, p: JobPayload): string {
+  return [stage, p.taskId, p.segmentIndex ?? "plan", p.revision ?? 0].join(".");
+}
+
+/**
+ * Lower runs first. Every task's first segment outranks any later segment, so a new
+ * upload gets its first dubbed part ahead of older tasks' backlog.
+ */
+export function jobPriority(p: JobPayload): number {
+  if (p.segmentIndex === undefined) return 1;
+  return Math.min(2_000_000, 2 + p.segmentIndex * 10);
+}
