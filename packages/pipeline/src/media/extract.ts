@@ -1,0 +1,145 @@
+import { resolve } from "node:path";
+import { PipelineError } from "../errors";
+import { probeMedia, type MediaInfo } from "./probe";
+import { ffmpeg } from "./process";
+
+export interface ExtractSegmentOptions {
+  input: string;
+  startMs: number;
+  durationMs: number;
+  /** WAV 44.1 kHz stereo s16. */
+  audioOut: string;
+  /** Silent H.264 MP4; only written when the input has video. */
+  videoOut?: string;
+  /** Probe result of `input`, to skip probing it again for every segment. */
+  info?: MediaInfo;
+  signal?: AbortSignal;
+}
+
+export interface ExtractSegmentResult {
+  audioPath: string;
+  videoPath?: string;
+}
+
+/** Keyframes at least this often, so players can seek and HLS chunks stay small. */
+const GOP_SECONDS = 2;
+
+const sec = (ms: number): string => (ms / 1000).toFixed(3);
+
+/**
+ * Pure builder of the ffmpeg arguments for one segment: one decode, two outputs.
+ * Seeking before `-i` with re-encoding is frame-accurate (ffmpeg decodes from the previous
+ * keyframe and drops frames before the start). Audio is padded with silence and cut to the
+ * exact length, and an input without audio gets a generated silent track instead.
+ */
+export function buildExtractSegmentArgs(opts: {
+  input: string;
+  startMs: number;
+  durationMs: number;
+  audioOut: string;
+  videoOut?: string;
+  hasAudio: boolean;
+  hasVideo: boolean;
+}): string[] {
+  const dur = sec(opts.durationMs);
+  const args = ["-ss", sec(opts.startMs), "-t", dur, "-i", resolve(opts.input)];
+  if (!opts.hasAudio) args.push("-f", "lavfi", "-t", dur, "-i", "anullsrc=r=44100:cl=stereo");
+
+  args.push(
+    "-map",
+    opts.hasAudio ? "0:a:0" : "1:a:0",
+    "-af",
+    "aresample=44100,apad",
+    "-ac",
+    "2",
+    "-ar",
+    "44100",
+    "-c:a",
+    "pcm_s16le",
+    "-t",
+    dur,
+    "-map_metadata",
+    "-1",
+    resolve(opts.audioOut),
+  );
+
+  if (opts.videoOut && opts.hasVideo) {
+    args.push(
+      "-map",
+      "0:v:0",
+      "-an",
+      "-sn",
+      "-dn",
+      "-vf",
+      "scale=trunc(iw/2)*2:trunc(ih/2)*2,setsar=1",
+      "-c:v",
+      "libx264",
+      "-preset",
+      "veryfast",
+      "-pix_fmt",
+      "yuv420p",
+      // Forced keyframes work whatever the frame rate; the first frame is always one.
+      "-force_key_frames",
+      `expr:gte(t,n_forced*${GOP_SECONDS})`,
+      "-t",
+      dur,
+      "-map_metadata",
+      "-1",
+      "-movflags",
+      "+faststart",
+      resolve(opts.videoOut),
+    );
+  }
+  return args;
+}
+
+export async function extractSegment(opts: ExtractSegmentOptions): Promise<ExtractSegmentResult> {
+  if (!(opts.durationMs > 0) || opts.startMs < 0) {
+    throw new PipelineError({
+      code: "INVALID_SEGMENT",
+      category: "system",
+      message: `Invalid segment range: start ${opts.startMs} ms, duration ${opts.durationMs} ms`,
+    });
+  }
+  const info = opts.info ?? (await probeMedia(opts.input, { signal: opts.signal }));
+  const hasVideo = info.video !== undefined;
+  const writeVideo = hasVideo && opts.videoOut !== undefined;
+  await ffmpeg(
+    buildExtractSegmentArgs({
+      input: opts.input,
+      startMs: opts.startMs,
+      durationMs: opts.durationMs,
+      audioOut: opts.audioOut,
+      hasAudio: info.audio !== undefined,
+      hasVideo,
+      ...(writeVideo ? { videoOut: opts.videoOut } : {}),
+    }),
+    { signal: opts.signal },
+  );
+  return { audioPath: opts.audioOut, ...(writeVideo && opts.videoOut ? { videoPath: opts.videoOut } : {}) };
+}
+
+/**
+ * Mono 16 kHz WAV, the format speech recognisers expect. Optionally only a range of the input.
+ * An input without audio is a user error here: there is nothing to recognise.
+ */
+export async function extractWav16k(opts: {
+  input: string;
+  out: string;
+  startMs?: number;
+  durationMs?: number;
+  signal?: AbortSignal;
+}): Promise<void> {
+  const info = await probeMedia(opts.input, { signal: opts.signal });
+  if (!info.audio) {
+    throw new PipelineError({ code: "NO_AUDIO", category: "user", message: "The file has no audio track to transcribe" });
+  }
+  const range = [
+    ...(opts.startMs !== undefined ? ["-ss", sec(opts.startMs)] : []),
+    ...(opts.durationMs !== undefined ? ["-t", sec(opts.durationMs)] : []),
+  ];
+  await ffmpeg(
+    [...range, "-i", resolve(opts.input), "-map", "0:a:0", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", "-map_metadata", "-1", resolve(opts.out)],
+    { signal: opts.signal },
+  );
+}
