@@ -1,0 +1,32 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { probeMedia } from "../media/probe";
+import { makeTmpDir, makeVideo } from "../media/test-media";
+import { extractEmbeddedSubtitles, isTextSubtitleCodec } from "./embedded";
+
+describe("extractEmbeddedSubtitles (real ffmpeg)", () => {
+  let tmp: Awaited<ReturnType<typeof makeTmpDir>>;
+  beforeAll(async () => {
+    tmp = await makeTmpDir();
+  });
+  afterAll(() => tmp.cleanup());
+
+  it("reads a mov_text track back as cues", async () => {
+    const srt = join(tmp.dir, "in.srt");
+    await writeFile(srt, "1\n00:00:00,200 --> 00:00:01,000\nFirst <b>line</b>\n\n2\n00:00:01,200 --> 00:00:01,900\nSecond\n");
+    const video = await makeVideo({ out: join(tmp.dir, "subbed.mp4"), durationS: 2, subtitlesSrt: srt });
+    const info = await probeMedia(video);
+    expect(info.subtitleStreams).toEqual([{ index: 2, codec: "mov_text", language: "eng" }]);
+    const cues = await extractEmbeddedSubtitles({ input: video, streamIndex: 2 });
+    expect(cues).toEqual([
+      { startMs: 200, endMs: 1000, text: "First line" },
+      { startMs: 1200, endMs: 1900, text: "Second" },
+    ]);
+  });
+
+  it("knows which codecs are pictures", () => {
+    expect(isTextSubtitleCodec("subrip")).toBe(true);
+    expect(isTextSubtitleCodec("hdmv_pgs_subtitle")).toBe(false);
+  });
+});
