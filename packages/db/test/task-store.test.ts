@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTask, createTaskStore, failTask, getTaskSnapshot, hashToken, newTaskId, tokenMatches } from "../src/index";
+import { createTestDatabase } from "../src/testing";
+import type { TestDatabase } from "../src/testing";
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => t.drop());
+
+async function newTask() {
+  const id = newTaskId();
+  await createTask(t.db, {
+    id,
+    originalName: "clip.mp4",
+    sourceLanguage: "en",
+    targetLanguage: "fr",
+    options: {},
+    ownerTokenHash: hashToken("secret"),
+    sourceFile: "source/original.mp4",
+    subtitleFile: null,
+  });
+  return id;
+}
+
+describe("task store", () => {
+  it("task ids carry 128 random bits and owner tokens are checked by hash", () => {
+    const ids = new Set(Array.from({ length: 1000 }, newTaskId));
+    expect(ids.size).toBe(1000);
+    expect([...ids][0]).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(tokenMatches("secret", hashToken("secret"))).toBe(true);
+    expect(tokenMatches("other", hashToken("secret"))).toBe(false);
+  });
+
+  it("plans idempotently and replaces a segment's sentences", async () => {
+    const id = await newTask();
+    const store = createTaskStore(t.db);
+    const plan = [
+      { index: 0, startMs: 0, durationMs: 8000 },
+      { index: 1, startMs: 8000, durationMs: 22000 },
+    ];
+    await store.savePlan(id, plan, 23);
+    await store.savePlan(id, plan, 23);
+    const sentences = [
+      { index: 0, startMs: 500, endMs: 3000, sourceText: "Hello." },
+      { index: 1, startMs: 4000, endMs: 7000, sourceText: "World." },
+    ];
+    await store.replaceSentences(id, 0, sentences);
+    await store.replaceSentences(id, 0, sentences);
+    await store.updateSentences(id, [{ index: 1, translation: "Monde.", speed: 1.1 }]);
+    const snap = await getTaskSnapshot(t.db, id);
+    expect(snap?.segments.map((s) => s.index)).toEqual([0, 1]);
+    expect(snap?.sentences.map((s) => [s.index, s.translation, s.speed])).toEqual([
+      [0, null, null],
+      [1, "Monde.", 1.1],
+    ]);
+  });
+
+  it("publishes strictly in order, once, under concurrent callers", async () => {
+    const id = await newTask();
+    const store = createTaskStore(t.db);
+    await store.savePlan(id, [0, 1, 2].map((i) => ({ index: i, startMs: i * 10000, durationMs: 10000 })), 11);
+    const writes: { indexes: number[]; complete: boolean }[] = [];
+    const write = async (published: { index: number }[], complete: boolean) => {
+      writes.push({ indexes: published.map((s) => s.index), complete });
+    };
+    // Segment 1 finishes first: nothing may be published before 0.
+    await store.markSegmentMixed(id, 1, 10010);
+    const early = await store.publishReady(id, write);
+    expect(early.newlyPublished).toEqual([]);
+    await store.markSegmentMixed(id, 0, 10020);
+    await store.markSegmentMixed(id, 2, 10000);
+    const results = await Promise.all([store.publishReady(id, write), store.publishReady(id, write), store.publishReady(id, write)]);
+    const all = results.flatMap((r) => r.newlyPublished).sort();
+    expect(all).toEqual([0, 1, 2]);
+    expect(results.some((r) => r.complete)).toBe(true);
+    expect(writes.at(-1)).toEqual({ indexes: [0, 1, 2], complete: true });
+    // A retried mix job must not take a published segment back.
+    await store.markSegmentMixed(id, 0, 1);
+    expect((await store.getSegment(id, 0))?.status).toBe("published");
+    expect((await store.getSegment(id, 0))?.hlsDurationMs).toBe(10020);
+    const snap = await getTaskSnapshot(t.db, id);
+    expect(snap?.publishedCount).toBe(3);
+    expect(snap?.firstSegmentAt).not.toBeNull();
+  });
+
+  it("fails a task once and keeps a finished one finished", async () => {
+    const id = await newTask();
+    expect(await failTask(t.db, id, { code: "X", message: "boom", stage: "asr" })).toBe(true);
+    expect(await failTask(t.db, id, { code: "Y", message: "again", stage: "tts" })).toBe(false);
+    const snap = await getTaskSnapshot(t.db, id);
+    expect([snap?.status, snap?.errorCode]).toEqual(["failed", "X"]);
+  });
+});

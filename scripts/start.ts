@@ -1,0 +1,66 @@
+/**
+ * `npm start`: applies migrations, then runs the web server (pages, REST, tRPC HTTP+WS)
+ * and one worker process serving all eight stages, and prints the URL.
+ * Postgres and Redis come from DATABASE_URL / REDIS_URL (local, or `docker compose up postgres redis`).
+ */
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import path from "node:path";
+import { Redis } from "ioredis";
+import { migrate } from "../packages/db/src/migrate";
+
+const root = path.resolve(import.meta.dirname, "..");
+const env = {
+  ...process.env,
+  DATABASE_URL: process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/vitranslator",
+  REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+  STORAGE_DIR: path.resolve(root, process.env.STORAGE_DIR ?? "storage"),
+  PORT: process.env.PORT ?? "3000",
+};
+
+async function checkServices() {
+  try {
+    const result = await migrate({ url: env.DATABASE_URL });
+    console.log(`database ready (${result.applied.length} migration(s) applied)`);
+  } catch (e) {
+    console.error(`Cannot prepare PostgreSQL at ${env.DATABASE_URL.replace(/\/\/[^@]*@/, "//***@")}: ${(e as Error).message}`);
+    console.error("Start it (e.g. `docker compose up -d postgres redis`) or set DATABASE_URL.");
+    process.exit(1);
+  }
+  const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, retryStrategy: () => null, lazyConnect: true });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (e) {
+    console.error(`Cannot reach Redis at ${env.REDIS_URL}: ${(e as Error).message}. Start it or set REDIS_URL.`);
+    process.exit(1);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+await checkServices();
+const tsx = path.join(root, "node_modules", ".bin", "tsx");
+const children: ChildProcess[] = [
+  spawn(tsx, ["apps/web/server/main.ts"], { cwd: root, env, stdio: "inherit" }),
+  spawn(tsx, ["apps/workers/src/main.ts"], { cwd: root, env, stdio: "inherit" }),
+];
+console.log(`\n  ViTranslator: http://localhost:${env.PORT}\n  (workers: all stages; media in ${env.STORAGE_DIR})\n`);
+
+let stopping = false;
+const stop = (signal: NodeJS.Signals) => {
+  if (stopping) return;
+  stopping = true;
+  for (const c of children) c.kill(signal);
+};
+for (const c of children) {
+  c.on("exit", (code) => {
+    if (!stopping) {
+      console.error(`a process exited (code ${code ?? "?"}); stopping the others`);
+      stop("SIGTERM");
+      process.exitCode = code ?? 1;
+    }
+  });
+}
+process.on("SIGINT", () => stop("SIGINT"));
+process.on("SIGTERM", () => stop("SIGTERM"));
