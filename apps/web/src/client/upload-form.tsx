@@ -1,0 +1,163 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import type { FormEvent } from "react";
+import { useEffect, useRef, useState } from "react";
+import type { Language } from "./languages";
+import { COMMON_LANGUAGES, fetchTargetLanguages } from "./languages";
+import { ownerTokenKey, UploadError, uploadTask } from "./upload";
+
+const DEFAULT_TARGET = "fr";
+
+type Phase = { kind: "idle" } | { kind: "uploading"; fraction: number | null } | { kind: "starting" };
+
+function formatBytes(n: number): string {
+  if (n < 1024 * 1024) return `${Math.max(1, Math.round(n / 1024))} KB`;
+  if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  return `${(n / 1024 / 1024 / 1024).toFixed(2)} GB`;
+}
+
+function rememberOwnerToken(id: string, token: string): void {
+  try {
+    window.localStorage.setItem(ownerTokenKey(id), token);
+  } catch {
+    // Private mode or storage full: the task still works, only owner actions are lost.
+  }
+}
+
+export function UploadForm() {
+  const router = useRouter();
+  const [targets, setTargets] = useState<Language[]>(COMMON_LANGUAGES);
+  const [target, setTarget] = useState(DEFAULT_TARGET);
+  const [file, setFile] = useState<File | null>(null);
+  const [phase, setPhase] = useState<Phase>({ kind: "idle" });
+  const [error, setError] = useState<string | null>(null);
+  const abortRef = useRef<AbortController | null>(null);
+
+  useEffect(() => {
+    const ctl = new AbortController();
+    fetchTargetLanguages(ctl.signal)
+      .then((list) => {
+        if (list.length === 0) return;
+        setTargets(list);
+        setTarget((t) => (list.some((l) => l.code === t) ? t : list.find((l) => l.code === DEFAULT_TARGET)?.code ?? list[0]?.code ?? t));
+      })
+      .catch(() => { /* keep the built-in list; the server checks the choice */ });
+    return () => ctl.abort();
+  }, []);
+
+  useEffect(() => () => abortRef.current?.abort(), []);
+
+  const busy = phase.kind !== "idle";
+
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    if (busy) return;
+    const form = e.currentTarget;
+    const data = new FormData(form);
+    const video = data.get("video");
+    if (!(video instanceof File) || video.size === 0) {
+      setError("Choose a video (or audio) file to dub.");
+      return;
+    }
+    const subtitles = data.get("subtitles");
+    // Text fields first and the big file last, so the server can read the options before streaming it.
+    const body = new FormData();
+    body.set("targetLanguage", String(data.get("targetLanguage") ?? DEFAULT_TARGET));
+    const source = String(data.get("sourceLanguage") ?? "");
+    if (source) body.set("sourceLanguage", source);
+    body.set("burnSubtitles", data.get("burnSubtitles") === "true" ? "true" : "false");
+    if (subtitles instanceof File && subtitles.size > 0) body.set("subtitles", subtitles, subtitles.name);
+    body.set("video", video, video.name);
+
+    setError(null);
+    setPhase({ kind: "uploading", fraction: 0 });
+    const ctl = new AbortController();
+    abortRef.current = ctl;
+    try {
+      const created = await uploadTask(body, { signal: ctl.signal, onProgress: (fraction) => setPhase({ kind: "uploading", fraction }) });
+      rememberOwnerToken(created.id, created.ownerToken);
+      setPhase({ kind: "starting" });
+      router.push(created.watchUrl || `/watch/${created.id}`);
+    } catch (err) {
+      setPhase({ kind: "idle" });
+      if (err instanceof UploadError && err.code === "ABORTED") return;
+      setError(err instanceof Error ? err.message : "The upload failed.");
+    } finally {
+      abortRef.current = null;
+    }
+  }
+
+  const percent = phase.kind === "uploading" && phase.fraction !== null ? Math.round(phase.fraction * 100) : null;
+
+  return (
+    <form className="upload-form card" onSubmit={(e) => void onSubmit(e)} aria-busy={busy}>
+      <div className="field">
+        <label htmlFor="video">Video or audio file</label>
+        <input
+          id="video"
+          name="video"
+          type="file"
+          accept="video/*,audio/*"
+          required
+          disabled={busy}
+          onChange={(e) => { setFile(e.currentTarget.files?.[0] ?? null); setError(null); }}
+        />
+        <p className="hint">{file ? `${file.name} · ${formatBytes(file.size)}` : "MP4, MOV, MKV, WebM, MP3, WAV…"}</p>
+      </div>
+
+      <div className="field-row">
+        <div className="field">
+          <label htmlFor="targetLanguage">Dub into</label>
+          <select id="targetLanguage" name="targetLanguage" value={target} onChange={(e) => setTarget(e.currentTarget.value)} disabled={busy}>
+            {targets.map((l) => (
+              <option key={l.code} value={l.code}>{l.name}</option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="sourceLanguage">Spoken language</label>
+          <select id="sourceLanguage" name="sourceLanguage" defaultValue="" disabled={busy}>
+            <option value="">Detect automatically</option>
+            {COMMON_LANGUAGES.map((l) => (
+              <option key={l.code} value={l.code}>{l.name}</option>
+            ))}
+          </select>
+        </div>
+      </div>
+
+      <div className="field">
+        <label htmlFor="subtitles">Subtitles of the original <span className="optional">(optional, .srt or .vtt)</span></label>
+        <input id="subtitles" name="subtitles" type="file" accept=".srt,.vtt,text/vtt,application/x-subrip" disabled={busy} />
+        <p className="hint">If given, they are used instead of speech recognition.</p>
+      </div>
+
+      <label className="checkbox" htmlFor="burnSubtitles">
+        <input id="burnSubtitles" name="burnSubtitles" type="checkbox" value="true" disabled={busy} />
+        <span>Burn subtitles into the video</span>
+      </label>
+
+      {error && (
+        <p role="alert" className="alert">{error}</p>
+      )}
+
+      <div className="submit-row">
+        <button type="submit" className="button primary" disabled={busy}>Dub it</button>
+        {phase.kind === "uploading" && (
+          <button type="button" className="button secondary" onClick={() => abortRef.current?.abort()}>Cancel</button>
+        )}
+      </div>
+
+      <div className="upload-progress" aria-hidden={!busy}>
+        {busy && (
+          <>
+            <progress id="upload-progress" max={100} value={phase.kind === "starting" ? 100 : percent ?? undefined} aria-label="Upload progress" />
+            <span className="muted" role="status">
+              {phase.kind === "starting" ? "Uploaded. Opening the player…" : percent !== null ? `Uploading… ${percent}%` : "Uploading…"}
+            </span>
+          </>
+        )}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,110 @@
+import type { SentenceView, TaskEvent, TaskSnapshot } from "@vitranslator/api/types";
+
+type TaskStatus = TaskSnapshot["status"];
+
+/** What the watch page shows; built from the snapshot, then updated by each live event. */
+export interface WatchState {
+  status: TaskStatus;
+  errorCode: string | null;
+  errorMessage: string | null;
+  segmentCount: number | null;
+  publishedCount: number;
+  finalReady: boolean;
+  /** Sorted by sentence index. */
+  sentences: SentenceView[];
+  /** The stage each segment is in now, from `segment` events. */
+  segmentStages: Record<number, string>;
+}
+
+export function stateFromSnapshot(task: TaskSnapshot): WatchState {
+  return {
+    status: task.status,
+    errorCode: task.errorCode,
+    errorMessage: task.errorMessage,
+    segmentCount: task.segmentCount,
+    publishedCount: task.publishedCount,
+    finalReady: task.finalReady,
+    sentences: [...task.sentences].sort((a, b) => a.index - b.index),
+    segmentStages: {},
+  };
+}
+
+/**
+ * Applies one event. Events replayed after the snapshot may repeat what it already holds,
+ * so every case is idempotent: replace, or keep the maximum.
+ */
+export function applyEvent(state: WatchState, event: TaskEvent): WatchState {
+  switch (event.type) {
+    case "task":
+      return {
+        ...state,
+        status: event.status,
+        segmentCount: event.segmentCount ?? state.segmentCount,
+        errorCode: event.errorCode !== undefined ? event.errorCode : state.errorCode,
+        errorMessage: event.errorMessage !== undefined ? event.errorMessage : state.errorMessage,
+        finalReady: state.finalReady || event.status === "completed",
+      };
+    case "segment":
+      return {
+        ...state,
+        segmentStages: { ...state.segmentStages, [event.index]: event.status === "done" ? `${event.stage} done` : event.stage },
+      };
+    case "sentences": {
+      const others = state.sentences.filter((s) => s.segmentIndex !== event.segmentIndex);
+      return { ...state, sentences: [...others, ...event.sentences].sort((a, b) => a.index - b.index) };
+    }
+    case "published":
+      return {
+        ...state,
+        publishedCount: Math.max(state.publishedCount, event.publishedCount),
+        segmentCount: event.segmentCount,
+      };
+    case "final":
+      return { ...state, finalReady: true };
+  }
+}
+
+const STAGE_WEIGHT: Record<string, number> = { asr: 1, translate: 2, modelin: 3, tts: 4, align: 5, audiogen: 6 };
+
+/** 0..1: published segments, blended with how far the known sentences have got. */
+export function progressOf(state: WatchState): number {
+  if (state.status === "completed") return 1;
+  if (!state.segmentCount) return 0;
+  const published = state.publishedCount / state.segmentCount;
+  if (state.sentences.length === 0) return Math.min(0.99, published);
+  const work = state.sentences.reduce((acc, s) => acc + (STAGE_WEIGHT[s.stage] ?? 0) / 7, 0) / state.sentences.length;
+  return Math.min(0.99, Math.max(published, published * 0.5 + work * 0.5));
+}
+
+/** The sentence whose [startMs, endMs) holds the playback position, if any. */
+export function sentenceAt(sentences: readonly SentenceView[], timeMs: number): SentenceView | null {
+  let lo = 0;
+  let hi = sentences.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = sentences[mid];
+    if (!s) break;
+    if (timeMs < s.startMs) hi = mid - 1;
+    else if (timeMs >= s.endMs) lo = mid + 1;
+    else return s;
+  }
+  return null;
+}
+
+/** Short notes on how the dub was fitted to the original timing. */
+export function fitNotes(s: SentenceView): string[] {
+  const notes: string[] = [];
+  if (s.speed !== null && s.speed > 1.05) notes.push(`sped up ${s.speed.toFixed(2)}×`);
+  if (s.shortenAttempts > 0) notes.push("shortened");
+  if (s.overrunMs !== null && s.overrunMs > 0) notes.push(`overruns ${(s.overrunMs / 1000).toFixed(1)} s`);
+  return notes;
+}
+
+export function formatTime(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const mm = h > 0 ? String(m).padStart(2, "0") : String(m);
+  return `${h > 0 ? `${h}:` : ""}${mm}:${String(s).padStart(2, "0")}`;
+}
