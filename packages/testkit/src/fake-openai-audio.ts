@@ -48,7 +48,10 @@ export function wavDurationSec(bytes: Uint8Array): number | undefined {
   return undefined;
 }
 
-export function buildSegments(transcript: FakeTranscript | undefined, durationSec: number): FakeTranscriptSegment[] {
+export function buildSegments(
+  transcript: FakeTranscript | undefined,
+  durationSec: number,
+): FakeTranscriptSegment[] {
   if (transcript?.segments) return transcript.segments;
   const sentences = transcript?.sentences ?? DEFAULT_TRANSCRIPT_SENTENCES;
   const slot = durationSec / Math.max(1, sentences.length);
@@ -61,7 +64,11 @@ export function buildSegments(transcript: FakeTranscript | undefined, durationSe
   }));
 }
 
-export function resolveDuration(transcript: FakeTranscript | undefined, audioDurationSec: number | undefined, file: Uint8Array): number {
+export function resolveDuration(
+  transcript: FakeTranscript | undefined,
+  audioDurationSec: number | undefined,
+  file: Uint8Array,
+): number {
   return transcript?.durationSec ?? audioDurationSec ?? wavDurationSec(file) ?? DEFAULT_DURATION_SEC;
 }
 

@@ -31,11 +31,10 @@ export function lastUserText(messages: ChatMessage[]): string | undefined {
     if (typeof m.content === "string") return m.content;
     if (Array.isArray(m.content)) {
       return m.content
-        .map((p: unknown) =>
-          typeof p === "object" && p !== null && (p as { type?: unknown }).type === "text"
-            ? String((p as { text?: unknown }).text ?? "")
-            : "",
-        )
+        .map((p: unknown) => {
+          const part = p as { type?: unknown; text?: unknown } | null;
+          return part?.type === "text" && typeof part.text === "string" ? part.text : "";
+        })
         .join("");
     }
     return undefined;
@@ -73,13 +72,17 @@ export function parseTask(text: string | undefined): FakeTask | undefined {
   return undefined;
 }
 
-export const standInTranslation = (text: string, targetLanguage: string): string => `[${targetLanguage}] ${text}`;
+export const standInTranslation = (text: string, targetLanguage: string): string =>
+  `[${targetLanguage}] ${text}`;
 
 export function answerTranslate(
   task: FakeTranslateTask,
   opts: { dropLines: number; translate: (text: string, targetLanguage: string) => string },
 ): { translations: { index: number; text: string }[] } {
-  let translations = task.sentences.map((s) => ({ index: s.index, text: opts.translate(s.text, task.targetLanguage) }));
+  let translations = task.sentences.map((s) => ({
+    index: s.index,
+    text: opts.translate(s.text, task.targetLanguage),
+  }));
   // A lone sentence is always answered in full, so a client that splits batches converges.
   if (opts.dropLines > 0 && translations.length > 1) {
     translations = translations.slice(0, Math.max(1, translations.length - opts.dropLines));
@@ -171,7 +174,14 @@ export function chatCompletionChunks(opts: {
   const pieces = opts.content.match(/[\s\S]{1,16}/g) ?? [];
   const completionTokens = estimateTokens(opts.content);
   return [
-    chunk([{ index: 0, delta: { role: "assistant", content: "", refusal: null }, logprobs: null, finish_reason: null }]),
+    chunk([
+      {
+        index: 0,
+        delta: { role: "assistant", content: "", refusal: null },
+        logprobs: null,
+        finish_reason: null,
+      },
+    ]),
     ...pieces.map((p) => chunk([{ index: 0, delta: { content: p }, logprobs: null, finish_reason: null }])),
     chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: "stop" }]),
     ...(opts.includeUsage

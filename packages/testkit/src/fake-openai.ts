@@ -21,6 +21,17 @@ import {
 import type { BrokenJsonStyle, ChatMessage, FakeTask } from "./fake-openai-chat";
 import { buildSegments, resolveDuration, subtitles, verboseJson } from "./fake-openai-audio";
 import type { FakeTranscript } from "./fake-openai-audio";
+import {
+  HttpError,
+  failure,
+  flattenHeaders,
+  modelObject,
+  mulberry32,
+  readBody,
+  sendError,
+  sendJson,
+  sendText,
+} from "./fake-openai-http";
 
 export interface FakeOpenAiBehaviour {
   /** Delay before every answer (overrides the server option). */
@@ -86,18 +97,6 @@ export interface FakeOpenAi {
 
 const DEFAULT_MODELS = ["fake-translator", "whisper-1"];
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly type = "invalid_request_error",
-    readonly code: string | null = null,
-    readonly param: string | null = null,
-  ) {
-    super(message);
-  }
-}
-
 export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<FakeOpenAi> {
   const { port = 0, host = "127.0.0.1", apiKey } = opts;
   const requests: RecordedRequest[] = [];
@@ -107,7 +106,8 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) sendError(res, new HttpError(500, `fake server bug: ${String(err)}`, "server_error"));
+      if (!res.headersSent)
+        sendError(res, new HttpError(500, `fake server bug: ${String(err)}`, "server_error"));
       else res.destroy();
     });
   });
@@ -140,8 +140,17 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
       }
       checkAuth(req);
       const route = `${record.method} ${path}`;
-      const routeKind = path === "/v1/chat/completions" ? "chat" : path === "/v1/audio/transcriptions" ? "transcriptions" : undefined;
-      if (record.method === "POST" && behaviour.failStatus !== undefined && counters.fail < (behaviour.failTimes ?? Infinity)) {
+      const routeKind =
+        path === "/v1/chat/completions"
+          ? "chat"
+          : path === "/v1/audio/transcriptions"
+            ? "transcriptions"
+            : undefined;
+      if (
+        record.method === "POST" &&
+        behaviour.failStatus !== undefined &&
+        counters.fail < (behaviour.failTimes ?? Infinity)
+      ) {
         if (behaviour.failOn === undefined || behaviour.failOn === routeKind) {
           counters.fail++;
           throw failure(behaviour.failStatus);
@@ -157,7 +166,13 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
       if (record.method === "GET" && path.startsWith("/v1/models/")) {
         const id = decodeURIComponent(path.slice("/v1/models/".length));
         if (!(behaviour.models ?? DEFAULT_MODELS).includes(id)) {
-          throw new HttpError(404, `The model '${id}' does not exist`, "invalid_request_error", "model_not_found", "model");
+          throw new HttpError(
+            404,
+            `The model '${id}' does not exist`,
+            "invalid_request_error",
+            "model_not_found",
+            "model",
+          );
         }
         return sendJson(res, 200, modelObject(id));
       }
@@ -174,22 +189,43 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
     if (apiKey === undefined) return;
     const header = req.headers.authorization ?? "";
     if (!header.startsWith("Bearer ")) {
-      throw new HttpError(401, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).");
+      throw new HttpError(
+        401,
+        "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+      );
     }
     const given = header.slice("Bearer ".length);
     if (given !== apiKey) {
       const masked = given.length > 8 ? `${given.slice(0, 3)}***${given.slice(-4)}` : "***";
-      throw new HttpError(401, `Incorrect API key provided: ${masked}. You can find your API key at https://platform.openai.com/account/api-keys.`, "invalid_request_error", "invalid_api_key");
+      throw new HttpError(
+        401,
+        `Incorrect API key provided: ${masked}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+        "invalid_request_error",
+        "invalid_api_key",
+      );
     }
   }
 
   function chat(record: RecordedRequest, res: http.ServerResponse): void {
-    const body = record.body as { model?: unknown; messages?: unknown; stream?: unknown; stream_options?: { include_usage?: unknown } } | undefined;
+    const body = record.body as
+      | {
+          model?: unknown;
+          messages?: unknown;
+          stream?: unknown;
+          stream_options?: { include_usage?: unknown };
+        }
+      | undefined;
     if (typeof body?.model !== "string" || body.model === "") {
       throw new HttpError(400, "you must provide a model parameter", "invalid_request_error", null, "model");
     }
     if (!Array.isArray(body.messages) || body.messages.length === 0) {
-      throw new HttpError(400, "'messages' is a required property", "invalid_request_error", null, "messages");
+      throw new HttpError(
+        400,
+        "'messages' is a required property",
+        "invalid_request_error",
+        null,
+        "messages",
+      );
     }
     const messages = body.messages as ChatMessage[];
     const userText = lastUserText(messages);
@@ -202,7 +238,10 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
       const answer =
         task.task === "translate"
           ? answerTranslate(task, {
-              dropLines: counters.translate++ < (behaviour.dropLinesTimes ?? Infinity) ? (behaviour.dropLines ?? 0) : 0,
+              dropLines:
+                counters.translate++ < (behaviour.dropLinesTimes ?? Infinity)
+                  ? (behaviour.dropLines ?? 0)
+                  : 0,
               translate: behaviour.translate ?? standInTranslation,
             })
           : answerShorten(task);
@@ -218,29 +257,42 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
     if (body.stream === true) {
       res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" });
       const includeUsage = body.stream_options?.include_usage === true;
-      for (const chunk of chatCompletionChunks({ model: body.model, content, promptTokens, includeUsage })) res.write(chunk);
+      for (const chunk of chatCompletionChunks({ model: body.model, content, promptTokens, includeUsage }))
+        res.write(chunk);
       res.end();
       return;
     }
     sendJson(res, 200, chatCompletion({ model: body.model, content, promptTokens }));
   }
 
-  async function transcribe(record: RecordedRequest, contentType: string, raw: Buffer, res: http.ServerResponse): Promise<void> {
+  async function transcribe(
+    record: RecordedRequest,
+    contentType: string,
+    raw: Buffer,
+    res: http.ServerResponse,
+  ): Promise<void> {
     if (!contentType.startsWith("multipart/form-data")) {
       throw new HttpError(400, "Expected a multipart/form-data request body.");
     }
     let form: FormData;
     try {
       // undici's multipart parser: the same one the real fetch stack uses.
-      form = await new Request("http://fake.local/", { method: "POST", headers: { "content-type": contentType }, body: raw }).formData();
+      form = await new Request("http://fake.local/", {
+        method: "POST",
+        headers: { "content-type": contentType },
+        body: raw,
+      }).formData();
     } catch (err) {
       throw new HttpError(400, `Could not parse multipart form: ${String(err)}`);
     }
     const fields: Record<string, unknown> = {};
     for (const [name, value] of form.entries()) {
-      const shown = typeof value === "string" ? value : { filename: value.name, type: value.type, size: value.size };
+      const shown =
+        typeof value === "string" ? value : { filename: value.name, type: value.type, size: value.size };
       const previous = fields[name];
-      fields[name] = previous === undefined ? shown : [...(Array.isArray(previous) ? previous : [previous]), shown];
+      if (previous === undefined) fields[name] = shown;
+      else if (Array.isArray(previous)) previous.push(shown);
+      else fields[name] = [previous, shown];
     }
     record.body = fields;
     const file = form.get("file");
@@ -255,8 +307,12 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
     const transcript = behaviour.transcript;
     const durationSec = resolveDuration(transcript, behaviour.audioDurationSec, bytes);
     const segments = buildSegments(transcript, durationSec);
-    const format = String(form.get("response_format") ?? "json");
-    const granularities = [...form.getAll("timestamp_granularities[]"), ...form.getAll("timestamp_granularities")].map(String);
+    const requested = form.get("response_format");
+    const format = typeof requested === "string" ? requested : "json";
+    // The SDK sends arrays as `name[]`; curl users often send the bare name.
+    const granularities = ["timestamp_granularities[]", "timestamp_granularities"]
+      .flatMap((name) => form.getAll(name))
+      .filter((v): v is string => typeof v === "string");
     const text = segments.map((s) => s.text.trim()).join(" ");
     switch (format) {
       case "json":
@@ -267,9 +323,19 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
       case "vtt":
         return sendText(res, "text/plain", subtitles(segments, format));
       case "verbose_json":
-        return sendJson(res, 200, verboseJson({ language: transcript?.language ?? "english", durationSec, segments, granularities }));
+        return sendJson(
+          res,
+          200,
+          verboseJson({ language: transcript?.language ?? "english", durationSec, segments, granularities }),
+        );
       default:
-        throw new HttpError(400, `Invalid response_format '${format}'.`, "invalid_request_error", null, "response_format");
+        throw new HttpError(
+          400,
+          `Invalid response_format '${format}'.`,
+          "invalid_request_error",
+          null,
+          "response_format",
+        );
     }
   }
 
@@ -298,57 +364,5 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
         // Keep-alive sockets of the client would otherwise hold close() open.
         server.closeAllConnections();
       }),
-  };
-}
-
-function failure(status: number): HttpError {
-  if (status === 401) return new HttpError(401, "Incorrect API key provided.", "invalid_request_error", "invalid_api_key");
-  if (status === 429) return new HttpError(429, "Rate limit reached for requests.", "requests", "rate_limit_exceeded");
-  if (status >= 500) {
-    return new HttpError(status, "The server had an error while processing your request. Sorry about that!", "server_error");
-  }
-  return new HttpError(status, `Simulated failure (HTTP ${status}).`);
-}
-
-function modelObject(id: string): object {
-  return { id, object: "model", created: 1_700_000_000, owned_by: "vitranslator-fake" };
-}
-
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
-  res.end(text);
-}
-
-function sendText(res: http.ServerResponse, type: string, text: string): void {
-  res.writeHead(200, { "content-type": `${type}; charset=utf-8`, "content-length": Buffer.byteLength(text) });
-  res.end(text);
-}
-
-function sendError(res: http.ServerResponse, err: HttpError): void {
-  sendJson(res, err.status, { error: { message: err.message, type: err.type, param: err.param, code: err.code } });
-}
-
-async function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(", ") : v;
-  return out;
-}
-
-/** Small seeded PRNG so brokenJsonRate runs are reproducible. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }

@@ -13,7 +13,11 @@ afterAll(async () => {
 
 describe("createLlmClient", () => {
   it("normalises the base URL and keeps the settings", () => {
-    const c = createLlmClient({ baseURL: " https://api.deepseek.com/v1/ ", apiKey: "k", model: "deepseek-chat" });
+    const c = createLlmClient({
+      baseURL: " https://api.deepseek.com/v1/ ",
+      apiKey: "k",
+      model: "deepseek-chat",
+    });
     expect(c.baseURL).toBe("https://api.deepseek.com/v1");
     expect(c.model).toBe("deepseek-chat");
     expect(c.openai.timeout).toBe(60_000);
@@ -35,7 +39,12 @@ describe("createLlmClient", () => {
   });
 
   it("talks to the fake server with the official client: models, chat, streaming", async () => {
-    const { openai } = createLlmClient({ baseURL: fake.url, apiKey: "k", model: "fake-translator", maxRetries: 0 });
+    const { openai } = createLlmClient({
+      baseURL: fake.url,
+      apiKey: "k",
+      model: "fake-translator",
+      maxRetries: 0,
+    });
     const models = [];
     for await (const m of openai.models.list()) models.push(m.id);
     expect(models).toContain("fake-translator");
@@ -53,7 +62,16 @@ describe("createLlmClient", () => {
       model: "fake-translator",
       stream: true,
       stream_options: { include_usage: true },
-      messages: [{ role: "user", content: JSON.stringify({ task: "translate", targetLanguage: "it", sentences: [{ index: 7, text: "Good night" }] }) }],
+      messages: [
+        {
+          role: "user",
+          content: JSON.stringify({
+            task: "translate",
+            targetLanguage: "it",
+            sentences: [{ index: 7, text: "Good night" }],
+          }),
+        },
+      ],
     });
     let text = "";
     let finish: string | null = null;

@@ -20,7 +20,8 @@ describe("extractJson", () => {
   });
 
   it("strips markdown fences and surrounding prose", () => {
-    const reply = 'Sure! Here is the translation:\n```json\n{"translations":[{"index":0,"text":"Hallo"}]}\n```\nLet me know!';
+    const reply =
+      'Sure! Here is the translation:\n```json\n{"translations":[{"index":0,"text":"Hallo"}]}\n```\nLet me know!';
     expect(extractJson(reply)).toEqual({ translations: [{ index: 0, text: "Hallo" }] });
   });
 
@@ -44,7 +45,7 @@ describe("extractJson", () => {
 
   it("removes trailing and doubled commas", () => {
     expect(extractJson('{"a":[1,2,3,],"b":{"c":1,},}')).toEqual({ a: [1, 2, 3], b: { c: 1 } });
-    expect(extractJson('[1,,2]')).toEqual([1, 2]);
+    expect(extractJson("[1,,2]")).toEqual([1, 2]);
   });
 
   it("repairs smart quotes around keys and values", () => {
@@ -73,7 +74,7 @@ describe("extractJson", () => {
   });
 
   it("quotes bare keys", () => {
-    expect(extractJson("{index: 1, text: \"x\"}")).toEqual({ index: 1, text: "x" });
+    expect(extractJson('{index: 1, text: "x"}')).toEqual({ index: 1, text: "x" });
   });
 
   it("escapes raw newlines and tabs inside strings", () => {

@@ -79,11 +79,16 @@ describe("createOpenAiTranscriber", () => {
   });
 
   it("passes the language hint and the configured model", async () => {
-    const transcriber = createOpenAiTranscriber({ client: client({ transcriptionModel: "whisper-large-v3" }) });
+    const transcriber = createOpenAiTranscriber({
+      client: client({ transcriptionModel: "whisper-large-v3" }),
+    });
     await transcriber.transcribe({ audioPath: wavPath, language: "fr" });
     expect(fake.requests[0]?.body).toMatchObject({ model: "whisper-large-v3", language: "fr" });
 
-    const explicit = createOpenAiTranscriber({ client: client({ transcriptionModel: "ignored" }), model: "whisper-1" });
+    const explicit = createOpenAiTranscriber({
+      client: client({ transcriptionModel: "ignored" }),
+      model: "whisper-1",
+    });
     await explicit.transcribe({ audioPath: wavPath });
     expect(fake.requests[1]?.body).toMatchObject({ model: "whisper-1" });
   });

@@ -1,9 +1,10 @@
 import { startFakeOpenAi } from "@vitranslator/testkit";
-import type { FakeOpenAi, FakeTranslateTask } from "@vitranslator/testkit";
+import type { FakeOpenAi } from "@vitranslator/testkit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { PipelineError } from "../errors";
 import { createLlmClient } from "./client";
 import type { LlmLogger } from "./errors";
+import type { TranslatePayload } from "./prompts";
 import { createOpenAiTranslator } from "./translate";
 
 const API_KEY = "sk-test-key-123456";
@@ -32,11 +33,14 @@ const client = (over: { apiKey?: string; baseURL?: string; maxRetries?: number; 
 const sentences = (n: number, from = 0) =>
   Array.from({ length: n }, (_, i) => ({ index: from + i, text: `Sentence number ${from + i}.` }));
 
-const translateTasks = () =>
-  fake.requests.flatMap((r) => (r.task?.task === "translate" ? [r.task as FakeTranslateTask] : []));
+const translateTasks = () => fake.requests.flatMap((r) => (r.task?.task === "translate" ? [r.task] : []));
 
 const chatBody = (i: number) =>
-  fake.requests[i]?.body as { messages: { role: string; content: string }[]; response_format?: unknown; model: string };
+  fake.requests[i]?.body as {
+    messages: { role: string; content: string }[];
+    response_format?: unknown;
+    model: string;
+  };
 
 const recordingLogger = () => {
   const warnings: string[] = [];
@@ -57,7 +61,11 @@ const catchError = async (p: Promise<unknown>): Promise<PipelineError> => {
 describe("createOpenAiTranslator.translate", () => {
   it("translates every sentence in order through the official client", async () => {
     const translator = createOpenAiTranslator({ client: client() });
-    const out = await translator.translate({ sentences: sentences(3), sourceLanguage: "en", targetLanguage: "de" });
+    const out = await translator.translate({
+      sentences: sentences(3),
+      sourceLanguage: "en",
+      targetLanguage: "de",
+    });
     expect(out).toEqual([
       { index: 0, text: "[de] Sentence number 0." },
       { index: 1, text: "[de] Sentence number 1." },
@@ -89,22 +97,29 @@ describe("createOpenAiTranslator.translate", () => {
     });
     expect(out.map((s) => s.index)).toEqual(sentences(10, 100).map((s) => s.index));
     expect(out.every((s) => s.text.startsWith("[fr] "))).toBe(true);
-    const payloads = fake.requests.map((r) => JSON.parse((r.body as { messages: { content: string }[] }).messages[1]!.content));
-    expect(payloads.map((p: { sentences: { index: number }[] }) => p.sentences.map((s) => s.index))).toEqual([
+    const payloads = fake.requests.map(
+      (r) =>
+        JSON.parse((r.body as { messages: { content: string }[] }).messages[1]!.content) as TranslatePayload,
+    );
+    expect(payloads.map((p) => p.sentences.map((s) => s.index))).toEqual([
       [100, 101, 102, 103],
       [104, 105, 106, 107],
       [108, 109],
     ]);
-    expect(payloads[0]).toMatchObject({ context: "A cooking show.", before: [], after: [{ index: 104 }, { index: 105 }] });
-    expect(payloads[1].before).toEqual([
+    expect(payloads[0]).toMatchObject({
+      context: "A cooking show.",
+      before: [],
+      after: [{ index: 104 }, { index: 105 }],
+    });
+    expect(payloads[1]?.before).toEqual([
       { index: 102, text: "Sentence number 102.", translation: "[fr] Sentence number 102." },
       { index: 103, text: "Sentence number 103.", translation: "[fr] Sentence number 103." },
     ]);
-    expect(payloads[1].after).toEqual([
+    expect(payloads[1]?.after).toEqual([
       { index: 108, text: "Sentence number 108." },
       { index: 109, text: "Sentence number 109." },
     ]);
-    expect(payloads[2].after).toEqual([]);
+    expect(payloads[2]?.after).toEqual([]);
   });
 
   it("returns blank source lines as blank without asking the model", async () => {
@@ -257,13 +272,24 @@ describe("createOpenAiTranslator.shorten", () => {
 
   it("returns distinct shorter variants, shortest first, within maxChars", async () => {
     const translator = createOpenAiTranslator({ client: client() });
-    const out = await translator.shorten({ text, source: "This is long.", targetLanguage: "de", maxChars: 30 });
+    const out = await translator.shorten({
+      text,
+      source: "This is long.",
+      targetLanguage: "de",
+      maxChars: 30,
+    });
     expect(out.length).toBeGreaterThanOrEqual(2);
     expect(out.length).toBeLessThanOrEqual(3);
     expect(new Set(out).size).toBe(out.length);
     for (const v of out) expect(v.length).toBeLessThanOrEqual(30);
     expect([...out].sort((a, b) => a.length - b.length)).toEqual(out);
-    expect(fake.requests[0]?.task).toEqual({ task: "shorten", targetLanguage: "de", text, maxChars: 30, count: 3 });
+    expect(fake.requests[0]?.task).toEqual({
+      task: "shorten",
+      targetLanguage: "de",
+      text,
+      maxChars: 30,
+      count: 3,
+    });
   });
 
   it("honours count", async () => {
@@ -275,17 +301,23 @@ describe("createOpenAiTranslator.shorten", () => {
   it("asks again after a broken answer, then fails with SHORTEN_FAILED", async () => {
     fake.setBehaviour({ brokenJsonTimes: 1 });
     const translator = createOpenAiTranslator({ client: client() });
-    expect(await translator.shorten({ text, source: "x", targetLanguage: "de", maxChars: 30 })).not.toHaveLength(0);
+    expect(
+      await translator.shorten({ text, source: "x", targetLanguage: "de", maxChars: 30 }),
+    ).not.toHaveLength(0);
     expect(fake.requests).toHaveLength(2);
 
     fake.setBehaviour({ brokenJsonRate: 1 });
-    const err = await catchError(translator.shorten({ text, source: "x", targetLanguage: "de", maxChars: 30 }));
+    const err = await catchError(
+      translator.shorten({ text, source: "x", targetLanguage: "de", maxChars: 30 }),
+    );
     expect(err).toMatchObject({ code: "SHORTEN_FAILED", category: "third_party" });
   });
 
   it("maps auth errors like translate does", async () => {
     const translator = createOpenAiTranslator({ client: client({ apiKey: "nope" }) });
-    const err = await catchError(translator.shorten({ text, source: "x", targetLanguage: "de", maxChars: 30 }));
+    const err = await catchError(
+      translator.shorten({ text, source: "x", targetLanguage: "de", maxChars: 30 }),
+    );
     expect(err.code).toBe("LLM_AUTH");
   });
 });

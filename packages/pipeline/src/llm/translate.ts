@@ -84,7 +84,8 @@ const SINGLE_ATTEMPTS = 2;
 
 export function createOpenAiTranslator(opts: OpenAiTranslatorOptions): Translator {
   const { client, batchSize = 20, contextSize = 3, logger, jsonMode = true, temperature } = opts;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw invalidOption(`batchSize must be ≥ 1, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw invalidOption(`batchSize must be ≥ 1, got ${batchSize}`);
   if (!Number.isInteger(contextSize) || contextSize < 0) {
     throw invalidOption(`contextSize must be ≥ 0, got ${contextSize}`);
   }
@@ -123,11 +124,16 @@ export function createOpenAiTranslator(opts: OpenAiTranslatorOptions): Translato
     return extractJson(content);
   }
 
-  async function translateBatch(payload: TranslatePayload, signal?: AbortSignal): Promise<Map<number, string>> {
+  async function translateBatch(
+    payload: TranslatePayload,
+    signal?: AbortSignal,
+  ): Promise<Map<number, string>> {
     const json = await complete(payload, translateSystemPrompt(payload), signal);
     const parsed = TranslateAnswerSchema.safeParse(json);
     if (!parsed.success) {
-      throw badAnswer(`The LLM answer does not have the form {"translations":[{"index","text"}]}: ${parsed.error.message}`);
+      throw badAnswer(
+        `The LLM answer does not have the form {"translations":[{"index","text"}]}: ${parsed.error.message}`,
+      );
     }
     const wanted = new Set(payload.sentences.map((s) => s.index));
     const got = new Map<number, string>();
@@ -186,7 +192,10 @@ export function createOpenAiTranslator(opts: OpenAiTranslatorOptions): Translato
         const first = batch[0];
         if (batch.length === 1 && first) {
           if (attempt < SINGLE_ATTEMPTS) {
-            logger?.warn({ indices, attempt, err: err.message }, "LLM translation of one sentence failed; retrying");
+            logger?.warn(
+              { indices, attempt, err: err.message },
+              "LLM translation of one sentence failed; retrying",
+            );
             return runRange(lo, hi, attempt + 1);
           }
           throw new PipelineError({
@@ -238,7 +247,9 @@ export function createOpenAiTranslator(opts: OpenAiTranslatorOptions): Translato
         const json = await complete(payload, shortenSystemPrompt(payload), req.signal);
         const parsed = ShortenAnswerSchema.safeParse(json);
         if (!parsed.success) {
-          throw badAnswer(`The LLM answer does not have the form {"variants":[...]}: ${parsed.error.message}`);
+          throw badAnswer(
+            `The LLM answer does not have the form {"variants":[...]}: ${parsed.error.message}`,
+          );
         }
         const variants = usableVariants(parsed.data.variants, req.text);
         if (variants.length === 0) throw badAnswer("The LLM gave no usable shorter variant.");
@@ -284,7 +295,8 @@ const preview = (s: string): string => (s.length > 80 ? `${s.slice(0, 80)}…` :
 function assertUniqueIndices(sentences: SourceSentence[]): void {
   const seen = new Set<number>();
   for (const s of sentences) {
-    if (seen.has(s.index)) throw invalidOption(`sentence index ${s.index} appears twice in one translate request`);
+    if (seen.has(s.index))
+      throw invalidOption(`sentence index ${s.index} appears twice in one translate request`);
     seen.add(s.index);
   }
 }
