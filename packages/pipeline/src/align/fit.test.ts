@@ -15,7 +15,14 @@ describe("fitSentences", () => {
 
   it("plays at speed 1 when the speech fills the slot exactly", () => {
     const r = one({ startMs: 1000, endMs: 2000, predictedMs: 2000 }, 3000);
-    expect(r).toMatchObject({ slotMs: 2000, speed: 1, placedStartMs: 1000, placedDurationMs: 2000, overrunMs: 0, needsShortening: false });
+    expect(r).toMatchObject({
+      slotMs: 2000,
+      speed: 1,
+      placedStartMs: 1000,
+      placedDurationMs: 2000,
+      overrunMs: 0,
+      needsShortening: false,
+    });
   });
 
   it("borrows the following pause before speeding up", () => {
@@ -83,7 +90,12 @@ describe("fitSentences", () => {
       ],
       segmentDurationMs: 2000,
     });
-    expect(res[0]).toMatchObject({ speed: 1.2, placedDurationMs: 1200, overrunMs: 200, needsShortening: true });
+    expect(res[0]).toMatchObject({
+      speed: 1.2,
+      placedDurationMs: 1200,
+      overrunMs: 200,
+      needsShortening: true,
+    });
     expect(res[1]).toMatchObject({ placedStartMs: 1200, placedDurationMs: 800, needsShortening: false });
     expect(res[1]?.speed).toBeCloseTo(1.125);
   });
@@ -125,21 +137,32 @@ describe("fitSentences", () => {
 
   it("property: no overlaps, speeds within bounds, flags consistent with overrun", () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let run = 0; run < 300; run++) {
       const sentences: FitSentence[] = [];
       let t = rand() * 2000;
       const n = 1 + Math.floor(rand() * 12);
       for (let i = 0; i < n; i++) {
         const speech = 300 + rand() * 5000;
-        sentences.push({ index: i, startMs: Math.round(t), endMs: Math.round(t + speech), predictedMs: Math.round(speech * (0.5 + rand() * 1.2)) });
+        sentences.push({
+          index: i,
+          startMs: Math.round(t),
+          endMs: Math.round(t + speech),
+          predictedMs: Math.round(speech * (0.5 + rand() * 1.2)),
+        });
         t += speech + rand() * 1500;
       }
       const segmentDurationMs = Math.round(t + rand() * 1000);
       const maxSpeed = 1 + rand() * 0.5;
       const minSpeed = 0.8 + rand() * 0.2;
       const borrowPauseMs = rand() < 0.3 ? rand() * 800 : undefined;
-      const res = fitSentences({ sentences, segmentDurationMs, maxSpeed, minSpeed, ...(borrowPauseMs !== undefined ? { borrowPauseMs } : {}) });
+      const res = fitSentences({
+        sentences,
+        segmentDurationMs,
+        maxSpeed,
+        minSpeed,
+        ...(borrowPauseMs !== undefined ? { borrowPauseMs } : {}),
+      });
       expect(res).toHaveLength(n);
       let prevEnd = 0;
       for (const [i, r] of res.entries()) {
@@ -154,7 +177,9 @@ describe("fitSentences", () => {
         if (r.needsShortening) expect(r.speed).toBe(maxSpeed);
         // Sped-up speech ends exactly at its slot end.
         if (r.speed > 1 + 1e-9 && !r.needsShortening) {
-          expect(Math.abs(r.placedStartMs + r.placedDurationMs - (s.startMs + r.slotMs))).toBeLessThanOrEqual(1);
+          expect(Math.abs(r.placedStartMs + r.placedDurationMs - (s.startMs + r.slotMs))).toBeLessThanOrEqual(
+            1,
+          );
         }
         prevEnd = r.placedStartMs + r.placedDurationMs;
       }
@@ -169,6 +194,12 @@ describe("summarizeFit", () => {
       { index: 1, startMs: 1000, endMs: 2000, predictedMs: 900 },
     ];
     const sum = summarizeFit(fitSentences({ sentences, segmentDurationMs: 2000 }), sentences);
-    expect(sum).toMatchObject({ sentences: 2, needsShortening: 1, totalOverrunMs: 200, maxSpeed: 1.2, maxDriftMs: 200 });
+    expect(sum).toMatchObject({
+      sentences: 2,
+      needsShortening: 1,
+      totalOverrunMs: 200,
+      maxSpeed: 1.2,
+      maxDriftMs: 200,
+    });
   });
 });

@@ -124,13 +124,15 @@ export interface FitSummary {
 export function summarizeFit(results: readonly FitResult[], sentences: readonly FitSentence[]): FitSummary {
   const startOf = new Map(sentences.map((s) => [s.index, s.startMs]));
   let maxDriftMs = 0;
-  for (const r of results) maxDriftMs = Math.max(maxDriftMs, r.placedStartMs - Math.max(0, startOf.get(r.index) ?? r.placedStartMs));
+  for (const r of results)
+    maxDriftMs = Math.max(maxDriftMs, r.placedStartMs - Math.max(0, startOf.get(r.index) ?? r.placedStartMs));
   return {
     sentences: results.length,
     needsShortening: results.filter((r) => r.needsShortening).length,
     totalOverrunMs: results.reduce((sum, r) => sum + r.overrunMs, 0),
     maxSpeed: results.reduce((m, r) => Math.max(m, r.speed), 0),
     maxDriftMs,
-    meanAbsSpeedChange: results.length === 0 ? 0 : results.reduce((sum, r) => sum + Math.abs(r.speed - 1), 0) / results.length,
+    meanAbsSpeedChange:
+      results.length === 0 ? 0 : results.reduce((sum, r) => sum + Math.abs(r.speed - 1), 0) / results.length,
   };
 }

@@ -19,7 +19,14 @@ describe("atempoChain", () => {
 
 describe("buildTimelineArgs", () => {
   it("delays each clip by whole samples and mixes without normalising", () => {
-    const args = buildTimelineArgs({ clips: [{ path: "/a.wav", atMs: 1000 }, { path: "/b.wav", atMs: 5000 }], durationMs: 3000, out: "/o.wav" });
+    const args = buildTimelineArgs({
+      clips: [
+        { path: "/a.wav", atMs: 1000 },
+        { path: "/b.wav", atMs: 5000 },
+      ],
+      durationMs: 3000,
+      out: "/o.wav",
+    });
     const graph = args[args.indexOf("-filter_complex") + 1];
     expect(graph).toContain("adelay=delays=44100S:all=1");
     expect(graph).toContain("amix=inputs=2:duration=first:dropout_transition=0:normalize=0");
@@ -56,7 +63,12 @@ describe("audio (real ffmpeg)", () => {
   });
 
   it("copies at speed 1 and converts to 44.1 kHz mono", async () => {
-    const stereo = await makeAudio({ out: join(tmp.dir, "st.wav"), durationS: 1, sampleRate: 22_050, channels: 2 });
+    const stereo = await makeAudio({
+      out: join(tmp.dir, "st.wav"),
+      durationS: 1,
+      sampleRate: 22_050,
+      channels: 2,
+    });
     const out = join(tmp.dir, "copy.wav");
     expect(await stretchAudio({ input: stereo, output: out, speed: 1 })).toEqual({ filter: "none" });
     expect(await readWavFormat(out)).toMatchObject({ sampleRate: 44_100, channels: 1, durationMs: 1000 });
@@ -71,9 +83,25 @@ describe("audio (real ffmpeg)", () => {
 
   it("renders clips at their places on a silent track of exact length", async () => {
     const clip = join(tmp.dir, "clip.wav");
-    await ffmpeg(["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100:duration=0.5", "-ac", "1", clip]);
+    await ffmpeg([
+      "-f",
+      "lavfi",
+      "-i",
+      "sine=frequency=440:sample_rate=44100:duration=0.5",
+      "-ac",
+      "1",
+      clip,
+    ]);
     const out = join(tmp.dir, "timeline.wav");
-    await renderTimeline({ clips: [{ path: clip, atMs: 1000 }, { path: clip, atMs: 2500 }, { path: clip, atMs: 3800 }], durationMs: 4000, out });
+    await renderTimeline({
+      clips: [
+        { path: clip, atMs: 1000 },
+        { path: clip, atMs: 2500 },
+        { path: clip, atMs: 3800 },
+      ],
+      durationMs: 4000,
+      out,
+    });
     const fmt = await readWavFormat(out);
     expect(fmt).toMatchObject({ sampleRate: 44_100, channels: 1, durationMs: 4000 });
     expect((await probeMedia(out)).durationMs).toBe(4000);

@@ -34,10 +34,18 @@ export function atempoChain(speed: number): string {
  * Time-stretches speech without changing its pitch. Rubber Band sounds best for speech; if
  * the ffmpeg build lacks it or it fails, atempo is used instead. Output: 44.1 kHz mono WAV.
  */
-export async function stretchAudio(opts: StretchAudioOptions): Promise<{ filter: "none" | "rubberband" | "atempo" }> {
+export async function stretchAudio(
+  opts: StretchAudioOptions,
+): Promise<{ filter: "none" | "rubberband" | "atempo" }> {
   const { speed, signal } = opts;
   if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError(`invalid speed ${speed}`);
-  const io = (filter: string[]): string[] => ["-i", resolve(opts.input), ...filter, ...OUTPUT_ARGS, resolve(opts.output)];
+  const io = (filter: string[]): string[] => [
+    "-i",
+    resolve(opts.input),
+    ...filter,
+    ...OUTPUT_ARGS,
+    resolve(opts.output),
+  ];
 
   if (Math.abs(speed - 1) < SPEED_EPSILON) {
     await ffmpeg(io([]), { signal });
@@ -45,7 +53,9 @@ export async function stretchAudio(opts: StretchAudioOptions): Promise<{ filter:
   }
   try {
     // High-quality formant-preserving settings suited to a single voice.
-    await ffmpeg(io(["-af", `rubberband=tempo=${speed.toFixed(6)}:pitchq=quality:window=standard`]), { signal });
+    await ffmpeg(io(["-af", `rubberband=tempo=${speed.toFixed(6)}:pitchq=quality:window=standard`]), {
+      signal,
+    });
     return { filter: "rubberband" };
   } catch (err) {
     if (!isProcessError(err) || err.code !== "PROCESS_FAILED") throw err;

@@ -21,7 +21,11 @@ const SAMPLE_RATE = 44_100;
  * (in samples, so placement is exact), summed without normalisation (amix would otherwise
  * lower every clip's volume by the number of inputs), and cut to the exact length.
  */
-export function buildTimelineArgs(opts: { clips: readonly TimelineClip[]; durationMs: number; out: string }): string[] {
+export function buildTimelineArgs(opts: {
+  clips: readonly TimelineClip[];
+  durationMs: number;
+  out: string;
+}): string[] {
   const dur = (opts.durationMs / 1000).toFixed(6);
   const clips = opts.clips.filter((c) => c.atMs < opts.durationMs);
   const args = ["-f", "lavfi", "-t", dur, "-i", `anullsrc=r=${SAMPLE_RATE}:cl=mono`];

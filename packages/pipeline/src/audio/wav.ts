@@ -13,7 +13,11 @@ export interface WavFormat {
 const HEADER_BYTES = 4096;
 
 function badWav(path: string, why: string): PipelineError {
-  return new PipelineError({ code: "INVALID_WAV", category: "system", message: `${path} is not a readable WAV file: ${why}` });
+  return new PipelineError({
+    code: "INVALID_WAV",
+    category: "system",
+    message: `${path} is not a readable WAV file: ${why}`,
+  });
 }
 
 /**
@@ -26,7 +30,11 @@ export async function readWavFormat(path: string): Promise<WavFormat> {
     const { size } = await fh.stat();
     const buf = Buffer.alloc(Math.min(HEADER_BYTES, size));
     await fh.read(buf, 0, buf.length, 0);
-    if (buf.length < 12 || buf.toString("ascii", 0, 4) !== "RIFF" || buf.toString("ascii", 8, 12) !== "WAVE") {
+    if (
+      buf.length < 12 ||
+      buf.toString("ascii", 0, 4) !== "RIFF" ||
+      buf.toString("ascii", 8, 12) !== "WAVE"
+    ) {
       throw badWav(path, "no RIFF/WAVE header");
     }
     let offset = 12;
@@ -46,7 +54,11 @@ export async function readWavFormat(path: string): Promise<WavFormat> {
         const available = size - (offset + 8);
         const dataBytes = chunkSize === 0 || chunkSize > available ? available : chunkSize;
         const bytesPerSecond = fmt.sampleRate * fmt.channels * (fmt.bitsPerSample / 8);
-        return { ...fmt, dataBytes, durationMs: bytesPerSecond > 0 ? (dataBytes / bytesPerSecond) * 1000 : 0 };
+        return {
+          ...fmt,
+          dataBytes,
+          durationMs: bytesPerSecond > 0 ? (dataBytes / bytesPerSecond) * 1000 : 0,
+        };
       }
       offset += 8 + chunkSize + (chunkSize % 2);
     }

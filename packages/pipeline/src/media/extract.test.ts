@@ -9,7 +9,15 @@ import { makeAudio, makeTmpDir, makeVideo } from "./test-media";
 
 describe("buildExtractSegmentArgs", () => {
   it("seeks before the input and writes two outputs from one decode", () => {
-    const args = buildExtractSegmentArgs({ input: "/in.mp4", startMs: 1500, durationMs: 2250, audioOut: "/a.wav", videoOut: "/v.mp4", hasAudio: true, hasVideo: true });
+    const args = buildExtractSegmentArgs({
+      input: "/in.mp4",
+      startMs: 1500,
+      durationMs: 2250,
+      audioOut: "/a.wav",
+      videoOut: "/v.mp4",
+      hasAudio: true,
+      hasVideo: true,
+    });
     expect(args.slice(0, 6)).toEqual(["-ss", "1.500", "-t", "2.250", "-i", "/in.mp4"]);
     expect(args.filter((a) => a.endsWith(".wav") || a.endsWith("v.mp4"))).toEqual(["/a.wav", "/v.mp4"]);
     expect(args).toContain("libx264");
@@ -17,7 +25,15 @@ describe("buildExtractSegmentArgs", () => {
   });
 
   it("generates silence for an input without audio and skips video when there is none", () => {
-    const args = buildExtractSegmentArgs({ input: "/in.mp4", startMs: 0, durationMs: 1000, audioOut: "/a.wav", videoOut: "/v.mp4", hasAudio: false, hasVideo: false });
+    const args = buildExtractSegmentArgs({
+      input: "/in.mp4",
+      startMs: 0,
+      durationMs: 1000,
+      audioOut: "/a.wav",
+      videoOut: "/v.mp4",
+      hasAudio: false,
+      hasVideo: false,
+    });
     expect(args).toContain("anullsrc=r=44100:cl=stereo");
     expect(args).toContain("1:a:0");
     expect(args).not.toContain("/v.mp4");
@@ -53,12 +69,26 @@ describe("extractSegment (real ffmpeg)", () => {
 
     const { stdout } = await runProcess({
       command: "ffprobe",
-      args: ["-v", "error", "-select_streams", "v:0", "-show_entries", "frame=key_frame,pts_time", "-of", "csv=p=0", videoOut],
+      args: [
+        "-v",
+        "error",
+        "-select_streams",
+        "v:0",
+        "-show_entries",
+        "frame=key_frame,pts_time",
+        "-of",
+        "csv=p=0",
+        videoOut,
+      ],
     });
-    const frames = stdout.trim().split("\n").map((l) => l.split(",").slice(0, 2).map(Number) as [number, number]);
+    const frames = stdout
+      .trim()
+      .split("\n")
+      .map((l) => l.split(",").slice(0, 2).map(Number) as [number, number]);
     expect(frames[0]).toEqual([1, 0]);
     const keyTimes = frames.filter(([key]) => key === 1).map(([, t]) => t);
-    for (let i = 1; i < keyTimes.length; i++) expect(keyTimes[i]! - keyTimes[i - 1]!).toBeLessThanOrEqual(2.001);
+    for (let i = 1; i < keyTimes.length; i++)
+      expect(keyTimes[i]! - keyTimes[i - 1]!).toBeLessThanOrEqual(2.001);
     expect(keyTimes.length).toBeGreaterThanOrEqual(2);
   });
 
@@ -82,7 +112,13 @@ describe("extractSegment (real ffmpeg)", () => {
   it("writes audio only for an audio input even when videoOut is given", async () => {
     const wav = await makeAudio({ out: join(tmp.dir, "speech.wav"), durationS: 3, sampleRate: 22_050 });
     const audioOut = join(tmp.dir, "speech-seg.wav");
-    const res = await extractSegment({ input: wav, startMs: 1000, durationMs: 1000, audioOut, videoOut: join(tmp.dir, "none.mp4") });
+    const res = await extractSegment({
+      input: wav,
+      startMs: 1000,
+      durationMs: 1000,
+      audioOut,
+      videoOut: join(tmp.dir, "none.mp4"),
+    });
     expect(res.videoPath).toBeUndefined();
     expect((await probeMedia(audioOut)).audio?.sampleRate).toBe(44_100);
   });

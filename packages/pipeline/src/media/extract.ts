@@ -132,14 +132,33 @@ export async function extractWav16k(opts: {
 }): Promise<void> {
   const info = await probeMedia(opts.input, { signal: opts.signal });
   if (!info.audio) {
-    throw new PipelineError({ code: "NO_AUDIO", category: "user", message: "The file has no audio track to transcribe" });
+    throw new PipelineError({
+      code: "NO_AUDIO",
+      category: "user",
+      message: "The file has no audio track to transcribe",
+    });
   }
   const range = [
     ...(opts.startMs !== undefined ? ["-ss", sec(opts.startMs)] : []),
     ...(opts.durationMs !== undefined ? ["-t", sec(opts.durationMs)] : []),
   ];
   await ffmpeg(
-    [...range, "-i", resolve(opts.input), "-map", "0:a:0", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", "-map_metadata", "-1", resolve(opts.out)],
+    [
+      ...range,
+      "-i",
+      resolve(opts.input),
+      "-map",
+      "0:a:0",
+      "-ac",
+      "1",
+      "-ar",
+      "16000",
+      "-c:a",
+      "pcm_s16le",
+      "-map_metadata",
+      "-1",
+      resolve(opts.out),
+    ],
     { signal: opts.signal },
   );
 }

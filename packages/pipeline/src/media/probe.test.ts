@@ -11,7 +11,15 @@ describe("parseProbe", () => {
   it("reads video, audio and subtitle streams", () => {
     const info = parseProbe({
       streams: [
-        stream({ index: 0, codec_type: "video", codec_name: "h264", width: 1920, height: 1080, avg_frame_rate: "30000/1001", r_frame_rate: "30000/1001" }),
+        stream({
+          index: 0,
+          codec_type: "video",
+          codec_name: "h264",
+          width: 1920,
+          height: 1080,
+          avg_frame_rate: "30000/1001",
+          r_frame_rate: "30000/1001",
+        }),
         stream({ index: 1, codec_type: "audio", codec_name: "aac", sample_rate: "48000", channels: 2 }),
         stream({ index: 2, codec_type: "subtitle", codec_name: "subrip", tags: { language: "eng" } }),
         stream({ index: 3, codec_type: "subtitle", codec_name: "mov_text", tags: { language: "und" } }),
@@ -34,8 +42,22 @@ describe("parseProbe", () => {
   it("treats cover art as no video and falls back to stream durations", () => {
     const info = parseProbe({
       streams: [
-        stream({ index: 0, codec_type: "audio", codec_name: "mp3", sample_rate: "44100", channels: 2, duration: "3.5" }),
-        { index: 1, codec_type: "video", codec_name: "mjpeg", width: 500, height: 500, disposition: { attached_pic: 1 } },
+        stream({
+          index: 0,
+          codec_type: "audio",
+          codec_name: "mp3",
+          sample_rate: "44100",
+          channels: 2,
+          duration: "3.5",
+        }),
+        {
+          index: 1,
+          codec_type: "video",
+          codec_name: "mjpeg",
+          width: 500,
+          height: 500,
+          disposition: { attached_pic: 1 },
+        },
       ],
       format: { format_name: "mp3" },
     });
@@ -45,7 +67,17 @@ describe("parseProbe", () => {
 
   it("uses r_frame_rate when avg_frame_rate is unknown and reports 0 duration when nothing knows it", () => {
     const info = parseProbe({
-      streams: [stream({ index: 0, codec_type: "video", codec_name: "vp8", width: 640, height: 360, avg_frame_rate: "0/0", r_frame_rate: "25/1" })],
+      streams: [
+        stream({
+          index: 0,
+          codec_type: "video",
+          codec_name: "vp8",
+          width: 640,
+          height: 360,
+          avg_frame_rate: "0/0",
+          r_frame_rate: "25/1",
+        }),
+      ],
       format: { format_name: "matroska,webm", duration: "N/A" },
     });
     expect(info.video?.fps).toBe(25);

@@ -32,9 +32,7 @@ const streamSchema = z.object({
 
 const probeSchema = z.object({
   streams: z.array(streamSchema).default([]),
-  format: z
-    .object({ format_name: z.string().optional(), duration: numeric, size: numeric })
-    .optional(),
+  format: z.object({ format_name: z.string().optional(), duration: numeric, size: numeric }).optional(),
 });
 
 type ProbeStream = z.infer<typeof streamSchema>;
@@ -146,7 +144,12 @@ export async function probeMedia(path: string, opts: { signal?: AbortSignal } = 
   try {
     await stat(path);
   } catch (cause) {
-    throw new PipelineError({ code: "FILE_NOT_FOUND", category: "system", message: `Media file not found: ${path}`, cause });
+    throw new PipelineError({
+      code: "FILE_NOT_FOUND",
+      category: "system",
+      message: `Media file not found: ${path}`,
+      cause,
+    });
   }
   let json: unknown;
   try {
@@ -156,7 +159,8 @@ export async function probeMedia(path: string, opts: { signal?: AbortSignal } = 
       throw new PipelineError({
         code: "INVALID_MEDIA",
         category: "user",
-        message: "The file is not a video or audio file that can be read (it may be damaged or in an unsupported format)",
+        message:
+          "The file is not a video or audio file that can be read (it may be damaged or in an unsupported format)",
         cause,
       });
     }
@@ -170,9 +174,14 @@ export async function probeMedia(path: string, opts: { signal?: AbortSignal } = 
       message: "The file contains neither a video nor an audio track",
     });
   }
-  if (info.durationMs <= 0) info.durationMs = await measureDurationMs(path, info.audio !== undefined, opts.signal);
+  if (info.durationMs <= 0)
+    info.durationMs = await measureDurationMs(path, info.audio !== undefined, opts.signal);
   if (info.durationMs <= 0) {
-    throw new PipelineError({ code: "INVALID_MEDIA", category: "user", message: "The file has no playable duration" });
+    throw new PipelineError({
+      code: "INVALID_MEDIA",
+      category: "user",
+      message: "The file has no playable duration",
+    });
   }
   return info;
 }

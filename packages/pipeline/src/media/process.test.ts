@@ -13,12 +13,21 @@ describe("runProcess", () => {
   });
 
   it("feeds stdin and honours cwd and env", async () => {
-    const r = await runProcess({ command: "sh", args: ["-c", "cat; pwd; echo $FOO"], stdin: "in\n", cwd: "/tmp", env: { FOO: "bar", PATH: process.env.PATH } });
+    const r = await runProcess({
+      command: "sh",
+      args: ["-c", "cat; pwd; echo $FOO"],
+      stdin: "in\n",
+      cwd: "/tmp",
+      env: { FOO: "bar", PATH: process.env.PATH },
+    });
     expect(r.stdout).toBe("in\n/tmp\nbar\n");
   });
 
   it("throws PROCESS_FAILED with exit code, args and the stderr tail", async () => {
-    const err = await runProcess({ command: "sh", args: ["-c", "head -c 5000 /dev/zero | tr '\\0' x >&2; echo LAST >&2; exit 3"] }).catch((e: unknown) => e);
+    const err = await runProcess({
+      command: "sh",
+      args: ["-c", "head -c 5000 /dev/zero | tr '\\0' x >&2; echo LAST >&2; exit 3"],
+    }).catch((e: unknown) => e);
     expect(isProcessError(err)).toBe(true);
     if (!isProcessError(err)) return;
     expect(err.code).toBe("PROCESS_FAILED");
@@ -47,12 +56,16 @@ describe("runProcess", () => {
   });
 
   it("rejects at once for an already aborted signal", async () => {
-    const err = await runProcess({ command: "sleep", args: ["10"], signal: AbortSignal.abort() }).catch((e: unknown) => e);
+    const err = await runProcess({ command: "sleep", args: ["10"], signal: AbortSignal.abort() }).catch(
+      (e: unknown) => e,
+    );
     expect((err as Error).name).toBe("AbortError");
   });
 
   it("names the program and its package when it is missing", async () => {
-    const err = await runProcess({ command: "definitely-not-a-program-xyz", args: [] }).catch((e: unknown) => e);
+    const err = await runProcess({ command: "definitely-not-a-program-xyz", args: [] }).catch(
+      (e: unknown) => e,
+    );
     expect(isProcessError(err) && err.code).toBe("PROGRAM_MISSING");
     expect((err as Error).message).toContain("definitely-not-a-program-xyz");
     expect((err as Error).message).toContain("apt-get install");

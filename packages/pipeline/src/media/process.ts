@@ -44,7 +44,12 @@ export class ProcessError extends PipelineError {
     stderr: string;
     cause?: unknown;
   }) {
-    super({ code: opts.code ?? "PROCESS_FAILED", category: "system", message: opts.message, cause: opts.cause });
+    super({
+      code: opts.code ?? "PROCESS_FAILED",
+      category: "system",
+      message: opts.message,
+      cause: opts.cause,
+    });
     this.name = "ProcessError";
     this.exitCode = opts.exitCode;
     this.command = opts.command;
@@ -59,8 +64,12 @@ function tail(text: string): string {
   return text.length > STDERR_TAIL_CHARS ? text.slice(-STDERR_TAIL_CHARS) : text;
 }
 
-function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException("The operation was aborted", "AbortError");
+/** The signal's reason when it is an Error (abort() sets a DOMException "AbortError"), else an AbortError. */
+function abortReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error) return reason;
+  const message = typeof reason === "string" ? reason : "The operation was aborted";
+  return new DOMException(message, "AbortError");
 }
 
 /**
@@ -76,7 +85,7 @@ export function runProcess(opts: RunProcessOptions): Promise<ProcessResult> {
     const child = spawn(command, [...args], {
       cwd: opts.cwd,
       env: opts.env,
-      stdio: [opts.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+      stdio: ["pipe", "pipe", "pipe"],
     });
     const stdout: Buffer[] = [];
     let stderr = "";
@@ -110,11 +119,10 @@ export function runProcess(opts: RunProcessOptions): Promise<ProcessResult> {
       stderr += chunk;
       if (stderr.length > MAX_STDERR_CHARS) stderr = stderr.slice(-MAX_STDERR_CHARS / 2);
     });
-    if (opts.stdin !== undefined && child.stdin) {
-      // EPIPE when the program exits without reading all input is reported by 'close' instead.
-      child.stdin.on("error", () => undefined);
-      child.stdin.end(opts.stdin);
-    }
+    // EPIPE when the program exits without reading all input is reported by 'close' instead.
+    child.stdin.on("error", () => undefined);
+    // Closed at once when there is no input, so nothing ever waits on it.
+    child.stdin.end(opts.stdin);
 
     child.on("error", (err: NodeJS.ErrnoException) => {
       finish(() => {
@@ -133,7 +141,14 @@ export function runProcess(opts: RunProcessOptions): Promise<ProcessResult> {
           );
         } else {
           reject(
-            new ProcessError({ message: `Could not run ${command}: ${err.message}`, exitCode: null, command, args, stderr, cause: err }),
+            new ProcessError({
+              message: `Could not run ${command}: ${err.message}`,
+              exitCode: null,
+              command,
+              args,
+              stderr,
+              cause: err,
+            }),
           );
         }
       });

@@ -23,7 +23,8 @@ describe("parseSilencedetect", () => {
   });
 
   it("clamps negative starts and ignores stray end lines", () => {
-    const text = "[silencedetect @ 0x1] silence_end: 0.5 | silence_duration: 0.5\n[silencedetect @ 0x1] silence_start: -0.0104\n[silencedetect @ 0x1] silence_end: 1.2 | silence_duration: 1.2104";
+    const text =
+      "[silencedetect @ 0x1] silence_end: 0.5 | silence_duration: 0.5\n[silencedetect @ 0x1] silence_start: -0.0104\n[silencedetect @ 0x1] silence_end: 1.2 | silence_duration: 1.2104";
     expect(parseSilencedetect(text, 5000)).toEqual([{ startMs: 0, endMs: 1200 }]);
   });
 
@@ -41,7 +42,11 @@ describe("detectSilences (real ffmpeg)", () => {
 
   it("finds the gaps in a pulsed tone", async () => {
     // 1 s tone, 1.5 s silence, repeated: silences at [1, 2.5], [3.5, 5], [6, 7.5].
-    const path = await makeAudio({ out: join(tmp.dir, "pulse.wav"), durationS: 7.5, pulse: { onS: 1, periodS: 2.5 } });
+    const path = await makeAudio({
+      out: join(tmp.dir, "pulse.wav"),
+      durationS: 7.5,
+      pulse: { onS: 1, periodS: 2.5 },
+    });
     const silences = await detectSilences(path);
     expect(silences).toHaveLength(3);
     const expected = [
@@ -56,7 +61,11 @@ describe("detectSilences (real ffmpeg)", () => {
   });
 
   it("honours minSilenceMs", async () => {
-    const path = await makeAudio({ out: join(tmp.dir, "short.wav"), durationS: 4, pulse: { onS: 0.8, periodS: 1 } });
+    const path = await makeAudio({
+      out: join(tmp.dir, "short.wav"),
+      durationS: 4,
+      pulse: { onS: 0.8, periodS: 1 },
+    });
     expect(await detectSilences(path, { minSilenceMs: 300 })).toEqual([]);
     expect((await detectSilences(path, { minSilenceMs: 150 })).length).toBeGreaterThanOrEqual(3);
   });

@@ -33,7 +33,8 @@ export function parseSilencedetect(stderr: string, durationMs: number): Silence[
       openStart = undefined;
     }
   }
-  if (openStart !== undefined && durationMs > openStart) silences.push({ startMs: openStart, endMs: durationMs });
+  if (openStart !== undefined && durationMs > openStart)
+    silences.push({ startMs: openStart, endMs: durationMs });
   return silences;
 }
 

@@ -7,7 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ffmpeg } from "./process";
 
-export async function makeTmpDir(prefix = "vitr-media-"): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+export async function makeTmpDir(
+  prefix = "vitr-media-",
+): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
@@ -39,8 +41,21 @@ export async function makeVideo(opts: {
   if (opts.subtitlesSrt) args.push("-i", opts.subtitlesSrt);
   args.push("-map", "0:v");
   if (withAudio) args.push("-map", "1:a");
-  if (opts.subtitlesSrt) args.push("-map", `${withAudio ? 2 : 1}:s`, "-c:s", "mov_text", "-metadata:s:s:0", "language=eng");
-  args.push("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-t", String(durationS), opts.out);
+  if (opts.subtitlesSrt)
+    args.push("-map", `${withAudio ? 2 : 1}:s`, "-c:s", "mov_text", "-metadata:s:s:0", "language=eng");
+  args.push(
+    "-c:v",
+    "libx264",
+    "-preset",
+    "ultrafast",
+    "-pix_fmt",
+    "yuv420p",
+    "-c:a",
+    "aac",
+    "-t",
+    String(durationS),
+    opts.out,
+  );
   await ffmpeg(args);
   return opts.out;
 }

@@ -29,7 +29,9 @@ function rng(seed: number): () => number {
 
 describe("planSegments", () => {
   it("returns one segment when the media is shorter than the first maximum", () => {
-    expect(planSegments({ durationMs: 9000, silences: [] })).toEqual([{ index: 0, startMs: 0, durationMs: 9000 }]);
+    expect(planSegments({ durationMs: 9000, silences: [] })).toEqual([
+      { index: 0, startMs: 0, durationMs: 9000 },
+    ]);
   });
 
   it("cuts the first segment at the midpoint of a silence inside [firstMin, firstMax]", () => {
@@ -39,7 +41,10 @@ describe("planSegments", () => {
   });
 
   it("prefers the longest pause in the window", () => {
-    const segs = planSegments({ durationMs: 30_000, silences: [sil(7, 7.4), sil(10, 11.5), sil(11.6, 11.9)] });
+    const segs = planSegments({
+      durationMs: 30_000,
+      silences: [sil(7, 7.4), sil(10, 11.5), sil(11.6, 11.9)],
+    });
     expect(segs[0]?.durationMs).toBe(10_750);
   });
 
@@ -172,7 +177,8 @@ describe("planSegments", () => {
         const speech = 500 + rand() * 15_000;
         const pause = rand() * 2500;
         cues.push({ startMs: Math.round(t), endMs: Math.round(Math.min(durationMs, t + speech)) });
-        if (pause >= 300) silences.push({ startMs: Math.round(t + speech), endMs: Math.round(t + speech + pause) });
+        if (pause >= 300)
+          silences.push({ startMs: Math.round(t + speech), endMs: Math.round(t + speech + pause) });
         t += speech + pause;
       }
       const useCues = rand() < 0.5;

@@ -95,15 +95,19 @@ function pointIn(p: Pause, lo: number, hi: number): number | undefined {
 }
 
 function validate(o: Required<Omit<PlanSegmentsOptions, "cues">>): void {
-  const bad =
-    !(Number.isFinite(o.durationMs) && o.durationMs > 0)
-      ? "durationMs must be a positive number"
-      : !(o.firstMinMs > 0 && o.firstMinMs <= o.firstMaxMs)
-        ? "firstMinMs must be positive and not above firstMaxMs"
-        : !(o.laterMinMs > 0 && o.laterMinMs <= o.laterMaxMs)
-          ? "laterMinMs must be positive and not above laterMaxMs"
-          : undefined;
-  if (bad) throw new PipelineError({ code: "INVALID_SEGMENT_PLAN", category: "user", message: `Cannot plan segments: ${bad}` });
+  const bad = !(Number.isFinite(o.durationMs) && o.durationMs > 0)
+    ? "durationMs must be a positive number"
+    : !(o.firstMinMs > 0 && o.firstMinMs <= o.firstMaxMs)
+      ? "firstMinMs must be positive and not above firstMaxMs"
+      : !(o.laterMinMs > 0 && o.laterMinMs <= o.laterMaxMs)
+        ? "laterMinMs must be positive and not above laterMaxMs"
+        : undefined;
+  if (bad)
+    throw new PipelineError({
+      code: "INVALID_SEGMENT_PLAN",
+      category: "user",
+      message: `Cannot plan segments: ${bad}`,
+    });
 }
 
 /**
@@ -126,7 +130,10 @@ export function planSegments(opts: PlanSegmentsOptions): PlannedSegment[] {
   validate(o);
   const durationMs = Math.round(o.durationMs);
   const cues = mergeCues(o.cues ?? [], durationMs);
-  const pauses = cues.length > 0 ? pausesFromCues(cues, o.silences, durationMs) : pausesFromSilences(o.silences, durationMs);
+  const pauses =
+    cues.length > 0
+      ? pausesFromCues(cues, o.silences, durationMs)
+      : pausesFromSilences(o.silences, durationMs);
   const lastCutMs = durationMs - o.minTailMs;
 
   const segments: PlannedSegment[] = [];

@@ -14,7 +14,10 @@ describe("extractEmbeddedSubtitles (real ffmpeg)", () => {
 
   it("reads a mov_text track back as cues", async () => {
     const srt = join(tmp.dir, "in.srt");
-    await writeFile(srt, "1\n00:00:00,200 --> 00:00:01,000\nFirst <b>line</b>\n\n2\n00:00:01,200 --> 00:00:01,900\nSecond\n");
+    await writeFile(
+      srt,
+      "1\n00:00:00,200 --> 00:00:01,000\nFirst <b>line</b>\n\n2\n00:00:01,200 --> 00:00:01,900\nSecond\n",
+    );
     const video = await makeVideo({ out: join(tmp.dir, "subbed.mp4"), durationS: 2, subtitlesSrt: srt });
     const info = await probeMedia(video);
     expect(info.subtitleStreams).toEqual([{ index: 2, codec: "mov_text", language: "eng" }]);

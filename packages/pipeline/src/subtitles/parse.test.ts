@@ -62,7 +62,8 @@ describe("parseSubtitles", () => {
   });
 
   it("drops empty cues and sorts by start", () => {
-    const text = "00:00:05,000 --> 00:00:06,000\nB\n\n00:00:01,000 --> 00:00:02,000\n<i></i>\n\n00:00:02,000 --> 00:00:03,000\nA\n";
+    const text =
+      "00:00:05,000 --> 00:00:06,000\nB\n\n00:00:01,000 --> 00:00:02,000\n<i></i>\n\n00:00:02,000 --> 00:00:03,000\nA\n";
     expect(parseSubtitles(text).map((c) => c.text)).toEqual(["A", "B"]);
   });
 
@@ -86,7 +87,9 @@ describe("toSrt / toVtt", () => {
 
   it("writes SRT that parses back to the same cues", () => {
     const srt = toSrt(cues);
-    expect(srt.startsWith("1\n00:00:01,000 --> 00:00:02,500\nHello\n\n2\n01:02:03,004 --> 01:02:04,000\n")).toBe(true);
+    expect(
+      srt.startsWith("1\n00:00:01,000 --> 00:00:02,500\nHello\n\n2\n01:02:03,004 --> 01:02:04,000\n"),
+    ).toBe(true);
     expect(parseSubtitles(srt)).toEqual([cues[0], { ...cues[1], text: "a < b & c next" }]);
   });
 

@@ -10,13 +10,27 @@ export interface Cue {
 const TIME = String.raw`(?:(\d+):)?(\d{1,2}):(\d{1,2})(?:[.,:](\d{1,3}))?`;
 const TIMING_LINE = new RegExp(String.raw`^\s*${TIME}\s*-->\s*${TIME}`);
 
-function toMs(h: string | undefined, m: string | undefined, s: string | undefined, frac: string | undefined): number {
+function toMs(
+  h: string | undefined,
+  m: string | undefined,
+  s: string | undefined,
+  frac: string | undefined,
+): number {
   // "5" after the separator means 500 ms, not 5 ms.
   const ms = frac === undefined ? 0 : Number(frac.padEnd(3, "0"));
   return ((Number(h ?? 0) * 60 + Number(m)) * 60 + Number(s)) * 1000 + ms;
 }
 
-const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " ", lrm: "", rlm: "" };
+const ENTITIES: Record<string, string> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+  nbsp: " ",
+  lrm: "",
+  rlm: "",
+};
 
 /** Removes markup (VTT/SRT <i>, <c.x>, <v Name>, timestamps, ASS {\an8} overrides) and decodes entities. */
 function cleanText(lines: readonly string[]): string {
@@ -25,7 +39,8 @@ function cleanText(lines: readonly string[]): string {
     .replace(/<[^>]*>/g, "")
     .replace(/\{\\[^}]*\}/g, "")
     .replace(/&(#\d+|#x[0-9a-f]+|[a-z]+);/gi, (whole, name: string) => {
-      if (name.startsWith("#x") || name.startsWith("#X")) return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
+      if (name.startsWith("#x") || name.startsWith("#X"))
+        return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
       if (name.startsWith("#")) return String.fromCodePoint(Number(name.slice(1)));
       return ENTITIES[name.toLowerCase()] ?? whole;
     })
@@ -54,7 +69,8 @@ export function parseSubtitles(text: string): Cue[] {
   const flush = (): void => {
     if (!current) return;
     const cueText = cleanText(current.lines);
-    if (cueText && current.endMs > current.startMs) cues.push({ startMs: current.startMs, endMs: current.endMs, text: cueText });
+    if (cueText && current.endMs > current.startMs)
+      cues.push({ startMs: current.startMs, endMs: current.endMs, text: cueText });
     current = undefined;
   };
 
@@ -116,12 +132,18 @@ function formatTime(ms: number, sep: "," | "."): string {
 
 /** A blank line would end the cue early; "-->" would be read as a timing line. */
 function oneLine(text: string): string {
-  return text.replace(/\s*\r?\n\s*/g, " ").replace(/-->/g, "->").trim();
+  return text
+    .replace(/\s*\r?\n\s*/g, " ")
+    .replace(/-->/g, "->")
+    .trim();
 }
 
 export function toSrt(cues: readonly Cue[]): string {
   return cues
-    .map((c, i) => `${i + 1}\n${formatTime(c.startMs, ",")} --> ${formatTime(c.endMs, ",")}\n${oneLine(c.text)}\n`)
+    .map(
+      (c, i) =>
+        `${i + 1}\n${formatTime(c.startMs, ",")} --> ${formatTime(c.endMs, ",")}\n${oneLine(c.text)}\n`,
+    )
     .join("\n");
 }
 

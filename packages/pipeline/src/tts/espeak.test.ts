@@ -14,7 +14,8 @@ describe("espeakVoiceFor", () => {
     expect(espeakVoiceFor("en-AU")).toBe("en-us");
     expect(espeakVoiceFor("pt-BR")).toBe("pt-br");
     expect(espeakVoiceFor("fr")).toBe("fr-fr");
-    for (const l of ["ja", "ko", "es", "de", "it", "ru", "ar", "hi", "vi", "tr"]) expect(espeakVoiceFor(l)).toBeDefined();
+    for (const l of ["ja", "ko", "es", "de", "it", "ru", "ar", "hi", "vi", "tr"])
+      expect(espeakVoiceFor(l)).toBeDefined();
     expect(espeakVoiceFor("xx")).toBeUndefined();
     expect(espeakVoiceFor("")).toBeUndefined();
   });
@@ -30,29 +31,52 @@ describe("EspeakEngine (real espeak-ng)", () => {
 
   it("synthesizes 44.1 kHz mono WAV and measures its duration", async () => {
     const outPath = join(tmp.dir, "en.wav");
-    const res = await engine.synthesize({ text: "Hello there, this is a test of the dubbing voice.", language: "en", outPath });
+    const res = await engine.synthesize({
+      text: "Hello there, this is a test of the dubbing voice.",
+      language: "en",
+      outPath,
+    });
     expect(res.path).toBe(outPath);
     expect(res.durationMs).toBeGreaterThan(1500);
     expect(res.durationMs).toBeLessThan(6000);
-    expect(await readWavFormat(outPath)).toMatchObject({ sampleRate: 44_100, channels: 1, bitsPerSample: 16 });
+    expect(await readWavFormat(outPath)).toMatchObject({
+      sampleRate: 44_100,
+      channels: 1,
+      bitsPerSample: 16,
+    });
   });
 
   it("speaks text that starts with a dash and Chinese text", async () => {
-    const dash = await engine.synthesize({ text: "-v --help -w /etc/passwd", language: "en-US", outPath: join(tmp.dir, "dash.wav") });
+    const dash = await engine.synthesize({
+      text: "-v --help -w /etc/passwd",
+      language: "en-US",
+      outPath: join(tmp.dir, "dash.wav"),
+    });
     expect(dash.durationMs).toBeGreaterThan(500);
-    const zh = await engine.synthesize({ text: "你好，世界。", language: "zh-CN", outPath: join(tmp.dir, "zh.wav") });
+    const zh = await engine.synthesize({
+      text: "你好，世界。",
+      language: "zh-CN",
+      outPath: join(tmp.dir, "zh.wav"),
+    });
     expect(zh.durationMs).toBeGreaterThan(500);
   });
 
   it("rejects an unsupported language as a user error", async () => {
     expect(engine.supports("tlh-XX")).toBe(false);
-    const err = await engine.synthesize({ text: "x", language: "tlh-XX", outPath: join(tmp.dir, "x.wav") }).catch((e: unknown) => e);
+    const err = await engine
+      .synthesize({ text: "x", language: "tlh-XX", outPath: join(tmp.dir, "x.wav") })
+      .catch((e: unknown) => e);
     expect(isPipelineError(err) && [err.code, err.category]).toEqual(["UNSUPPORTED_LANGUAGE", "user"]);
   });
 
   it("stops when aborted", async () => {
     const err = await engine
-      .synthesize({ text: "abort me", language: "en", outPath: join(tmp.dir, "ab.wav"), signal: AbortSignal.abort() })
+      .synthesize({
+        text: "abort me",
+        language: "en",
+        outPath: join(tmp.dir, "ab.wav"),
+        signal: AbortSignal.abort(),
+      })
       .catch((e: unknown) => e);
     expect((err as Error).name).toBe("AbortError");
   });

@@ -1,0 +1,126 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { renderTimeline } from "../audio/timeline";
+import { extractSegment } from "../media/extract";
+import { buildMixArgs, escapeFilterValue, mixSegment } from "../media/mix";
+import { probeMedia } from "../media/probe";
+import { ffprobeJson } from "../media/process";
+import { makeAudio, makeTmpDir, makeVideo } from "../media/test-media";
+import { EspeakEngine } from "../tts/espeak";
+import { concatListLine, concatToMp4, probeDurationMs } from "./final";
+
+describe("escapeFilterValue", () => {
+  it("escapes both filtergraph levels", () => {
+    expect(escapeFilterValue("/a b/c'd:e.srt")).toBe("/a b/c\\\\\\'d\\\\:e.srt");
+    expect(escapeFilterValue("x[1],y;z")).toBe("x\\[1\\]\\,y\\;z");
+  });
+});
+
+describe("concatListLine", () => {
+  it("quotes paths with single quotes", () => {
+    expect(concatListLine("/t/it's.ts")).toBe("file '/t/it'\\''s.ts'");
+  });
+});
+
+describe("buildMixArgs", () => {
+  it("copies video, ducks the original and offsets timestamps", () => {
+    const args = buildMixArgs({
+      video: "/v.mp4",
+      originalAudio: "/o.wav",
+      dubbedVocals: "/d.wav",
+      durationMs: 2500,
+      outTs: "/o.ts",
+      tsOffsetMs: 8000,
+    });
+    expect(args.join(" ")).toContain("-map 0:v:0 -c:v copy");
+    expect(args.join(" ")).toContain("volume=-14dB");
+    expect(args.join(" ")).toContain("-t 2.500");
+    expect(args.join(" ")).toContain("-output_ts_offset 8.000 -muxdelay 0");
+    expect(args.at(-3)).toBe("-f");
+  });
+});
+
+describe("mix → HLS chunks → final MP4 (real ffmpeg + espeak)", () => {
+  let tmp: Awaited<ReturnType<typeof makeTmpDir>>;
+  let input: string;
+  beforeAll(async () => {
+    tmp = await makeTmpDir("vitr mix's dir:");
+    input = await makeVideo({ out: join(tmp.dir, "in.mp4"), durationS: 4 });
+  });
+  afterAll(() => tmp.cleanup());
+
+  async function chunk(
+    index: number,
+    startMs: number,
+    durationMs: number,
+    extra: { burn?: string } = {},
+  ): Promise<string> {
+    const audio = join(tmp.dir, `seg${index}.wav`);
+    const video = join(tmp.dir, `seg${index}.mp4`);
+    await extractSegment({ input, startMs, durationMs, audioOut: audio, videoOut: video });
+    const speech = await new EspeakEngine().synthesize({
+      text: "Hi",
+      language: "en",
+      outPath: join(tmp.dir, `tts${index}.wav`),
+    });
+    const vocals = join(tmp.dir, `vocals${index}.wav`);
+    await renderTimeline({ clips: [{ path: speech.path, atMs: 200 }], durationMs, out: vocals });
+    const outTs = join(tmp.dir, `chunk${index}.ts`);
+    await mixSegment({
+      video,
+      originalAudio: audio,
+      dubbedVocals: vocals,
+      durationMs,
+      outTs,
+      tsOffsetMs: startMs,
+      ...(extra.burn ? { burnSubtitlesPath: extra.burn } : {}),
+    });
+    return outTs;
+  }
+
+  it("produces continuous TS chunks of exact length that join into the final MP4", async () => {
+    const a = await chunk(0, 0, 1500);
+    // Burned subtitles from a path with a quote, a colon and spaces.
+    const srt = join(tmp.dir, "it's a: test.srt");
+    await writeFile(srt, "1\n00:00:00,000 --> 00:00:02,000\nHello\n");
+    const b = await chunk(1, 1500, 2500, { burn: srt });
+
+    for (const [path, startSec, durMs] of [
+      [a, 0, 1500],
+      [b, 1.5, 2500],
+    ] as const) {
+      const info = await probeMedia(path);
+      expect(info.formatName).toBe("mpegts");
+      expect(info.video?.codec).toBe("h264");
+      expect(info.audio).toEqual({ codec: "aac", sampleRate: 44_100, channels: 2 });
+      expect(Math.abs(info.durationMs - durMs)).toBeLessThanOrEqual(60);
+      const json = (await ffprobeJson(path)) as { format: { start_time: string } };
+      expect(Math.abs(Number(json.format.start_time) - startSec)).toBeLessThan(0.1);
+    }
+
+    const out = join(tmp.dir, "final.mp4");
+    await concatToMp4({ tsPaths: [a, b], out });
+    const final = await probeMedia(out);
+    expect(final.video?.codec).toBe("h264");
+    expect(final.audio?.codec).toBe("aac");
+    expect(Math.abs((await probeDurationMs(out)) - 4000)).toBeLessThanOrEqual(100);
+  });
+
+  it("produces an audio-only chunk for an audio-only input", async () => {
+    const orig = await makeAudio({ out: join(tmp.dir, "orig.wav"), durationS: 1 });
+    const vocals = join(tmp.dir, "silent.wav");
+    await renderTimeline({ clips: [], durationMs: 1200, out: vocals });
+    const outTs = join(tmp.dir, "audio.ts");
+    await mixSegment({
+      originalAudio: orig,
+      dubbedVocals: vocals,
+      durationMs: 1200,
+      outTs,
+      tsOffsetMs: 3000,
+    });
+    const info = await probeMedia(outTs);
+    expect(info.video).toBeUndefined();
+    expect(Math.abs(info.durationMs - 1200)).toBeLessThanOrEqual(60);
+  });
+});

@@ -1,0 +1,64 @@
+import { randomBytes } from "node:crypto";
+import { open, rename, unlink } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+
+export interface PlaylistSegment {
+  uri: string;
+  durationSec: number;
+  /** Set when this chunk's timestamps do not continue the previous chunk's. */
+  discontinuity?: boolean;
+}
+
+export interface BuildPlaylistOptions {
+  segments: readonly PlaylistSegment[];
+  ended: boolean;
+  /**
+   * Target duration from the task's whole segment plan. EVENT playlists must not change it as
+   * they grow, and a later segment is usually longer than the published ones.
+   */
+  targetDurationSec?: number;
+}
+
+/** EXTINF is written with 3 decimals; the target must cover that written value. */
+const roundMs = (sec: number): number => Math.round(sec * 1000) / 1000;
+
+/** HLS EVENT playlist: segments are only ever appended; ENDLIST once the task is complete. */
+export function buildPlaylist(opts: BuildPlaylistOptions): string {
+  const longest = Math.max(0, ...opts.segments.map((s) => roundMs(s.durationSec)));
+  const target = Math.max(1, Math.ceil(longest), Math.ceil(opts.targetDurationSec ?? 0));
+  const lines = [
+    "#EXTM3U",
+    "#EXT-X-VERSION:3",
+    "#EXT-X-PLAYLIST-TYPE:EVENT",
+    `#EXT-X-TARGETDURATION:${target}`,
+    "#EXT-X-MEDIA-SEQUENCE:0",
+    "#EXT-X-INDEPENDENT-SEGMENTS",
+  ];
+  for (const s of opts.segments) {
+    if (s.discontinuity) lines.push("#EXT-X-DISCONTINUITY");
+    lines.push(`#EXTINF:${roundMs(s.durationSec).toFixed(3)},`, s.uri);
+  }
+  if (opts.ended) lines.push("#EXT-X-ENDLIST");
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * Replaces a file so that readers see either the old or the new content, never a partial
+ * one: write a temp file in the same directory (same filesystem), fsync, rename over.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  try {
+    const fh = await open(tmp, "w");
+    try {
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, path);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+}

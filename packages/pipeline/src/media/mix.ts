@@ -1,0 +1,110 @@
+import { resolve } from "node:path";
+import { ffmpeg } from "./process";
+
+export interface MixSegmentOptions {
+  /** Silent segment video (from extractSegment); absent for audio-only inputs. */
+  video?: string;
+  /** The segment's original audio (or, once separated, its background), ducked under the dub. */
+  originalAudio: string;
+  dubbedVocals: string;
+  durationMs: number;
+  outTs: string;
+  /** Where this chunk starts on the task's timeline, so chunk timestamps are continuous. */
+  tsOffsetMs: number;
+  /** Gain applied to the original audio, in dB. */
+  duckDb?: number;
+  /** SRT/ASS with times relative to the segment start; forces a video re-encode. */
+  burnSubtitlesPath?: string;
+  signal?: AbortSignal;
+}
+
+const GOP_SECONDS = 2;
+
+/**
+ * Escapes a value for use inside a filtergraph option (two levels, see ffmpeg-filters
+ * "Notes on filtergraph escaping"): first the option value (`\ ' :`), then the graph
+ * description (`\ ' [ ] , ;`).
+ */
+export function escapeFilterValue(value: string): string {
+  const optionLevel = value.replace(/[\\':]/g, (c) => `\\${c}`);
+  return optionLevel.replace(/[\\'[\],;]/g, (c) => `\\${c}`);
+}
+
+/** Pure builder of the mix/mux arguments (see mixSegment). */
+export function buildMixArgs(opts: Omit<MixSegmentOptions, "signal">): string[] {
+  const dur = (opts.durationMs / 1000).toFixed(3);
+  const duckDb = opts.duckDb ?? -14;
+  const hasVideo = opts.video !== undefined;
+  const args: string[] = [];
+  if (opts.video !== undefined) args.push("-i", resolve(opts.video));
+  const origIdx = hasVideo ? 1 : 0;
+  args.push("-i", resolve(opts.originalAudio), "-i", resolve(opts.dubbedVocals));
+
+  const stereo = "aresample=44100,aformat=sample_fmts=fltp:channel_layouts=stereo";
+  const graph = [
+    `[${origIdx}:a]${stereo},volume=${duckDb}dB[bg]`,
+    `[${origIdx + 1}:a]${stereo}[fg]`,
+    // Summed, not averaged: the dub keeps full level. apad + -t give the exact length.
+    `[bg][fg]amix=inputs=2:duration=longest:dropout_transition=0:normalize=0,apad[aout]`,
+  ];
+  if (hasVideo && opts.burnSubtitlesPath !== undefined) {
+    graph.push(`[0:v]subtitles=filename=${escapeFilterValue(resolve(opts.burnSubtitlesPath))}[vout]`);
+  }
+  args.push("-filter_complex", graph.join(";"));
+
+  if (hasVideo) {
+    if (opts.burnSubtitlesPath !== undefined) {
+      args.push(
+        "-map",
+        "[vout]",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "veryfast",
+        "-pix_fmt",
+        "yuv420p",
+        "-force_key_frames",
+        `expr:gte(t,n_forced*${GOP_SECONDS})`,
+      );
+    } else {
+      // The segment video was encoded for this (keyframe at 0, short GOP); copying is exact and fast.
+      args.push("-map", "0:v:0", "-c:v", "copy");
+    }
+  }
+  args.push(
+    "-map",
+    "[aout]",
+    "-c:a",
+    "aac",
+    "-b:a",
+    "128k",
+    "-ar",
+    "44100",
+    "-ac",
+    "2",
+    "-t",
+    dur,
+    "-map_metadata",
+    "-1",
+    "-output_ts_offset",
+    (opts.tsOffsetMs / 1000).toFixed(3),
+    "-muxdelay",
+    "0",
+    "-muxpreload",
+    "0",
+    "-f",
+    "mpegts",
+    resolve(opts.outTs),
+  );
+  return args;
+}
+
+/**
+ * Mixes the dub over the ducked original audio and muxes it with the segment's silent video
+ * into one MPEG-TS chunk for HLS (audio-only TS when there is no video). The chunk lasts
+ * exactly `durationMs`.
+ */
+export async function mixSegment(opts: MixSegmentOptions): Promise<void> {
+  const { signal, ...rest } = opts;
+  await ffmpeg(buildMixArgs(rest), { signal });
+}
