@@ -1,5 +1,5 @@
 /** Languages offered for the target (and source) language, filtered by what the TTS speaks. */
-import { createEspeakTts } from "@vitranslator/pipeline";
+import { createEspeakEngine } from "@vitranslator/pipeline";
 
 const NAMES: Record<string, string> = {
   en: "English", zh: "Chinese (Mandarin)", ja: "Japanese", ko: "Korean", es: "Spanish", fr: "French", de: "German",
@@ -8,7 +8,7 @@ const NAMES: Record<string, string> = {
   he: "Hebrew", fi: "Finnish", da: "Danish", no: "Norwegian", hu: "Hungarian", ro: "Romanian", ms: "Malay", fa: "Persian",
 };
 
-const tts = createEspeakTts();
+const tts = createEspeakEngine();
 export const TARGET_LANGUAGES = Object.entries(NAMES)
   .filter(([code]) => tts.supports(code))
   .map(([code, name]) => ({ code, name }));

@@ -12,7 +12,7 @@ import { appRouter } from "@vitranslator/api";
 import type { ApiContext } from "@vitranslator/api";
 import { createDb } from "@vitranslator/db";
 import { createLocalStorage, createLogger } from "@vitranslator/pipeline";
-import { closeQueues, createQueues, createRedis, EventBus, QUEUE_PREFIX } from "@vitranslator/queue";
+import { closeQueues, createQueues, createRedis, EventBus } from "@vitranslator/queue";
 import { loadEnv } from "./env";
 import { createRestHandler } from "./rest";
 
@@ -20,8 +20,8 @@ const env = loadEnv();
 const log = createLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT, bindings: { service: "web", pid: process.pid } });
 const db = createDb({ url: env.DATABASE_URL });
 const redis = createRedis(env.REDIS_URL);
-const events = new EventBus(redis, QUEUE_PREFIX);
-const queues = createQueues(redis);
+const events = new EventBus(redis, env.QUEUE_PREFIX);
+const queues = createQueues(redis, env.QUEUE_PREFIX);
 const storage = createLocalStorage(env.STORAGE_DIR);
 
 const context = (): ApiContext => ({
@@ -29,7 +29,7 @@ const context = (): ApiContext => ({
   events,
   openEventReader() {
     const conn = createRedis(env.REDIS_URL);
-    return { bus: new EventBus(conn, QUEUE_PREFIX), close: () => conn.disconnect() };
+    return { bus: new EventBus(conn, env.QUEUE_PREFIX), close: () => conn.disconnect() };
   },
 });
 

@@ -30,7 +30,7 @@ const TRUE = new Set(["1", "true", "on", "yes"]);
 
 export async function createTaskFromUpload(deps: ServiceDeps, req: IncomingMessage, names: FieldNames) {
   const id = newTaskId();
-  const taskDir = await deps.storage.ensureTaskDir(id);
+  const taskDir = deps.storage.taskDir(id);
   const upload = await receiveUpload({ req, taskDir, maxBytes: deps.maxUploadBytes, maxDurationMs: deps.maxDurationMs, videoField: names.video });
   const fail = async (err: HttpError) => {
     await deps.storage.removeTask(id);

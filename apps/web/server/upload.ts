@@ -41,8 +41,8 @@ export async function receiveUpload(opts: {
   if (!(req.headers["content-type"] ?? "").startsWith("multipart/form-data")) {
     throw new HttpError(400, "BAD_REQUEST", "Send the video as multipart/form-data.");
   }
-  await mkdir(path.join(taskDir, "source"), { recursive: true });
   try {
+    await mkdir(path.join(taskDir, "source"), { recursive: true });
     return await parseAndCheck(opts);
   } catch (e) {
     await rm(taskDir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 /** Picks each stage's engine from the configuration. */
-import { createEspeakTts, createLlmClient, createOpenAiTranscriber, createOpenAiTranslator } from "@vitranslator/pipeline";
+import { createEspeakEngine, createLlmClient, createOpenAiTranscriber, createOpenAiTranslator } from "@vitranslator/pipeline";
 import type { Engines, Logger } from "@vitranslator/pipeline";
 import type { WorkerEnv } from "./env";
 
@@ -17,7 +17,7 @@ export function createEngines(env: WorkerEnv, log: Logger): Engines {
     "engines",
   );
   return {
-    tts: createEspeakTts(),
+    tts: createEspeakEngine(),
     translator: llm ? createOpenAiTranslator({ client: llm, logger: log }) : null,
     transcriber: asr ? createOpenAiTranscriber({ client: asr }) : null,
   };

@@ -21,6 +21,7 @@ const schema = z.object({
   TTS_CONCURRENCY: num(2),
   WORKER_CONCURRENCY: num(2),
   WORKER_STAGES: z.string().optional(),
+  QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]+$/).default("vt"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   LOG_FORMAT: z.enum(["json", "pretty"]).default(process.stdout.isTTY ? "pretty" : "json"),
 });

@@ -91,7 +91,7 @@ export interface TaskStore {
 }
 
 export interface EventSink {
-  emit(taskId: string, event: TaskEvent): Promise<void>;
+  emit(taskId: string, event: TaskEvent): Promise<unknown>;
 }
 
 export interface Logger {

@@ -1,0 +1,161 @@
+/** The REST surface against real Postgres, Redis, ffprobe and the storage folder. */
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase } from "@vitranslator/db/testing";
+import type { TestDatabase } from "@vitranslator/db/testing";
+import { createLocalStorage } from "@vitranslator/pipeline";
+import { closeQueues, createQueues, createRedis, EventBus } from "@vitranslator/queue";
+import { makeSampleVideo } from "@vitranslator/testkit";
+import type { SampleVideo } from "@vitranslator/testkit";
+import { HttpError, sendError } from "../server/http-util";
+import { createRestHandler } from "../server/rest";
+
+let t: TestDatabase;
+let storageDir: string;
+let base: string;
+let server: http.Server;
+let sample: SampleVideo;
+const redis = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
+const prefix = `test-${randomUUID()}`;
+const queues = createQueues(redis, prefix);
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  storageDir = await mkdtemp(path.join(os.tmpdir(), "vt-web-"));
+  sample = await makeSampleVideo({ dir: path.join(storageDir, "..", path.basename(storageDir) + "-in"), durationMs: 8000 });
+  const rest = createRestHandler({
+    db: t.db,
+    storage: createLocalStorage(storageDir),
+    queues,
+    events: new EventBus(redis, prefix),
+    maxUploadBytes: 2 * 1024 * 1024,
+    maxDurationMs: 60_000,
+  });
+  server = http.createServer((req, res) => {
+    rest(req, res, new URL(req.url ?? "/", "http://x").pathname)
+      .then((handled) => {
+        if (!handled) sendError(res, new HttpError(404, "NOT_OURS", "not a REST path"));
+      })
+      .catch((e: unknown) => {
+        res.writeHead(500);
+        res.end(String(e));
+      });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server?.close();
+  for (const q of Object.values(queues)) await q.obliterate({ force: true }).catch(() => undefined);
+  await closeQueues(queues);
+  redis.disconnect();
+  await t?.drop();
+  await rm(storageDir, { recursive: true, force: true });
+});
+
+async function post(pathname: string, form: FormData) {
+  const res = await fetch(base + pathname, { method: "POST", body: form });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+}
+
+async function videoForm(opts: { name?: string; target?: string; bytes?: Blob; subtitles?: string } = {}) {
+  const { readFile } = await import("node:fs/promises");
+  const form = new FormData();
+  form.set("targetLanguage", opts.target ?? "fr");
+  form.set("video", opts.bytes ?? new Blob([await readFile(sample.video)]), opts.name ?? "clip.mp4");
+  if (opts.subtitles !== undefined) form.set("subtitles", new Blob([opts.subtitles]), "subs.srt");
+  return form;
+}
+
+const taskDirs = async () => readdir(path.join(storageDir, "tasks")).catch(() => [] as string[]);
+
+describe("POST /api/tasks", () => {
+  it("creates a task, keeps the upload inside its folder and queues the first stage", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const res = await post("/api/tasks", await videoForm({ name: "../../../etc/ünïcødé name.mp4", subtitles: await readFile(sample.srt, "utf8") }));
+    expect(res.status).toBe(201);
+    expect(res.body.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(res.body.watchUrl).toBe(`/watch/${res.body.id}`);
+    expect(res.body.playlistUrl).toBe(`/media/${res.body.id}/hls/index.m3u8`);
+    expect(typeof res.body.ownerToken).toBe("string");
+    const dir = path.join(storageDir, "tasks", res.body.id as string, "source");
+    expect((await readdir(dir)).sort()).toEqual(["original.mp4", "subtitles.srt"]);
+    const task = await t.db.task.findUniqueOrThrow({ where: { id: res.body.id as string } });
+    expect(task.originalName).toBe("ünïcødé name.mp4");
+    expect(await queues.segment.getJobCounts("prioritized", "waiting")).toMatchObject({ prioritized: 1 });
+
+    const status = await fetch(`${base}/api/tasks/${res.body.id}`).then((r) => r.json());
+    expect(status).toEqual({ id: res.body.id, status: "queued", progress: 0, segments: { total: 0, published: 0 } });
+    const playlist = await fetch(base + (res.body.playlistUrl as string));
+    expect(playlist.status).toBe(404);
+    const download = await fetch(`${base}/api/tasks/${res.body.id}/download`);
+    expect(download.status).toBe(409);
+  });
+
+  it("refuses a file that is not a video, and keeps nothing", async () => {
+    const before = await taskDirs();
+    const res = await post("/api/tasks", await videoForm({ bytes: new Blob(["definitely not a video"]) }));
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe("INVALID_MEDIA");
+    expect(await taskDirs()).toEqual(before);
+  });
+
+  it("answers 413 for an upload over the cap, from the declared length or while streaming", async () => {
+    const before = await taskDirs();
+    const res = await post("/api/tasks", await videoForm({ bytes: new Blob([new Uint8Array(4 * 1024 * 1024)]) }));
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe("UPLOAD_TOO_LARGE");
+    // Chunked, with no length declared: the cap is hit while the body streams in.
+    const { Readable } = await import("node:stream");
+    const form = await videoForm({ bytes: new Blob([new Uint8Array(2.5 * 1024 * 1024)]) });
+    const encoded = new Response(form);
+    const streamed = await fetch(base + "/api/tasks", {
+      method: "POST",
+      headers: { "content-type": encoded.headers.get("content-type")! },
+      body: Readable.toWeb(Readable.from(Buffer.from(await encoded.arrayBuffer()))) as ReadableStream,
+      duplex: "half",
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect(await taskDirs()).toEqual(before);
+  });
+
+  it("refuses unsupported languages, broken subtitles and a missing file", async () => {
+    expect((await post("/api/tasks", await videoForm({ target: "xx-klingon" }))).body.error.code).toBe("UNSUPPORTED_LANGUAGE");
+    expect((await post("/api/tasks", await videoForm({ subtitles: "this is not\nan srt file" }))).body.error.code).toBe("INVALID_SUBTITLES");
+    const form = new FormData();
+    form.set("targetLanguage", "fr");
+    expect((await post("/api/tasks", form)).body.error.code).toBe("NO_VIDEO");
+  });
+
+  it("keeps the original system's endpoints", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const form = new FormData();
+    form.set("target_language", "es");
+    form.set("generate_subtitle", "true");
+    form.set("video", new Blob([await readFile(sample.video)]), "legacy.mp4");
+    const res = await post("/upload", form);
+    expect(res.status).toBe(200);
+    expect(res.body.task_id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    const task = await t.db.task.findUniqueOrThrow({ where: { id: res.body.task_id as string } });
+    expect([task.targetLanguage, (task.options as { burnSubtitles: boolean }).burnSubtitles]).toEqual(["es", true]);
+    const status = (await fetch(`${base}/task/${res.body.task_id}`).then((r) => r.json())) as { status: string };
+    expect(status.status).toBe("queued");
+    expect((await fetch(`${base}/download/${res.body.task_id}`)).status).toBe(409);
+  });
+
+  it("answers 404 for unknown or malformed ids, and never serves outside a task folder", async () => {
+    expect((await fetch(`${base}/api/tasks/AAAAAAAAAAAAAAAAAAAAAA`)).status).toBe(404);
+    expect((await fetch(`${base}/api/tasks/..%2F..%2Fetc`)).status).toBe(404);
+    expect((await fetch(`${base}/media/..%2F..%2F/hls/index.m3u8`)).status).toBe(404);
+    await writeFile(path.join(storageDir, "secret.txt"), "x");
+    expect((await fetch(`${base}/media/tasks/hls/..%2F..%2Fsecret.txt`)).status).toBe(404);
+    expect(existsSync(path.join(storageDir, "secret.txt"))).toBe(true);
+  });
+});
