@@ -17,6 +17,11 @@ function formatBytes(n: number): string {
   return `${(n / 1024 / 1024 / 1024).toFixed(2)} GB`;
 }
 
+function textField(data: FormData, name: string): string {
+  const v = data.get(name);
+  return typeof v === "string" ? v : "";
+}
+
 function rememberOwnerToken(id: string, token: string): void {
   try {
     window.localStorage.setItem(ownerTokenKey(id), token);
@@ -63,8 +68,8 @@ export function UploadForm() {
     const subtitles = data.get("subtitles");
     // Text fields first and the big file last, so the server can read the options before streaming it.
     const body = new FormData();
-    body.set("targetLanguage", String(data.get("targetLanguage") ?? DEFAULT_TARGET));
-    const source = String(data.get("sourceLanguage") ?? "");
+    body.set("targetLanguage", textField(data, "targetLanguage") || DEFAULT_TARGET);
+    const source = textField(data, "sourceLanguage");
     if (source) body.set("sourceLanguage", source);
     body.set("burnSubtitles", data.get("burnSubtitles") === "true" ? "true" : "false");
     if (subtitles instanceof File && subtitles.size > 0) body.set("subtitles", subtitles, subtitles.name);

@@ -91,7 +91,8 @@ export function Player({ playlistUrl, hasSegments, waitingLabel, videoRef }: Pla
         } else if (data.type === Hls.ErrorTypes.NETWORK_ERROR) {
           // The server may restart or the playlist may not be written yet: try again.
           retry = setTimeout(() => {
-            if (hls.levels.length > 0) hls.startLoad();
+            // Resume where playback is; a bare startLoad() could fall back to startPosition 0.
+            if (hls.levels.length > 0) hls.startLoad(video.currentTime);
             else hls.loadSource(playlistUrl);
           }, RETRY_AFTER_ERROR_MS);
         }

@@ -28,7 +28,7 @@ function usePlaybackMs(videoRef: RefObject<HTMLVideoElement | null>, enabled: bo
 function Downloads({ links }: { links: TaskLinks }) {
   return (
     <nav className="downloads" aria-label="Downloads">
-      <a id="download-mp4" className="button" href={links.mp4Url} download>Download MP4</a>
+      <a id="download-mp4" className="button primary" href={links.mp4Url} download>Download MP4</a>
       <a id="download-srt" className="button secondary" href={links.srtUrl} download>Subtitles (SRT)</a>
       <a id="download-vtt" className="button secondary" href={links.vttUrl} download>Subtitles (VTT)</a>
     </nav>
