@@ -1,3 +1,3 @@
 import { packageTestConfig } from "../../vitest.shared.ts";
 
-export default packageTestConfig(import.meta.dirname, { include: ["test/**/*.test.ts"] });
+export default packageTestConfig(import.meta.dirname, { include: ["test/**/*.test.ts", "src/**/*.test.ts"] });

@@ -23,7 +23,7 @@ beforeAll(async () => {
   await mkdir(SHOTS, { recursive: true });
   // A little latency on the translation endpoint, as a real one has.
   stack = await startStack({ llmLatencyMs: 300 });
-  sample = await makeSampleVideo({ dir: path.join(stack.storageDir, "inputs"), durationMs: 48_000, music: true, name: "talk show" });
+  sample = await makeSampleVideo({ dir: path.join(stack.storageDir, "inputs"), durationMs: 60_000, music: true, name: "talk show" });
   browser = await launchChromium();
 });
 
