@@ -3,7 +3,16 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "**/.next/**", "**/dist/**", "**/generated/**", "**/next-env.d.ts", "**/*.config.*"] },
+  {
+    ignores: [
+      "**/node_modules/**",
+      "**/.next/**",
+      "**/dist/**",
+      "**/generated/**",
+      "**/next-env.d.ts",
+      "**/*.config.*",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -16,12 +25,24 @@ export default tseslint.config(
       "@typescript-eslint/switch-exhaustiveness-check": "error",
       "@typescript-eslint/consistent-type-imports": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
-      "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: { arguments: false, attributes: false } }],
+      "@typescript-eslint/no-misused-promises": [
+        "error",
+        { checksVoidReturn: { arguments: false, attributes: false } },
+      ],
       "no-console": "error",
     },
   },
   {
-    files: ["**/*.test.ts", "**/test/**", "playwright/**", "scripts/**", "**/src/main.ts", "**/server/main.ts", "**/*-cli.ts", "packages/testkit/**"],
+    files: [
+      "**/*.test.ts",
+      "**/test/**",
+      "playwright/**",
+      "scripts/**",
+      "**/src/main.ts",
+      "**/server/main.ts",
+      "**/*-cli.ts",
+      "packages/testkit/**",
+    ],
     rules: { "no-console": "off", "@typescript-eslint/no-non-null-assertion": "off" },
   },
 );

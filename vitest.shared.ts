@@ -12,7 +12,10 @@ export function packageTestConfig(dir: string, extra: { include?: string[]; test
       include: extra.include ?? ["src/**/*.test.ts", "test/**/*.test.ts"],
       testTimeout: extra.testTimeout ?? 60_000,
       hookTimeout: 120_000,
-      reporters: ["default", ["json", { outputFile: path.resolve(import.meta.dirname, "test-results", `vitest-${name}.json`) }]],
+      reporters: [
+        "default",
+        ["json", { outputFile: path.resolve(import.meta.dirname, "test-results", `vitest-${name}.json`) }],
+      ],
     },
   });
 }

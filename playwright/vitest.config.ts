@@ -1,3 +1,6 @@
 import { packageTestConfig } from "../vitest.shared.ts";
 
-export default packageTestConfig(import.meta.dirname, { include: ["test/**/*.test.ts"], testTimeout: 300_000 });
+export default packageTestConfig(import.meta.dirname, {
+  include: ["test/**/*.test.ts"],
+  testTimeout: 300_000,
+});

@@ -23,16 +23,24 @@ async function checkServices() {
     const result = await migrate({ url: env.DATABASE_URL });
     console.log(`database ready (${result.applied.length} migration(s) applied)`);
   } catch (e) {
-    console.error(`Cannot prepare PostgreSQL at ${env.DATABASE_URL.replace(/\/\/[^@]*@/, "//***@")}: ${(e as Error).message}`);
+    console.error(
+      `Cannot prepare PostgreSQL at ${env.DATABASE_URL.replace(/\/\/[^@]*@/, "//***@")}: ${(e as Error).message}`,
+    );
     console.error("Start it (e.g. `docker compose up -d postgres redis`) or set DATABASE_URL.");
     process.exit(1);
   }
-  const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, retryStrategy: () => null, lazyConnect: true });
+  const redis = new Redis(env.REDIS_URL, {
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => null,
+    lazyConnect: true,
+  });
   try {
     await redis.connect();
     await redis.ping();
   } catch (e) {
-    console.error(`Cannot reach Redis at ${env.REDIS_URL}: ${(e as Error).message}. Start it or set REDIS_URL.`);
+    console.error(
+      `Cannot reach Redis at ${env.REDIS_URL}: ${(e as Error).message}. Start it or set REDIS_URL.`,
+    );
     process.exit(1);
   } finally {
     redis.disconnect();
@@ -45,7 +53,9 @@ const children: ChildProcess[] = [
   spawn(tsx, ["apps/web/server/main.ts"], { cwd: root, env, stdio: "inherit" }),
   spawn(tsx, ["apps/workers/src/main.ts"], { cwd: root, env, stdio: "inherit" }),
 ];
-console.log(`\n  ViTranslator: http://localhost:${env.PORT}\n  (workers: all stages; media in ${env.STORAGE_DIR})\n`);
+console.log(
+  `\n  ViTranslator: http://localhost:${env.PORT}\n  (workers: all stages; media in ${env.STORAGE_DIR})\n`,
+);
 
 let stopping = false;
 const stop = (signal: NodeJS.Signals) => {

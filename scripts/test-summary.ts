@@ -6,8 +6,15 @@ const dir = path.resolve(import.meta.dirname, "..", "test-results");
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-for (const name of (await readdir(dir).catch(() => [])).filter((n) => n.startsWith("vitest-") && n.endsWith(".json"))) {
-  const r = JSON.parse(await readFile(path.join(dir, name), "utf8")) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+for (const name of (await readdir(dir).catch(() => [])).filter(
+  (n) => n.startsWith("vitest-") && n.endsWith(".json"),
+)) {
+  const r = JSON.parse(await readFile(path.join(dir, name), "utf8")) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
+  };
   passed += r.numPassedTests;
   failed += r.numFailedTests;
   skipped += r.numPendingTests + r.numTodoTests;

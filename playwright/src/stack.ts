@@ -51,7 +51,9 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number
   throw new Error(`web server not healthy after ${timeoutMs} ms`);
 }
 
-export async function startStack(opts: { llmLatencyMs?: number; env?: Record<string, string> } = {}): Promise<Stack> {
+export async function startStack(
+  opts: { llmLatencyMs?: number; env?: Record<string, string> } = {},
+): Promise<Stack> {
   const db = await createTestDatabase();
   const llm = await startFakeOpenAi({ latencyMs: opts.llmLatencyMs ?? 0 });
   const storageDir = await mkdtemp(path.join(os.tmpdir(), "vt-e2e-"));

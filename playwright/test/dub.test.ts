@@ -23,7 +23,12 @@ beforeAll(async () => {
   await mkdir(SHOTS, { recursive: true });
   // A little latency on the translation endpoint, as a real one has.
   stack = await startStack({ llmLatencyMs: 300 });
-  sample = await makeSampleVideo({ dir: path.join(stack.storageDir, "inputs"), durationMs: 60_000, music: true, name: "talk show" });
+  sample = await makeSampleVideo({
+    dir: path.join(stack.storageDir, "inputs"),
+    durationMs: 60_000,
+    music: true,
+    name: "talk show",
+  });
   browser = await launchChromium();
 });
 
@@ -33,12 +38,18 @@ afterAll(async () => {
 });
 
 async function taskStatus(id: string) {
-  return (await fetch(`${stack.baseUrl}/api/tasks/${id}`).then((r) => r.json())) as { status: string; segments: { total: number; published: number } };
+  return (await fetch(`${stack.baseUrl}/api/tasks/${id}`).then((r) => r.json())) as {
+    status: string;
+    segments: { total: number; published: number };
+  };
 }
 
 describe("upload → watch while dubbing → download", () => {
   it("plays the first dubbed segment before the task completes and downloads the final MP4", async () => {
-    const page: Page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const page: Page = await browser.newPage({
+      viewport: { width: 1280, height: 900 },
+      acceptDownloads: true,
+    });
     page.on("pageerror", (e) => console.error("page error:", e.message));
     await page.goto(stack.baseUrl + "/");
     await page.locator("#video").setInputFiles(sample.video);
@@ -50,24 +61,40 @@ describe("upload → watch while dubbing → download", () => {
     const id = page.url().split("/").pop()!;
 
     // The player starts from 0 as soon as the first segment is published…
-    await page.waitForFunction(() => {
-      const v = document.querySelector<HTMLVideoElement>("#player");
-      return !!v && v.currentTime > 0.3 && !v.paused;
-    }, undefined, { timeout: 120_000 });
+    await page.waitForFunction(
+      () => {
+        const v = document.querySelector<HTMLVideoElement>("#player");
+        return !!v && v.currentTime > 0.3 && !v.paused;
+      },
+      undefined,
+      { timeout: 120_000 },
+    );
     // …while the rest is still being dubbed.
     const atStart = await taskStatus(id);
     expect(atStart.status).not.toBe("completed");
     expect(atStart.segments.published).toBeLessThan(atStart.segments.total);
-    const startedAt = await page.evaluate(() => document.querySelector<HTMLVideoElement>("#player")!.currentTime);
+    const startedAt = await page.evaluate(
+      () => document.querySelector<HTMLVideoElement>("#player")!.currentTime,
+    );
     expect(startedAt).toBeLessThan(8);
 
     // The live subtitle shows the translation of what is playing.
-    await page.waitForFunction(() => /\[fr\]/.test(document.querySelector("#live-subtitle")?.textContent ?? ""), undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => /\[fr\]/.test(document.querySelector("#live-subtitle")?.textContent ?? ""),
+      undefined,
+      { timeout: 30_000 },
+    );
     await page.screenshot({ path: path.join(SHOTS, "watch-live.png") });
-    await expect.poll(async () => page.locator("#transcript li").count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => page.locator("#transcript li").count(), { timeout: 30_000 })
+      .toBeGreaterThan(0);
 
     // Completion: status, downloads.
-    await page.waitForFunction(() => /completed/i.test(document.querySelector("#status")?.textContent ?? ""), undefined, { timeout: 240_000 });
+    await page.waitForFunction(
+      () => /completed/i.test(document.querySelector("#status")?.textContent ?? ""),
+      undefined,
+      { timeout: 240_000 },
+    );
     await expect.poll(async () => page.locator("#transcript li").count()).toBe(sample.lines.length);
     await page.screenshot({ path: path.join(SHOTS, "watch-completed.png") });
     const downloadPromise = page.waitForEvent("download");
@@ -75,8 +102,15 @@ describe("upload → watch while dubbing → download", () => {
     const download = await downloadPromise;
     const saved = path.join(ROOT, "test-results", "dubbed.mp4");
     await download.saveAs(saved);
-    const probe = spawnSync("ffprobe", ["-v", "error", "-show_entries", "format=duration:stream=codec_type", "-of", "json", saved], { encoding: "utf8" });
-    const info = JSON.parse(probe.stdout) as { format: { duration: string }; streams: { codec_type: string }[] };
+    const probe = spawnSync(
+      "ffprobe",
+      ["-v", "error", "-show_entries", "format=duration:stream=codec_type", "-of", "json", saved],
+      { encoding: "utf8" },
+    );
+    const info = JSON.parse(probe.stdout) as {
+      format: { duration: string };
+      streams: { codec_type: string }[];
+    };
     expect(info.streams.map((s) => s.codec_type).sort()).toEqual(["audio", "video"]);
     expect(Math.abs(Number(info.format.duration) * 1000 - sample.durationMs)).toBeLessThan(500);
     const srt = await fetch(`${stack.baseUrl}/api/tasks/${id}/subtitles.srt`).then((r) => r.text());

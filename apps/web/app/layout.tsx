@@ -20,7 +20,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       <body>
         <header className="site-header">
           <Link href="/" className="brand">
-            <span className="brand-mark" aria-hidden="true">▶</span>
+            <span className="brand-mark" aria-hidden="true">
+              ▶
+            </span>
             ViTranslator
           </Link>
         </header>

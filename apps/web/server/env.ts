@@ -10,7 +10,10 @@ const schema = z.object({
   MAX_UPLOAD_MB: z.coerce.number().positive().default(2048),
   MAX_DURATION_MIN: z.coerce.number().positive().default(180),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
-  QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]+$/).default("vt"),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9-]+$/)
+    .default("vt"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   LOG_FORMAT: z.enum(["json", "pretty"]).default(process.stdout.isTTY ? "pretty" : "json"),
 });

@@ -15,7 +15,11 @@ export class HttpError extends Error {
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const data = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(data), "cache-control": "no-store" });
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(data),
+    "cache-control": "no-store",
+  });
   res.end(data);
 }
 
@@ -55,7 +59,8 @@ export async function sendFile(
     "cache-control": opts.cache ?? "no-cache",
   };
   if (opts.downloadName) {
-    headers["content-disposition"] = `attachment; filename="${opts.downloadName.replace(/[^\w.-]+/g, "_")}"; filename*=UTF-8''${encodeURIComponent(opts.downloadName)}`;
+    headers["content-disposition"] =
+      `attachment; filename="${opts.downloadName.replace(/[^\w.-]+/g, "_")}"; filename*=UTF-8''${encodeURIComponent(opts.downloadName)}`;
   }
   const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? "");
   if (range && (range[1] || range[2])) {
@@ -66,7 +71,11 @@ export async function sendFile(
       res.end();
       return;
     }
-    res.writeHead(206, { ...headers, "content-range": `bytes ${start}-${end}/${info.size}`, "content-length": end - start + 1 });
+    res.writeHead(206, {
+      ...headers,
+      "content-range": `bytes ${start}-${end}/${info.size}`,
+      "content-length": end - start + 1,
+    });
     if (req.method === "HEAD") return void res.end();
     createReadStream(file, { start, end }).pipe(res);
     return;

@@ -17,7 +17,11 @@ import { loadEnv } from "./env";
 import { createRestHandler } from "./rest";
 
 const env = loadEnv();
-const log = createLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT, bindings: { service: "web", pid: process.pid } });
+const log = createLogger({
+  level: env.LOG_LEVEL,
+  format: env.LOG_FORMAT,
+  bindings: { service: "web", pid: process.pid },
+});
 const db = createDb({ url: env.DATABASE_URL });
 const redis = createRedis(env.REDIS_URL);
 const events = new EventBus(redis, env.QUEUE_PREFIX);
@@ -58,13 +62,20 @@ const server = http.createServer((req, res) => {
     log.error({ err, path: url.pathname }, "request failed");
     if (!res.headersSent) {
       res.writeHead(500, { "content-type": "application/json" });
-      res.end(JSON.stringify({ error: { code: "INTERNAL_ERROR", message: "Something went wrong on the server." } }));
+      res.end(
+        JSON.stringify({ error: { code: "INTERNAL_ERROR", message: "Something went wrong on the server." } }),
+      );
     } else res.destroy();
   });
 });
 
 const wss = new WebSocketServer({ noServer: true });
-const wsHandler = applyWSSHandler({ wss, router: appRouter, createContext: context, keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 } });
+const wsHandler = applyWSSHandler({
+  wss,
+  router: appRouter,
+  createContext: context,
+  keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
+});
 const nextUpgrade = nextApp.getUpgradeHandler();
 server.on("upgrade", (req, socket, head) => {
   if (req.url?.startsWith("/api/trpc-ws")) {

@@ -11,8 +11,18 @@ import { TARGET_LANGUAGES } from "./languages";
 import { createTaskFromUpload } from "./tasks-service";
 import type { ServiceDeps } from "./tasks-service";
 
-const REST_FIELDS = { video: "video", targetLanguage: "targetLanguage", sourceLanguage: "sourceLanguage", burnSubtitles: "burnSubtitles" };
-const LEGACY_FIELDS = { video: "video", targetLanguage: "target_language", sourceLanguage: "source_language", burnSubtitles: "generate_subtitle" };
+const REST_FIELDS = {
+  video: "video",
+  targetLanguage: "targetLanguage",
+  sourceLanguage: "sourceLanguage",
+  burnSubtitles: "burnSubtitles",
+};
+const LEGACY_FIELDS = {
+  video: "video",
+  targetLanguage: "target_language",
+  sourceLanguage: "source_language",
+  burnSubtitles: "generate_subtitle",
+};
 
 function statusBody(t: TaskSummary) {
   return {
@@ -36,34 +46,65 @@ export function createRestHandler(deps: ServiceDeps) {
   };
   const downloadMp4 = async (req: IncomingMessage, res: ServerResponse, id: string) => {
     const t = await summary(id);
-    if (!t.finalReady) throw new HttpError(409, "NOT_READY", `The dub is not finished yet (${t.publishedCount}/${t.segmentCount ?? "?"} segments).`);
+    if (!t.finalReady)
+      throw new HttpError(
+        409,
+        "NOT_READY",
+        `The dub is not finished yet (${t.publishedCount}/${t.segmentCount ?? "?"} segments).`,
+      );
     const base = t.originalName.replace(/\.[^.]+$/, "");
-    await sendFile(req, res, layout.finalMp4(taskDirOf(id)), { downloadName: `${base}.${t.targetLanguage}.mp4` });
+    await sendFile(req, res, layout.finalMp4(taskDirOf(id)), {
+      downloadName: `${base}.${t.targetLanguage}.mp4`,
+    });
   };
   const downloadSubs = async (req: IncomingMessage, res: ServerResponse, id: string, ext: "srt" | "vtt") => {
     const t = await summary(id);
-    if (!t.finalReady) throw new HttpError(409, "NOT_READY", "The subtitles are written when the dub is finished.");
+    if (!t.finalReady)
+      throw new HttpError(409, "NOT_READY", "The subtitles are written when the dub is finished.");
     const dir = taskDirOf(id);
     await sendFile(req, res, ext === "srt" ? layout.finalSrt(dir) : layout.finalVtt(dir), {
       downloadName: `${t.originalName.replace(/\.[^.]+$/, "")}.${t.targetLanguage}.${ext}`,
     });
   };
 
-  type Route = [method: string, pattern: RegExp, handle: (req: IncomingMessage, res: ServerResponse, m: RegExpExecArray) => Promise<void>];
+  type Route = [
+    method: string,
+    pattern: RegExp,
+    handle: (req: IncomingMessage, res: ServerResponse, m: RegExpExecArray) => Promise<void>,
+  ];
   const routes: Route[] = [
-    ["GET", /^\/healthz$/, async (_req, res) => sendJson(res, 200, { ok: true, service: "web" })],
-    ["GET", /^\/api\/languages$/, async (_req, res) => sendJson(res, 200, { languages: TARGET_LANGUAGES })],
-    ["POST", /^\/api\/tasks$/, async (req, res) => sendJson(res, 201, await createTaskFromUpload(deps, req, REST_FIELDS))],
-    ["GET", /^\/api\/tasks\/([^/]+)$/, async (_req, res, m) => sendJson(res, 200, statusBody(await summary(m[1]!)))],
+    ["GET", /^\/healthz$/, (_req, res) => Promise.resolve(sendJson(res, 200, { ok: true, service: "web" }))],
+    [
+      "GET",
+      /^\/api\/languages$/,
+      (_req, res) => Promise.resolve(sendJson(res, 200, { languages: TARGET_LANGUAGES })),
+    ],
+    [
+      "POST",
+      /^\/api\/tasks$/,
+      async (req, res) => sendJson(res, 201, await createTaskFromUpload(deps, req, REST_FIELDS)),
+    ],
+    [
+      "GET",
+      /^\/api\/tasks\/([^/]+)$/,
+      async (_req, res, m) => sendJson(res, 200, statusBody(await summary(m[1]!))),
+    ],
     ["GET", /^\/api\/tasks\/([^/]+)\/download$/, async (req, res, m) => downloadMp4(req, res, m[1]!)],
-    ["GET", /^\/api\/tasks\/([^/]+)\/subtitles\.(srt|vtt)$/, async (req, res, m) => downloadSubs(req, res, m[1]!, m[2] as "srt" | "vtt")],
+    [
+      "GET",
+      /^\/api\/tasks\/([^/]+)\/subtitles\.(srt|vtt)$/,
+      async (req, res, m) => downloadSubs(req, res, m[1]!, m[2] as "srt" | "vtt"),
+    ],
     [
       "GET",
       /^\/media\/([^/]+)\/hls\/(index\.m3u8|seg_\d{1,6}\.ts)$/,
       async (req, res, m) => {
         const dir = taskDirOf(m[1]!);
-        const file = m[2] === "index.m3u8" ? layout.playlist(dir) : layout.hlsChunk(dir, Number(m[2]!.slice(4, -3)));
-        await sendFile(req, res, file, { cache: m[2] === "index.m3u8" ? "no-cache" : "public, max-age=31536000, immutable" });
+        const file =
+          m[2] === "index.m3u8" ? layout.playlist(dir) : layout.hlsChunk(dir, Number(m[2]!.slice(4, -3)));
+        await sendFile(req, res, file, {
+          cache: m[2] === "index.m3u8" ? "no-cache" : "public, max-age=31536000, immutable",
+        });
       },
     ],
     // The original system's endpoints, kept for its users' scripts.

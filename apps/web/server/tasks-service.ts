@@ -31,17 +31,43 @@ const TRUE = new Set(["1", "true", "on", "yes"]);
 export async function createTaskFromUpload(deps: ServiceDeps, req: IncomingMessage, names: FieldNames) {
   const id = newTaskId();
   const taskDir = deps.storage.taskDir(id);
-  const upload = await receiveUpload({ req, taskDir, maxBytes: deps.maxUploadBytes, maxDurationMs: deps.maxDurationMs, videoField: names.video });
+  const upload = await receiveUpload({
+    req,
+    taskDir,
+    maxBytes: deps.maxUploadBytes,
+    maxDurationMs: deps.maxDurationMs,
+    videoField: names.video,
+  });
   const fail = async (err: HttpError) => {
     await deps.storage.removeTask(id);
     return err;
   };
   const target = (upload.fields[names.targetLanguage] ?? "").trim().toLowerCase();
-  if (!target) throw await fail(new HttpError(400, "MISSING_TARGET_LANGUAGE", `Field "${names.targetLanguage}" is required (e.g. fr, zh, es).`));
-  if (!isTargetLanguage(target)) throw await fail(new HttpError(400, "UNSUPPORTED_LANGUAGE", `Target language "${target.slice(0, 20)}" is not supported. See GET /api/languages.`));
+  if (!target)
+    throw await fail(
+      new HttpError(
+        400,
+        "MISSING_TARGET_LANGUAGE",
+        `Field "${names.targetLanguage}" is required (e.g. fr, zh, es).`,
+      ),
+    );
+  if (!isTargetLanguage(target))
+    throw await fail(
+      new HttpError(
+        400,
+        "UNSUPPORTED_LANGUAGE",
+        `Target language "${target.slice(0, 20)}" is not supported. See GET /api/languages.`,
+      ),
+    );
   const sourceRaw = (upload.fields[names.sourceLanguage] ?? "").trim().toLowerCase();
   if (sourceRaw && sourceRaw !== "auto" && !isSourceLanguage(sourceRaw)) {
-    throw await fail(new HttpError(400, "UNSUPPORTED_LANGUAGE", `Source language "${sourceRaw.slice(0, 20)}" is not supported.`));
+    throw await fail(
+      new HttpError(
+        400,
+        "UNSUPPORTED_LANGUAGE",
+        `Source language "${sourceRaw.slice(0, 20)}" is not supported.`,
+      ),
+    );
   }
   const ownerToken = newOwnerToken();
   await createTask(deps.db, {

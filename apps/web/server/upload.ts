@@ -36,7 +36,11 @@ export async function receiveUpload(opts: {
   const { req, taskDir, maxBytes } = opts;
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > maxBytes + 1024 * 1024) {
-    throw new HttpError(413, "UPLOAD_TOO_LARGE", `The upload is larger than the limit of ${Math.round(maxBytes / 1024 / 1024)} MB.`);
+    throw new HttpError(
+      413,
+      "UPLOAD_TOO_LARGE",
+      `The upload is larger than the limit of ${Math.round(maxBytes / 1024 / 1024)} MB.`,
+    );
   }
   if (!(req.headers["content-type"] ?? "").startsWith("multipart/form-data")) {
     throw new HttpError(400, "BAD_REQUEST", "Send the video as multipart/form-data.");
@@ -58,7 +62,11 @@ async function parseAndCheck(opts: Parameters<typeof receiveUpload>[0]): Promise
   const writes: Promise<void>[] = [];
 
   await new Promise<void>((resolve, reject) => {
-    const bb = busboy({ headers: req.headers, limits: { fileSize: maxBytes, files: 2, fields: 20, fieldSize: 64 * 1024 }, defParamCharset: "utf8" });
+    const bb = busboy({
+      headers: req.headers,
+      limits: { fileSize: maxBytes, files: 2, fields: 20, fieldSize: 64 * 1024 },
+      defParamCharset: "utf8",
+    });
     const fail = (err: HttpError) => {
       req.unpipe(bb);
       req.resume();
@@ -79,10 +87,20 @@ async function parseAndCheck(opts: Parameters<typeof receiveUpload>[0]): Promise
         stream.resume();
         return;
       }
-      stream.on("limit", () => fail(new HttpError(413, "UPLOAD_TOO_LARGE", `The file is larger than the limit of ${Math.round(maxBytes / 1024 / 1024)} MB.`)));
+      stream.on("limit", () =>
+        fail(
+          new HttpError(
+            413,
+            "UPLOAD_TOO_LARGE",
+            `The file is larger than the limit of ${Math.round(maxBytes / 1024 / 1024)} MB.`,
+          ),
+        ),
+      );
       writes.push(pipeline(stream, createWriteStream(path.join(taskDir, relativePath))));
     });
-    bb.on("error", () => fail(new HttpError(400, "BAD_MULTIPART", "The upload could not be read (malformed multipart body).")));
+    bb.on("error", () =>
+      fail(new HttpError(400, "BAD_MULTIPART", "The upload could not be read (malformed multipart body).")),
+    );
     bb.on("close", () => resolve());
     req.on("aborted", () => fail(new HttpError(400, "UPLOAD_ABORTED", "The upload was interrupted.")));
     req.pipe(bb);
@@ -100,7 +118,11 @@ async function parseAndCheck(opts: Parameters<typeof receiveUpload>[0]): Promise
   }
   if (info.durationMs <= 0) throw new HttpError(400, "INVALID_MEDIA", "The file has no measurable duration.");
   if (info.durationMs > opts.maxDurationMs) {
-    throw new HttpError(400, "MEDIA_TOO_LONG", `The video is ${Math.round(info.durationMs / 60000)} min long; the limit is ${Math.round(opts.maxDurationMs / 60000)} min.`);
+    throw new HttpError(
+      400,
+      "MEDIA_TOO_LONG",
+      `The video is ${Math.round(info.durationMs / 60000)} min long; the limit is ${Math.round(opts.maxDurationMs / 60000)} min.`,
+    );
   }
   const subs = subtitles as { relativePath: string } | null;
   if (subs) {

@@ -28,7 +28,10 @@ const queues = createQueues(redis, prefix);
 beforeAll(async () => {
   t = await createTestDatabase();
   storageDir = await mkdtemp(path.join(os.tmpdir(), "vt-web-"));
-  sample = await makeSampleVideo({ dir: path.join(storageDir, "..", path.basename(storageDir) + "-in"), durationMs: 8000 });
+  sample = await makeSampleVideo({
+    dir: path.join(storageDir, "..", path.basename(storageDir) + "-in"),
+    durationMs: 8000,
+  });
   const rest = createRestHandler({
     db: t.db,
     storage: createLocalStorage(storageDir),
@@ -60,9 +63,18 @@ afterAll(async () => {
   await rm(storageDir, { recursive: true, force: true });
 });
 
+interface ApiBody {
+  id: string;
+  task_id: string;
+  watchUrl: string;
+  playlistUrl: string;
+  ownerToken: string;
+  error: { code: string; message: string };
+}
+
 async function post(pathname: string, form: FormData) {
   const res = await fetch(base + pathname, { method: "POST", body: form });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
+  return { status: res.status, body: (await res.json()) as ApiBody };
 }
 
 async function videoForm(opts: { name?: string; target?: string; bytes?: Blob; subtitles?: string } = {}) {
@@ -79,21 +91,32 @@ const taskDirs = async () => readdir(path.join(storageDir, "tasks")).catch(() =>
 describe("POST /api/tasks", () => {
   it("creates a task, keeps the upload inside its folder and queues the first stage", async () => {
     const { readFile } = await import("node:fs/promises");
-    const res = await post("/api/tasks", await videoForm({ name: "../../../etc/ünïcødé name.mp4", subtitles: await readFile(sample.srt, "utf8") }));
+    const res = await post(
+      "/api/tasks",
+      await videoForm({
+        name: "../../../etc/ünïcødé name.mp4",
+        subtitles: await readFile(sample.srt, "utf8"),
+      }),
+    );
     expect(res.status).toBe(201);
     expect(res.body.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(res.body.watchUrl).toBe(`/watch/${res.body.id}`);
     expect(res.body.playlistUrl).toBe(`/media/${res.body.id}/hls/index.m3u8`);
     expect(typeof res.body.ownerToken).toBe("string");
-    const dir = path.join(storageDir, "tasks", res.body.id as string, "source");
+    const dir = path.join(storageDir, "tasks", res.body.id, "source");
     expect((await readdir(dir)).sort()).toEqual(["original.mp4", "subtitles.srt"]);
-    const task = await t.db.task.findUniqueOrThrow({ where: { id: res.body.id as string } });
+    const task = await t.db.task.findUniqueOrThrow({ where: { id: res.body.id } });
     expect(task.originalName).toBe("ünïcødé name.mp4");
     expect(await queues.segment.getJobCounts("prioritized", "waiting")).toMatchObject({ prioritized: 1 });
 
-    const status = await fetch(`${base}/api/tasks/${res.body.id}`).then((r) => r.json());
-    expect(status).toEqual({ id: res.body.id, status: "queued", progress: 0, segments: { total: 0, published: 0 } });
-    const playlist = await fetch(base + (res.body.playlistUrl as string));
+    const status = await fetch(`${base}/api/tasks/${res.body.id}`).then((r) => r.json() as Promise<unknown>);
+    expect(status).toEqual({
+      id: res.body.id,
+      status: "queued",
+      progress: 0,
+      segments: { total: 0, published: 0 },
+    });
+    const playlist = await fetch(base + res.body.playlistUrl);
     expect(playlist.status).toBe(404);
     const download = await fetch(`${base}/api/tasks/${res.body.id}/download`);
     expect(download.status).toBe(409);
@@ -109,7 +132,10 @@ describe("POST /api/tasks", () => {
 
   it("answers 413 for an upload over the cap, from the declared length or while streaming", async () => {
     const before = await taskDirs();
-    const res = await post("/api/tasks", await videoForm({ bytes: new Blob([new Uint8Array(4 * 1024 * 1024)]) }));
+    const res = await post(
+      "/api/tasks",
+      await videoForm({ bytes: new Blob([new Uint8Array(4 * 1024 * 1024)]) }),
+    );
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe("UPLOAD_TOO_LARGE");
     // Chunked, with no length declared: the cap is hit while the body streams in.
@@ -127,8 +153,12 @@ describe("POST /api/tasks", () => {
   });
 
   it("refuses unsupported languages, broken subtitles and a missing file", async () => {
-    expect((await post("/api/tasks", await videoForm({ target: "xx-klingon" }))).body.error.code).toBe("UNSUPPORTED_LANGUAGE");
-    expect((await post("/api/tasks", await videoForm({ subtitles: "this is not\nan srt file" }))).body.error.code).toBe("INVALID_SUBTITLES");
+    expect((await post("/api/tasks", await videoForm({ target: "xx-klingon" }))).body.error.code).toBe(
+      "UNSUPPORTED_LANGUAGE",
+    );
+    expect(
+      (await post("/api/tasks", await videoForm({ subtitles: "this is not\nan srt file" }))).body.error.code,
+    ).toBe("INVALID_SUBTITLES");
     const form = new FormData();
     form.set("targetLanguage", "fr");
     expect((await post("/api/tasks", form)).body.error.code).toBe("NO_VIDEO");
@@ -143,9 +173,14 @@ describe("POST /api/tasks", () => {
     const res = await post("/upload", form);
     expect(res.status).toBe(200);
     expect(res.body.task_id).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    const task = await t.db.task.findUniqueOrThrow({ where: { id: res.body.task_id as string } });
-    expect([task.targetLanguage, (task.options as { burnSubtitles: boolean }).burnSubtitles]).toEqual(["es", true]);
-    const status = (await fetch(`${base}/task/${res.body.task_id}`).then((r) => r.json())) as { status: string };
+    const task = await t.db.task.findUniqueOrThrow({ where: { id: res.body.task_id } });
+    expect([task.targetLanguage, (task.options as { burnSubtitles: boolean }).burnSubtitles]).toEqual([
+      "es",
+      true,
+    ]);
+    const status = (await fetch(`${base}/task/${res.body.task_id}`).then((r) => r.json())) as {
+      status: string;
+    };
     expect(status.status).toBe("queued");
     expect((await fetch(`${base}/download/${res.body.task_id}`)).status).toBe(409);
   });

@@ -52,7 +52,10 @@ export function startWorkers(opts: { env: WorkerEnv; stages: StageName[]; log: A
     async close(graceMs = 25_000) {
       // close() lets running jobs finish; one still running after the grace period is
       // handed back to the queue by BullMQ's stalled-job check and retried elsewhere.
-      await Promise.race([Promise.all(workers.map((w) => w.close())), new Promise((r) => setTimeout(r, graceMs))]);
+      await Promise.race([
+        Promise.all(workers.map((w) => w.close())),
+        new Promise((r) => setTimeout(r, graceMs)),
+      ]);
       await closeQueues(queues);
       redis.disconnect();
       await db.$disconnect();

@@ -1,19 +1,39 @@
 /** Picks each stage's engine from the configuration. */
-import { createEspeakEngine, createLlmClient, createOpenAiTranscriber, createOpenAiTranslator } from "@vitranslator/pipeline";
+import {
+  createEspeakEngine,
+  createLlmClient,
+  createOpenAiTranscriber,
+  createOpenAiTranslator,
+} from "@vitranslator/pipeline";
 import type { Engines, Logger } from "@vitranslator/pipeline";
 import type { WorkerEnv } from "./env";
 
 export function createEngines(env: WorkerEnv, log: Logger): Engines {
   const llm = env.LLM_BASE_URL
-    ? createLlmClient({ baseURL: env.LLM_BASE_URL, apiKey: env.LLM_API_KEY ?? "", model: env.LLM_MODEL, timeoutMs: env.LLM_TIMEOUT_MS })
+    ? createLlmClient({
+        baseURL: env.LLM_BASE_URL,
+        apiKey: env.LLM_API_KEY ?? "",
+        model: env.LLM_MODEL,
+        timeoutMs: env.LLM_TIMEOUT_MS,
+      })
     : null;
   const asrBase = env.ASR_BASE_URL ?? env.LLM_BASE_URL;
   const asr =
     asrBase && env.ASR_MODEL
-      ? createLlmClient({ baseURL: asrBase, apiKey: env.ASR_API_KEY ?? env.LLM_API_KEY ?? "", model: env.LLM_MODEL, transcriptionModel: env.ASR_MODEL, timeoutMs: env.LLM_TIMEOUT_MS })
+      ? createLlmClient({
+          baseURL: asrBase,
+          apiKey: env.ASR_API_KEY ?? env.LLM_API_KEY ?? "",
+          model: env.LLM_MODEL,
+          transcriptionModel: env.ASR_MODEL,
+          timeoutMs: env.LLM_TIMEOUT_MS,
+        })
       : null;
   log.info(
-    { translate: llm ? `openai-compatible ${llm.baseURL} (${llm.model})` : "none", asr: asr ? `openai-compatible (${env.ASR_MODEL})` : "subtitles only", tts: env.TTS_ENGINE },
+    {
+      translate: llm ? `openai-compatible ${llm.baseURL} (${llm.model})` : "none",
+      asr: asr ? `openai-compatible (${env.ASR_MODEL})` : "subtitles only",
+      tts: env.TTS_ENGINE,
+    },
     "engines",
   );
   return {

@@ -21,7 +21,10 @@ const schema = z.object({
   TTS_CONCURRENCY: num(2),
   WORKER_CONCURRENCY: num(2),
   WORKER_STAGES: z.string().optional(),
-  QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]+$/).default("vt"),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9-]+$/)
+    .default("vt"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   LOG_FORMAT: z.enum(["json", "pretty"]).default(process.stdout.isTTY ? "pretty" : "json"),
 });
@@ -38,7 +41,11 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): WorkerEnv {
 }
 
 /** Per-stage concurrency override: WORKER_CONCURRENCY_TTS=4 etc. */
-export function stageConcurrency(stage: string, fallback: number, source: NodeJS.ProcessEnv = process.env): number {
+export function stageConcurrency(
+  stage: string,
+  fallback: number,
+  source: NodeJS.ProcessEnv = process.env,
+): number {
   const v = Number(source[`WORKER_CONCURRENCY_${stage.toUpperCase()}`]);
   return Number.isFinite(v) && v > 0 ? Math.floor(v) : fallback;
 }

@@ -12,7 +12,11 @@ import { loadEnv } from "./env";
 
 const { values } = parseArgs({ options: { stages: { type: "string" } }, allowPositionals: false });
 const env = loadEnv();
-const log = createLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT, bindings: { service: "workers", pid: process.pid } });
+const log = createLogger({
+  level: env.LOG_LEVEL,
+  format: env.LOG_FORMAT,
+  bindings: { service: "workers", pid: process.pid },
+});
 const stages = parseStages(values.stages ?? env.WORKER_STAGES);
 const running = startWorkers({ env, stages, log });
 log.info({ stages }, "workers ready");

@@ -28,7 +28,13 @@ export interface ProcessorDeps {
 export function createProcessor(stage: StageName, deps: ProcessorDeps) {
   return async (job: Job<JobPayload>, _token?: string, signal?: AbortSignal): Promise<void> => {
     const payload = jobPayload.parse(job.data);
-    const log = deps.log.child({ stage, taskId: payload.taskId, segment: payload.segmentIndex, jobId: job.id, attempt: job.attemptsMade + 1 });
+    const log = deps.log.child({
+      stage,
+      taskId: payload.taskId,
+      segment: payload.segmentIndex,
+      jobId: job.id,
+      attempt: job.attemptsMade + 1,
+    });
     const status = await getTaskStatus(deps.db, payload.taskId);
     if (status === null || status === "cancelled" || status === "failed") {
       log.info({ status }, "skipped: task is not active");
@@ -37,7 +43,12 @@ export function createProcessor(stage: StageName, deps: ProcessorDeps) {
     const run = { taskId: payload.taskId, segmentIndex: payload.segmentIndex ?? -1, stage };
     await recordStageStart(deps.db, run);
     if (payload.segmentIndex !== undefined) {
-      await deps.events.emit(payload.taskId, { type: "segment", index: payload.segmentIndex, stage, status: "started" });
+      await deps.events.emit(payload.taskId, {
+        type: "segment",
+        index: payload.segmentIndex,
+        stage,
+        status: "started",
+      });
     }
     try {
       const result = await stages[stage].run(payload, {
@@ -52,10 +63,19 @@ export function createProcessor(stage: StageName, deps: ProcessorDeps) {
       await recordStageEnd(deps.db, run);
       if (payload.segmentIndex !== undefined) {
         await deps.store.setSegmentStage(payload.taskId, payload.segmentIndex, stage);
-        await deps.events.emit(payload.taskId, { type: "segment", index: payload.segmentIndex, stage, status: "done" });
+        await deps.events.emit(payload.taskId, {
+          type: "segment",
+          index: payload.segmentIndex,
+          stage,
+          status: "done",
+        });
       }
       for (const segmentIndex of result.fanOut ?? []) {
-        await enqueue(deps.queues, stage, { taskId: payload.taskId, segmentIndex, ...(payload.revision ? { revision: payload.revision } : {}) });
+        await enqueue(deps.queues, stage, {
+          taskId: payload.taskId,
+          segmentIndex,
+          ...(payload.revision ? { revision: payload.revision } : {}),
+        });
       }
       const next = NEXT_STAGE[stage];
       if (result.continue && next) await enqueue(deps.queues, next, payload);
@@ -69,7 +89,12 @@ export function createProcessor(stage: StageName, deps: ProcessorDeps) {
       if (userError || lastAttempt) {
         const message = err instanceof Error ? err.message : String(err);
         if (await failTask(deps.db, payload.taskId, { code, message, stage })) {
-          await deps.events.emit(payload.taskId, { type: "task", status: "failed", errorCode: code, errorMessage: message });
+          await deps.events.emit(payload.taskId, {
+            type: "task",
+            status: "failed",
+            errorCode: code,
+            errorMessage: message,
+          });
         }
       }
       if (userError) throw new UnrecoverableError(`${code}: ${(err as Error).message}`);

@@ -22,7 +22,13 @@ export interface Harness {
   llm: FakeOpenAi;
   storageDir: string;
   start(stages?: StageName[], overrides?: Partial<Record<string, string>>): RunningWorkers;
-  submit(opts: { video: string; subtitles?: string; targetLanguage?: string; sourceLanguage?: string; burnSubtitles?: boolean }): Promise<string>;
+  submit(opts: {
+    video: string;
+    subtitles?: string;
+    targetLanguage?: string;
+    sourceLanguage?: string;
+    burnSubtitles?: boolean;
+  }): Promise<string>;
   /** Resolves with every event once the task completes or fails (or rejects after timeoutMs). */
   waitForEnd(taskId: string, timeoutMs?: number): Promise<TaskEvent[]>;
   snapshot(taskId: string): ReturnType<typeof getTaskSnapshot>;
@@ -88,11 +94,19 @@ export async function createHarness(): Promise<Harness> {
       const timer = setTimeout(() => ac.abort(), timeoutMs);
       const seen: TaskEvent[] = [];
       try {
-        for await (const e of new EventBus(reader, prefix).tail({ taskId, afterId: "0", signal: ac.signal, blockMs: 1000 })) {
+        for await (const e of new EventBus(reader, prefix).tail({
+          taskId,
+          afterId: "0",
+          signal: ac.signal,
+          blockMs: 1000,
+        })) {
           seen.push(e.event);
-          if (e.event.type === "task" && (e.event.status === "completed" || e.event.status === "failed")) return seen;
+          if (e.event.type === "task" && (e.event.status === "completed" || e.event.status === "failed"))
+            return seen;
         }
-        throw new Error(`task ${taskId} did not finish within ${timeoutMs} ms; events: ${JSON.stringify(seen.map((s) => s.type))}`);
+        throw new Error(
+          `task ${taskId} did not finish within ${timeoutMs} ms; events: ${JSON.stringify(seen.map((s) => s.type))}`,
+        );
       } finally {
         clearTimeout(timer);
         reader.disconnect();

@@ -21,13 +21,35 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 function probe(file: string) {
-  const r = spawnSync("ffprobe", ["-v", "error", "-show_entries", "format=duration:stream=codec_type", "-of", "json", file], { encoding: "utf8" });
+  const r = spawnSync(
+    "ffprobe",
+    ["-v", "error", "-show_entries", "format=duration:stream=codec_type", "-of", "json", file],
+    { encoding: "utf8" },
+  );
   const j = JSON.parse(r.stdout) as { format: { duration: string }; streams: { codec_type: string }[] };
   return { durationMs: Number(j.format.duration) * 1000, types: j.streams.map((s) => s.codec_type).sort() };
 }
 
 function meanVolumeDb(file: string, startS: number, durS: number): number {
-  const r = spawnSync("ffmpeg", ["-hide_banner", "-ss", String(startS), "-t", String(durS), "-i", file, "-vn", "-af", "volumedetect", "-f", "null", "-"], { encoding: "utf8" });
+  const r = spawnSync(
+    "ffmpeg",
+    [
+      "-hide_banner",
+      "-ss",
+      String(startS),
+      "-t",
+      String(durS),
+      "-i",
+      file,
+      "-vn",
+      "-af",
+      "volumedetect",
+      "-f",
+      "null",
+      "-",
+    ],
+    { encoding: "utf8" },
+  );
   return Number(/mean_volume: (-?[\d.]+) dB/.exec(r.stderr)?.[1] ?? "-inf");
 }
 
@@ -45,7 +67,9 @@ describe("a task with subtitles, end to end", () => {
     expect(segments.reduce((a, s) => a + s.durationMs, 0)).toBe(snap!.durationMs);
 
     // Published one by one, in order, before the task completed.
-    const published = events.filter((e) => e.type === "published").map((e) => (e.type === "published" ? e.index : -1));
+    const published = events
+      .filter((e) => e.type === "published")
+      .map((e) => (e.type === "published" ? e.index : -1));
     expect(published).toEqual(segments.map((s) => s.index));
     const firstPublished = events.findIndex((e) => e.type === "published");
     const completed = events.findIndex((e) => e.type === "task" && e.status === "completed");

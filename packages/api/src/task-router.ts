@@ -14,7 +14,11 @@ export const taskRouter = {
     // which is harmless, but none can be missed.
     const lastEventId = await ctx.events.lastId(input.id);
     const task = await getTaskSnapshot(ctx.db, input.id);
-    if (!task) throw new TRPCError({ code: "NOT_FOUND", message: "No such task (the link may be wrong, or the task was deleted)." });
+    if (!task)
+      throw new TRPCError({
+        code: "NOT_FOUND",
+        message: "No such task (the link may be wrong, or the task was deleted).",
+      });
     return { task, lastEventId, links: taskLinks(input.id) };
   }),
 
@@ -25,7 +29,11 @@ export const taskRouter = {
       const reader = ctx.openEventReader();
       const abort = signal ?? new AbortController().signal;
       try {
-        for await (const e of reader.bus.tail({ taskId: input.id, afterId: input.lastEventId ?? "0", signal: abort })) {
+        for await (const e of reader.bus.tail({
+          taskId: input.id,
+          afterId: input.lastEventId ?? "0",
+          signal: abort,
+        })) {
           yield tracked(e.id, e.event);
         }
       } finally {

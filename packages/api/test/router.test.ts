@@ -12,11 +12,12 @@ const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const prefix = `test-${randomUUID()}`;
 const redis = createRedis(REDIS_URL);
 let t: TestDatabase;
+let ctx: ApiContext;
 let caller: ReturnType<typeof appRouter.createCaller>;
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  const ctx: ApiContext = {
+  ctx = {
     db: t.db,
     events: new EventBus(redis, prefix),
     openEventReader() {
@@ -36,8 +37,14 @@ describe("task router", () => {
   it("returns a snapshot with the event id to resume from, and 404 for unknown ids", async () => {
     const id = newTaskId();
     await createTask(t.db, {
-      id, originalName: "a.mp4", sourceLanguage: null, targetLanguage: "fr", options: {},
-      ownerTokenHash: hashToken("x"), sourceFile: "source/original.mp4", subtitleFile: null,
+      id,
+      originalName: "a.mp4",
+      sourceLanguage: null,
+      targetLanguage: "fr",
+      options: {},
+      ownerTokenHash: hashToken("x"),
+      sourceFile: "source/original.mp4",
+      subtitleFile: null,
     });
     await createTaskStore(t.db).savePlan(id, [{ index: 0, startMs: 0, durationMs: 5000 }], 6);
     const bus = new EventBus(redis, prefix);
@@ -58,7 +65,7 @@ describe("task router", () => {
     const first = await bus.emit(id, { type: "task", status: "processing" });
     const second = await bus.emit(id, { type: "published", index: 0, publishedCount: 1, segmentCount: 2 });
     const ac = new AbortController();
-    const iterable = await caller.task.events({ id, lastEventId: first }, { signal: ac.signal });
+    const iterable = await appRouter.createCaller(ctx, { signal: ac.signal }).task.events({ id, lastEventId: first });
     const got: { id: string; type: TaskEvent["type"] }[] = [];
     const later = bus.emit(id, { type: "published", index: 1, publishedCount: 2, segmentCount: 2 });
     for await (const item of iterable) {

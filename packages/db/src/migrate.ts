@@ -71,7 +71,12 @@ export async function migrate(opts: { url: string; migrationsDir?: string }): Pr
   try {
     await client.query("SELECT pg_advisory_lock($1)", [PRISMA_MIGRATE_LOCK]);
     await client.query(CREATE_MIGRATIONS_TABLE);
-    const rows = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null }>(
+    const rows = await client.query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+      rolled_back_at: Date | null;
+    }>(
       `SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY started_at`,
     );
     const failed = rows.rows.find((r) => r.finished_at === null && r.rolled_back_at === null);
@@ -80,7 +85,11 @@ export async function migrate(opts: { url: string; migrationsDir?: string }): Pr
         `Migration ${failed.migration_name} failed earlier and was not rolled back; fix the database, then mark it with \`prisma migrate resolve\`.`,
       );
     }
-    const done = new Map(rows.rows.filter((r) => r.finished_at !== null && r.rolled_back_at === null).map((r) => [r.migration_name, r]));
+    const done = new Map(
+      rows.rows
+        .filter((r) => r.finished_at !== null && r.rolled_back_at === null)
+        .map((r) => [r.migration_name, r]),
+    );
     for (const name of names) {
       const sql = await readFile(path.join(dir, name, "migration.sql"), "utf8");
       const checksum = createHash("sha256").update(sql).digest("hex");
@@ -103,7 +112,10 @@ export async function migrate(opts: { url: string; migrationsDir?: string }): Pr
         await client.query("COMMIT");
       } catch (e) {
         await client.query("ROLLBACK");
-        await client.query(`UPDATE "_prisma_migrations" SET logs = $2, rolled_back_at = now() WHERE id = $1`, [id, String(e)]);
+        await client.query(
+          `UPDATE "_prisma_migrations" SET logs = $2, rolled_back_at = now() WHERE id = $1`,
+          [id, String(e)],
+        );
         throw new MigrationError(`Migration ${name} failed: ${(e as Error).message}`);
       }
       await client.query(

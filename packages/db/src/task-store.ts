@@ -134,7 +134,9 @@ export function createTaskStore(db: Db): TaskStore {
     async updateSentences(taskId, updates: SentenceUpdate[]) {
       if (updates.length === 0) return;
       await db.$transaction(
-        updates.map(({ index, ...data }) => db.sentence.update({ where: { taskId_index: { taskId, index } }, data })),
+        updates.map(({ index, ...data }) =>
+          db.sentence.update({ where: { taskId_index: { taskId, index } }, data }),
+        ),
       );
     },
 
@@ -160,7 +162,10 @@ export function createTaskStore(db: Db): TaskStore {
           }
           const now = new Date();
           if (newlyPublished.length > 0) {
-            await tx.segment.updateMany({ where: { taskId, index: { in: newlyPublished } }, data: { status: "published", publishedAt: now } });
+            await tx.segment.updateMany({
+              where: { taskId, index: { in: newlyPublished } },
+              data: { status: "published", publishedAt: now },
+            });
           }
           const published = segments
             .filter((s) => s.status === "published" || newlyPublished.includes(s.index))

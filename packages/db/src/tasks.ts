@@ -47,9 +47,19 @@ export interface TaskSnapshot extends TaskSummary {
   sentences: SentenceRecord[];
 }
 
-const STAGE_WEIGHT: Record<string, number> = { asr: 1, translate: 2, modelin: 3, tts: 4, align: 5, audiogen: 6 };
+const STAGE_WEIGHT: Record<string, number> = {
+  asr: 1,
+  translate: 2,
+  modelin: 3,
+  tts: 4,
+  align: 5,
+  audiogen: 6,
+};
 
-export function computeProgress(t: { status: TaskStatus; segmentCount: number | null; publishedCount: number }, sentences?: { stage: string }[]): number {
+export function computeProgress(
+  t: { status: TaskStatus; segmentCount: number | null; publishedCount: number },
+  sentences?: { stage: string }[],
+): number {
   if (t.status === "completed") return 1;
   if (!t.segmentCount) return 0;
   const published = t.publishedCount / t.segmentCount;
@@ -87,7 +97,10 @@ function toSummary(t: TaskRow, progress: number): TaskSummary {
 export async function getTaskSummary(db: Db, id: string): Promise<TaskSummary | null> {
   const t = await db.task.findUnique({ where: { id } });
   if (!t) return null;
-  const sentences = t.status === "processing" ? await db.sentence.findMany({ where: { taskId: id }, select: { stage: true } }) : [];
+  const sentences =
+    t.status === "processing"
+      ? await db.sentence.findMany({ where: { taskId: id }, select: { stage: true } })
+      : [];
   return toSummary(t, computeProgress(t, sentences));
 }
 
@@ -110,10 +123,20 @@ export async function getOwnerTokenHash(db: Db, id: string): Promise<string | nu
 }
 
 /** Marks a task failed once; a task already completed or cancelled keeps its status. */
-export async function failTask(db: Db, id: string, err: { code: string; message: string; stage: string }): Promise<boolean> {
+export async function failTask(
+  db: Db,
+  id: string,
+  err: { code: string; message: string; stage: string },
+): Promise<boolean> {
   const r = await db.task.updateMany({
     where: { id, status: { in: ["queued", "processing"] } },
-    data: { status: "failed", errorCode: err.code, errorMessage: err.message.slice(0, 2000), errorStage: err.stage, completedAt: new Date() },
+    data: {
+      status: "failed",
+      errorCode: err.code,
+      errorMessage: err.message.slice(0, 2000),
+      errorStage: err.stage,
+      completedAt: new Date(),
+    },
   });
   return r.count > 0;
 }
@@ -131,7 +154,10 @@ export async function getTaskStatus(db: Db, id: string): Promise<TaskStatus | nu
   return t?.status ?? null;
 }
 
-export async function listTasks(db: Db, opts: { limit?: number; status?: TaskStatus } = {}): Promise<TaskSummary[]> {
+export async function listTasks(
+  db: Db,
+  opts: { limit?: number; status?: TaskStatus } = {},
+): Promise<TaskSummary[]> {
   const rows = await db.task.findMany({
     where: opts.status ? { status: opts.status } : {},
     orderBy: { createdAt: "desc" },
@@ -141,21 +167,37 @@ export async function listTasks(db: Db, opts: { limit?: number; status?: TaskSta
 }
 
 /** Per (task, segment, stage) timing rows for the history page and the benchmark. */
-export async function recordStageStart(db: Db, r: { taskId: string; segmentIndex: number; stage: string }): Promise<void> {
+export async function recordStageStart(
+  db: Db,
+  r: { taskId: string; segmentIndex: number; stage: string },
+): Promise<void> {
   await db.stageRun.upsert({
     where: { taskId_segmentIndex_stage: r },
     create: { ...r, attempts: 1 },
-    update: { attempts: { increment: 1 }, startedAt: new Date(), finishedAt: null, durationMs: null, errorCode: null },
+    update: {
+      attempts: { increment: 1 },
+      startedAt: new Date(),
+      finishedAt: null,
+      durationMs: null,
+      errorCode: null,
+    },
   });
 }
 
-export async function recordStageEnd(db: Db, r: { taskId: string; segmentIndex: number; stage: string; errorCode?: string }): Promise<void> {
+export async function recordStageEnd(
+  db: Db,
+  r: { taskId: string; segmentIndex: number; stage: string; errorCode?: string },
+): Promise<void> {
   const { errorCode, ...key } = r;
   const run = await db.stageRun.findUnique({ where: { taskId_segmentIndex_stage: key } });
   if (!run) return;
   const now = new Date();
   await db.stageRun.update({
     where: { taskId_segmentIndex_stage: key },
-    data: { finishedAt: now, durationMs: now.getTime() - run.startedAt.getTime(), errorCode: errorCode ?? null },
+    data: {
+      finishedAt: now,
+      durationMs: now.getTime() - run.startedAt.getTime(),
+      errorCode: errorCode ?? null,
+    },
   });
 }

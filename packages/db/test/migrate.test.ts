@@ -25,16 +25,24 @@ describe("migrate (prisma migrate deploy compatible)", () => {
 
     const c = new pg.Client({ connectionString: url });
     await c.connect();
-    const rows = await c.query(`SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations"`);
+    const rows = await c.query(
+      `SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations"`,
+    );
     const sql = await readFile(path.join(defaultMigrationsDir(), "20261128070000_init", "migration.sql"));
     expect(rows.rows[0]).toMatchObject({
       migration_name: "20261128070000_init",
       checksum: createHash("sha256").update(sql).digest("hex"),
       applied_steps_count: 1,
     });
-    expect(rows.rows[0].finished_at).toBeInstanceOf(Date);
+    expect((rows.rows[0] as { finished_at: unknown }).finished_at).toBeInstanceOf(Date);
     const tables = await c.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`);
-    expect(tables.rows.map((r: { tablename: string }) => r.tablename)).toEqual(["Segment", "Sentence", "StageRun", "Task", "_prisma_migrations"]);
+    expect(tables.rows.map((r: { tablename: string }) => r.tablename)).toEqual([
+      "Segment",
+      "Sentence",
+      "StageRun",
+      "Task",
+      "_prisma_migrations",
+    ]);
     await c.end();
   });
 

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTask, createTaskStore, failTask, getTaskSnapshot, hashToken, newTaskId, tokenMatches } from "../src/index";
+import {
+  createTask,
+  createTaskStore,
+  failTask,
+  getTaskSnapshot,
+  hashToken,
+  newTaskId,
+  tokenMatches,
+} from "../src/index";
 import { createTestDatabase } from "../src/testing";
 import type { TestDatabase } from "../src/testing";
 
@@ -60,10 +68,15 @@ describe("task store", () => {
   it("publishes strictly in order, once, under concurrent callers", async () => {
     const id = await newTask();
     const store = createTaskStore(t.db);
-    await store.savePlan(id, [0, 1, 2].map((i) => ({ index: i, startMs: i * 10000, durationMs: 10000 })), 11);
+    await store.savePlan(
+      id,
+      [0, 1, 2].map((i) => ({ index: i, startMs: i * 10000, durationMs: 10000 })),
+      11,
+    );
     const writes: { indexes: number[]; complete: boolean }[] = [];
-    const write = async (published: { index: number }[], complete: boolean) => {
+    const write = (published: { index: number }[], complete: boolean) => {
       writes.push({ indexes: published.map((s) => s.index), complete });
+      return Promise.resolve();
     };
     // Segment 1 finishes first: nothing may be published before 0.
     await store.markSegmentMixed(id, 1, 10010);
@@ -71,7 +84,11 @@ describe("task store", () => {
     expect(early.newlyPublished).toEqual([]);
     await store.markSegmentMixed(id, 0, 10020);
     await store.markSegmentMixed(id, 2, 10000);
-    const results = await Promise.all([store.publishReady(id, write), store.publishReady(id, write), store.publishReady(id, write)]);
+    const results = await Promise.all([
+      store.publishReady(id, write),
+      store.publishReady(id, write),
+      store.publishReady(id, write),
+    ]);
     const all = results.flatMap((r) => r.newlyPublished).sort();
     expect(all).toEqual([0, 1, 2]);
     expect(results.some((r) => r.complete)).toBe(true);

@@ -1,7 +1,16 @@
 /** Progress events a task emits; the web app replays and tails them per task. */
 export type TaskStatus = "queued" | "processing" | "completed" | "failed" | "cancelled";
 
-export const STAGE_NAMES = ["segment", "asr", "translate", "modelin", "tts", "align", "audiogen", "mix"] as const;
+export const STAGE_NAMES = [
+  "segment",
+  "asr",
+  "translate",
+  "modelin",
+  "tts",
+  "align",
+  "audiogen",
+  "mix",
+] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
 
 export interface SentenceView {
@@ -24,7 +33,14 @@ export interface SentenceView {
 }
 
 export type TaskEvent =
-  | { type: "task"; status: TaskStatus; segmentCount?: number | null; durationMs?: number | null; errorCode?: string | null; errorMessage?: string | null }
+  | {
+      type: "task";
+      status: TaskStatus;
+      segmentCount?: number | null;
+      durationMs?: number | null;
+      errorCode?: string | null;
+      errorMessage?: string | null;
+    }
   | { type: "segment"; index: number; stage: StageName; status: "started" | "done" }
   | { type: "sentences"; segmentIndex: number; sentences: SentenceView[] }
   | { type: "published"; index: number; publishedCount: number; segmentCount: number }

@@ -8,8 +8,10 @@ export const layout = {
   segVideo: (taskDir: string, k: number) => path.join(taskDir, "seg", String(k), "video.mp4"),
   segAsrAudio: (taskDir: string, k: number) => path.join(taskDir, "seg", String(k), "asr16k.wav"),
   segReference: (taskDir: string, k: number) => path.join(taskDir, "seg", String(k), "reference.wav"),
-  draft: (taskDir: string, k: number, sentence: number) => path.join(taskDir, "seg", String(k), "draft", `${sentence}.wav`),
-  finalClip: (taskDir: string, k: number, sentence: number) => path.join(taskDir, "seg", String(k), "final", `${sentence}.wav`),
+  draft: (taskDir: string, k: number, sentence: number) =>
+    path.join(taskDir, "seg", String(k), "draft", `${sentence}.wav`),
+  finalClip: (taskDir: string, k: number, sentence: number) =>
+    path.join(taskDir, "seg", String(k), "final", `${sentence}.wav`),
   segVocals: (taskDir: string, k: number) => path.join(taskDir, "seg", String(k), "vocals.wav"),
   segBurnSrt: (taskDir: string, k: number) => path.join(taskDir, "seg", String(k), "burn.srt"),
   hlsDir: (taskDir: string) => path.join(taskDir, "hls"),

@@ -8,13 +8,19 @@ export interface AppLogger extends Logger {
   child(bindings: object): AppLogger;
 }
 
-export function createLogger(opts: { level: Level; format: "json" | "pretty"; bindings?: object }): AppLogger {
+export function createLogger(opts: {
+  level: Level;
+  format: "json" | "pretty";
+  bindings?: object;
+}): AppLogger {
   const write = (level: Level, obj: object, msg?: string) => {
     if (ORDER[level] < ORDER[opts.level]) return;
     const record = { time: new Date().toISOString(), level, ...opts.bindings, ...obj, msg };
     const line =
       opts.format === "json"
-        ? JSON.stringify(record, (_k, v: unknown) => (v instanceof Error ? { name: v.name, message: v.message } : v))
+        ? JSON.stringify(record, (_k, v: unknown) =>
+            v instanceof Error ? { name: v.name, message: v.message } : v,
+          )
         : `${record.time.slice(11, 19)} ${level.padEnd(5)} ${msg ?? ""} ${JSON.stringify({ ...opts.bindings, ...obj }, (_k, v: unknown) => (v instanceof Error ? v.message : v))}`;
     (level === "error" || level === "warn" ? process.stderr : process.stdout).write(line + "\n");
   };

@@ -50,7 +50,16 @@ export interface NewSentence {
 export type SentenceUpdate = { index: number } & Partial<
   Pick<
     SentenceView,
-    "translation" | "spokenText" | "stage" | "speed" | "overrunMs" | "predictedMs" | "slotMs" | "shortenAttempts" | "placedStartMs" | "placedMs"
+    | "translation"
+    | "spokenText"
+    | "stage"
+    | "speed"
+    | "overrunMs"
+    | "predictedMs"
+    | "slotMs"
+    | "shortenAttempts"
+    | "placedStartMs"
+    | "placedMs"
   >
 >;
 
@@ -74,7 +83,11 @@ export interface TaskStore {
   getTask(taskId: string): Promise<TaskRecord | null>;
   saveProbe(taskId: string, probe: ProbeUpdate): Promise<void>;
   /** Idempotent: re-planning the same task keeps existing rows. */
-  savePlan(taskId: string, plan: { index: number; startMs: number; durationMs: number }[], targetDurationS: number): Promise<void>;
+  savePlan(
+    taskId: string,
+    plan: { index: number; startMs: number; durationMs: number }[],
+    targetDurationS: number,
+  ): Promise<void>;
   getSegment(taskId: string, index: number): Promise<SegmentRecord | null>;
   setSegmentStage(taskId: string, index: number, stage: StageName): Promise<void>;
   replaceSentences(taskId: string, segmentIndex: number, sentences: NewSentence[]): Promise<void>;
@@ -86,7 +99,10 @@ export interface TaskStore {
    * published prefix, then calls `write` with the whole published list so the playlist
    * is written while the lock is held.
    */
-  publishReady(taskId: string, write: (published: SegmentRecord[], complete: boolean) => Promise<void>): Promise<PublishOutcome>;
+  publishReady(
+    taskId: string,
+    write: (published: SegmentRecord[], complete: boolean) => Promise<void>,
+  ): Promise<PublishOutcome>;
   completeTask(taskId: string): Promise<void>;
 }
 

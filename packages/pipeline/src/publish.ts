@@ -10,9 +10,16 @@ import { layout } from "./layout";
 import { buildPlaylist, concatToMp4, toSrt, toVtt, writeFileAtomic } from "./media-index";
 import type { SegmentRecord, StageContext } from "./ports";
 
-export function renderPlaylist(published: SegmentRecord[], complete: boolean, targetDurationS: number | null): string {
+export function renderPlaylist(
+  published: SegmentRecord[],
+  complete: boolean,
+  targetDurationS: number | null,
+): string {
   return buildPlaylist({
-    segments: published.map((s) => ({ uri: layout.hlsChunkName(s.index), durationSec: (s.hlsDurationMs ?? s.durationMs) / 1000 })),
+    segments: published.map((s) => ({
+      uri: layout.hlsChunkName(s.index),
+      durationSec: (s.hlsDurationMs ?? s.durationMs) / 1000,
+    })),
     ended: complete,
     ...(targetDurationS ? { targetDurationSec: targetDurationS } : {}),
   });
@@ -23,10 +30,18 @@ export async function publishTask(taskId: string, ctx: StageContext): Promise<vo
   if (!task) return;
   await mkdir(layout.hlsDir(ctx.taskDir), { recursive: true });
   const outcome = await ctx.store.publishReady(taskId, async (published, complete) => {
-    await writeFileAtomic(layout.playlist(ctx.taskDir), renderPlaylist(published, complete, task.targetDurationS));
+    await writeFileAtomic(
+      layout.playlist(ctx.taskDir),
+      renderPlaylist(published, complete, task.targetDurationS),
+    );
   });
   for (const index of outcome.newlyPublished) {
-    await ctx.events.emit(taskId, { type: "published", index, publishedCount: index + 1, segmentCount: task.segmentCount ?? 0 });
+    await ctx.events.emit(taskId, {
+      type: "published",
+      index,
+      publishedCount: index + 1,
+      segmentCount: task.segmentCount ?? 0,
+    });
   }
   if (!outcome.complete || task.finalReady) return;
   await concatToMp4({

@@ -23,7 +23,8 @@ export class StoragePathError extends Error {
 export function createLocalStorage(rootDir: string): Storage {
   const root = path.resolve(rootDir);
   const taskDir = (taskId: string) => {
-    if (!SAFE_ID.test(taskId)) throw new StoragePathError(`Invalid task id: ${JSON.stringify(taskId).slice(0, 80)}`);
+    if (!SAFE_ID.test(taskId))
+      throw new StoragePathError(`Invalid task id: ${JSON.stringify(taskId).slice(0, 80)}`);
     return path.join(root, "tasks", taskId);
   };
   return {
@@ -32,7 +33,8 @@ export function createLocalStorage(rootDir: string): Storage {
     resolveInTask(taskId, relative) {
       const base = taskDir(taskId);
       const full = path.resolve(base, relative);
-      if (full !== base && !full.startsWith(base + path.sep)) throw new StoragePathError(`Path escapes the task folder: ${relative}`);
+      if (full !== base && !full.startsWith(base + path.sep))
+        throw new StoragePathError(`Path escapes the task folder: ${relative}`);
       return full;
     },
     async ensureTaskDir(taskId) {

@@ -22,7 +22,15 @@ export class EventBus {
 
   async emit(taskId: string, event: TaskEvent): Promise<string> {
     const key = streamKey(this.prefix, taskId);
-    const id = await this.redis.xadd(key, "MAXLEN", "~", String(MAX_EVENTS_PER_TASK), "*", "e", JSON.stringify(event));
+    const id = await this.redis.xadd(
+      key,
+      "MAXLEN",
+      "~",
+      String(MAX_EVENTS_PER_TASK),
+      "*",
+      "e",
+      JSON.stringify(event),
+    );
     // Streams of finished tasks expire on their own.
     await this.redis.expire(key, 30 * 24 * 3600);
     return id ?? "";
@@ -42,13 +50,24 @@ export class EventBus {
    * Yields events after `afterId` ("0" = from the start), then waits for new ones until
    * the signal aborts. Needs a connection of its own (XREAD BLOCK holds it).
    */
-  async *tail(opts: { taskId: string; afterId: string; signal: AbortSignal; blockMs?: number }): AsyncGenerator<StoredEvent> {
+  async *tail(opts: {
+    taskId: string;
+    afterId: string;
+    signal: AbortSignal;
+    blockMs?: number;
+  }): AsyncGenerator<StoredEvent> {
     const key = streamKey(this.prefix, opts.taskId);
     let cursor = opts.afterId || "0";
     while (!opts.signal.aborted) {
-      const reply = (await this.redis.xread("COUNT", 200, "BLOCK", opts.blockMs ?? 5000, "STREAMS", key, cursor)) as
-        | [string, [string, string[]][]][]
-        | null;
+      const reply = await this.redis.xread(
+        "COUNT",
+        200,
+        "BLOCK",
+        opts.blockMs ?? 5000,
+        "STREAMS",
+        key,
+        cursor,
+      );
       if (opts.signal.aborted) return;
       for (const [, entries] of reply ?? []) {
         for (const [id, fields] of entries) {

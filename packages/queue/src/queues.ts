@@ -17,7 +17,10 @@ export type StageQueues = Record<StageName, Queue<JobPayload>>;
 
 export function createQueues(connection: Redis, prefix = QUEUE_PREFIX): StageQueues {
   return Object.fromEntries(
-    STAGE_NAMES.map((name) => [name, new Queue<JobPayload>(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS })]),
+    STAGE_NAMES.map((name) => [
+      name,
+      new Queue<JobPayload>(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
+    ]),
   ) as StageQueues;
 }
 

@@ -30,7 +30,10 @@ export type JobPayload = z.infer<typeof jobPayload>;
 
 export function parseStages(list: string | undefined): StageName[] {
   if (!list || list.trim() === "" || list.trim() === "all") return [...STAGE_NAMES];
-  const wanted = list.split(",").map((s) => s.trim()).filter(Boolean);
+  const wanted = list
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = wanted.filter((s) => !(STAGE_NAMES as readonly string[]).includes(s));
   if (unknown.length > 0) {
     throw new Error(`Unknown stage(s): ${unknown.join(", ")}. Stages are: ${STAGE_NAMES.join(", ")}.`);

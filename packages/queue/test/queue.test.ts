@@ -24,10 +24,18 @@ describe("stage wiring", () => {
   });
 
   it("gives deterministic job ids and ranks first segments ahead of backlog", () => {
-    expect(jobId("asr", { taskId: "t", segmentIndex: 2 })).toBe(jobId("asr", { taskId: "t", segmentIndex: 2 }));
-    expect(jobId("asr", { taskId: "t", segmentIndex: 2, revision: 1 })).not.toBe(jobId("asr", { taskId: "t", segmentIndex: 2 }));
-    expect(jobPriority({ taskId: "new", segmentIndex: 0 })).toBeLessThan(jobPriority({ taskId: "old", segmentIndex: 1 }));
-    expect(jobPriority({ taskId: "new" })).toBeLessThanOrEqual(jobPriority({ taskId: "old", segmentIndex: 0 }));
+    expect(jobId("asr", { taskId: "t", segmentIndex: 2 })).toBe(
+      jobId("asr", { taskId: "t", segmentIndex: 2 }),
+    );
+    expect(jobId("asr", { taskId: "t", segmentIndex: 2, revision: 1 })).not.toBe(
+      jobId("asr", { taskId: "t", segmentIndex: 2 }),
+    );
+    expect(jobPriority({ taskId: "new", segmentIndex: 0 })).toBeLessThan(
+      jobPriority({ taskId: "old", segmentIndex: 1 }),
+    );
+    expect(jobPriority({ taskId: "new" })).toBeLessThanOrEqual(
+      jobPriority({ taskId: "old", segmentIndex: 0 }),
+    );
   });
 });
 
@@ -43,7 +51,12 @@ describe("event bus (Redis Streams)", () => {
     const ac = new AbortController();
     const seen: string[] = [];
     const tail = (async () => {
-      for await (const e of new EventBus(reader, prefix).tail({ taskId: "t1", afterId: first, signal: ac.signal, blockMs: 200 })) {
+      for await (const e of new EventBus(reader, prefix).tail({
+        taskId: "t1",
+        afterId: first,
+        signal: ac.signal,
+        blockMs: 200,
+      })) {
         seen.push(e.event.type);
         if (seen.length === 2) ac.abort();
       }

@@ -280,7 +280,7 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
       form = await new Request("http://fake.local/", {
         method: "POST",
         headers: { "content-type": contentType },
-        body: raw,
+        body: new Uint8Array(raw),
       }).formData();
     } catch (err) {
       throw new HttpError(400, `Could not parse multipart form: ${String(err)}`);

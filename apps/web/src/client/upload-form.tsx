@@ -45,9 +45,15 @@ export function UploadForm() {
       .then((list) => {
         if (list.length === 0) return;
         setTargets(list);
-        setTarget((t) => (list.some((l) => l.code === t) ? t : list.find((l) => l.code === DEFAULT_TARGET)?.code ?? list[0]?.code ?? t));
+        setTarget((t) =>
+          list.some((l) => l.code === t)
+            ? t
+            : (list.find((l) => l.code === DEFAULT_TARGET)?.code ?? list[0]?.code ?? t),
+        );
       })
-      .catch(() => { /* keep the built-in list; the server checks the choice */ });
+      .catch(() => {
+        /* keep the built-in list; the server checks the choice */
+      });
     return () => ctl.abort();
   }, []);
 
@@ -80,7 +86,10 @@ export function UploadForm() {
     const ctl = new AbortController();
     abortRef.current = ctl;
     try {
-      const created = await uploadTask(body, { signal: ctl.signal, onProgress: (fraction) => setPhase({ kind: "uploading", fraction }) });
+      const created = await uploadTask(body, {
+        signal: ctl.signal,
+        onProgress: (fraction) => setPhase({ kind: "uploading", fraction }),
+      });
       rememberOwnerToken(created.id, created.ownerToken);
       setPhase({ kind: "starting" });
       router.push(created.watchUrl || `/watch/${created.id}`);
@@ -93,7 +102,8 @@ export function UploadForm() {
     }
   }
 
-  const percent = phase.kind === "uploading" && phase.fraction !== null ? Math.round(phase.fraction * 100) : null;
+  const percent =
+    phase.kind === "uploading" && phase.fraction !== null ? Math.round(phase.fraction * 100) : null;
 
   return (
     <form className="upload-form card" onSubmit={(e) => void onSubmit(e)} aria-busy={busy}>
@@ -106,17 +116,30 @@ export function UploadForm() {
           accept="video/*,audio/*"
           required
           disabled={busy}
-          onChange={(e) => { setFile(e.currentTarget.files?.[0] ?? null); setError(null); }}
+          onChange={(e) => {
+            setFile(e.currentTarget.files?.[0] ?? null);
+            setError(null);
+          }}
         />
-        <p className="hint">{file ? `${file.name} · ${formatBytes(file.size)}` : "MP4, MOV, MKV, WebM, MP3, WAV…"}</p>
+        <p className="hint">
+          {file ? `${file.name} · ${formatBytes(file.size)}` : "MP4, MOV, MKV, WebM, MP3, WAV…"}
+        </p>
       </div>
 
       <div className="field-row">
         <div className="field">
           <label htmlFor="targetLanguage">Dub into</label>
-          <select id="targetLanguage" name="targetLanguage" value={target} onChange={(e) => setTarget(e.currentTarget.value)} disabled={busy}>
+          <select
+            id="targetLanguage"
+            name="targetLanguage"
+            value={target}
+            onChange={(e) => setTarget(e.currentTarget.value)}
+            disabled={busy}
+          >
             {targets.map((l) => (
-              <option key={l.code} value={l.code}>{l.name}</option>
+              <option key={l.code} value={l.code}>
+                {l.name}
+              </option>
             ))}
           </select>
         </div>
@@ -125,15 +148,25 @@ export function UploadForm() {
           <select id="sourceLanguage" name="sourceLanguage" defaultValue="" disabled={busy}>
             <option value="">Detect automatically</option>
             {COMMON_LANGUAGES.map((l) => (
-              <option key={l.code} value={l.code}>{l.name}</option>
+              <option key={l.code} value={l.code}>
+                {l.name}
+              </option>
             ))}
           </select>
         </div>
       </div>
 
       <div className="field">
-        <label htmlFor="subtitles">Subtitles of the original <span className="optional">(optional, .srt or .vtt)</span></label>
-        <input id="subtitles" name="subtitles" type="file" accept=".srt,.vtt,text/vtt,application/x-subrip" disabled={busy} />
+        <label htmlFor="subtitles">
+          Subtitles of the original <span className="optional">(optional, .srt or .vtt)</span>
+        </label>
+        <input
+          id="subtitles"
+          name="subtitles"
+          type="file"
+          accept=".srt,.vtt,text/vtt,application/x-subrip"
+          disabled={busy}
+        />
         <p className="hint">If given, they are used instead of speech recognition.</p>
       </div>
 
@@ -143,22 +176,37 @@ export function UploadForm() {
       </label>
 
       {error && (
-        <p role="alert" className="alert">{error}</p>
+        <p role="alert" className="alert">
+          {error}
+        </p>
       )}
 
       <div className="submit-row">
-        <button type="submit" className="button primary" disabled={busy}>Dub it</button>
+        <button type="submit" className="button primary" disabled={busy}>
+          Dub it
+        </button>
         {phase.kind === "uploading" && (
-          <button type="button" className="button secondary" onClick={() => abortRef.current?.abort()}>Cancel</button>
+          <button type="button" className="button secondary" onClick={() => abortRef.current?.abort()}>
+            Cancel
+          </button>
         )}
       </div>
 
       <div className="upload-progress" aria-hidden={!busy}>
         {busy && (
           <>
-            <progress id="upload-progress" max={100} value={phase.kind === "starting" ? 100 : percent ?? undefined} aria-label="Upload progress" />
+            <progress
+              id="upload-progress"
+              max={100}
+              value={phase.kind === "starting" ? 100 : (percent ?? undefined)}
+              aria-label="Upload progress"
+            />
             <span className="muted" role="status">
-              {phase.kind === "starting" ? "Uploaded. Opening the player…" : percent !== null ? `Uploading… ${percent}%` : "Uploading…"}
+              {phase.kind === "starting"
+                ? "Uploaded. Opening the player…"
+                : percent !== null
+                  ? `Uploading… ${percent}%`
+                  : "Uploading…"}
             </span>
           </>
         )}

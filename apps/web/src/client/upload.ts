@@ -7,7 +7,11 @@ export interface CreatedTask {
 }
 
 export class UploadError extends Error {
-  constructor(message: string, readonly code: string, readonly status: number) {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly status: number,
+  ) {
     super(message);
     this.name = "UploadError";
   }
@@ -28,7 +32,10 @@ function parseError(status: number, body: string): UploadError {
  * Uploads with XMLHttpRequest because fetch cannot report upload progress.
  * `onProgress` gets 0..1 (or null when the size is unknown).
  */
-export function uploadTask(form: FormData, opts: { onProgress: (fraction: number | null) => void; signal?: AbortSignal }): Promise<CreatedTask> {
+export function uploadTask(
+  form: FormData,
+  opts: { onProgress: (fraction: number | null) => void; signal?: AbortSignal },
+): Promise<CreatedTask> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", "/api/tasks");
@@ -46,7 +53,8 @@ export function uploadTask(form: FormData, opts: { onProgress: (fraction: number
         reject(parseError(xhr.status, xhr.responseText));
       }
     };
-    xhr.onerror = () => reject(new UploadError("Network error: the upload did not reach the server.", "NETWORK", 0));
+    xhr.onerror = () =>
+      reject(new UploadError("Network error: the upload did not reach the server.", "NETWORK", 0));
     xhr.onabort = () => reject(new UploadError("Upload cancelled.", "ABORTED", 0));
     opts.signal?.addEventListener("abort", () => xhr.abort(), { once: true });
     xhr.send(form);

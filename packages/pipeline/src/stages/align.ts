@@ -49,7 +49,11 @@ export const alignStage: Stage = {
         stage: "align",
       })),
     );
-    await ctx.events.emit(task.id, { type: "sentences", segmentIndex: seg.index, sentences: await ctx.store.listSentences(task.id, seg.index) });
+    await ctx.events.emit(task.id, {
+      type: "sentences",
+      segmentIndex: seg.index,
+      sentences: await ctx.store.listSentences(task.id, seg.index),
+    });
     return CONTINUE;
   },
 };
@@ -81,13 +85,23 @@ async function shortenOne(
   let chosen: { text: string; durationMs: number } | null = null;
   // Longest first: the least meaning lost among those that fit.
   for (const text of [...usable].sort((a, b) => b.length - a.length)) {
-    const out = await ctx.engines.tts.synthesize({ text, language: task.targetLanguage, outPath: draftPath, signal: ctx.signal });
+    const out = await ctx.engines.tts.synthesize({
+      text,
+      language: task.targetLanguage,
+      outPath: draftPath,
+      signal: ctx.signal,
+    });
     chosen = { text, durationMs: out.durationMs };
     if (out.durationMs <= budgetMs) break;
   }
   if (!chosen) return false;
   await ctx.store.updateSentences(task.id, [
-    { index: sentence.index, spokenText: chosen.text, predictedMs: Math.round(chosen.durationMs), shortenAttempts: sentence.shortenAttempts + 1 },
+    {
+      index: sentence.index,
+      spokenText: chosen.text,
+      predictedMs: Math.round(chosen.durationMs),
+      shortenAttempts: sentence.shortenAttempts + 1,
+    },
   ]);
   return true;
 }

@@ -20,7 +20,11 @@ export const asrStage: Stage = {
         .map((c) => ({ startMs: c.startMs, endMs: Math.max(c.endMs, c.startMs + 1), sourceText: c.text }));
     } else if (ctx.engines.transcriber) {
       const audioPath = await ensureParent(layout.segAsrAudio(ctx.taskDir, seg.index));
-      await extractWav16k({ input: layout.segAudio(ctx.taskDir, seg.index), out: audioPath, signal: ctx.signal });
+      await extractWav16k({
+        input: layout.segAudio(ctx.taskDir, seg.index),
+        out: audioPath,
+        signal: ctx.signal,
+      });
       const result = await ctx.engines.transcriber.transcribe({
         audioPath,
         ...(task.sourceLanguage ? { language: task.sourceLanguage } : {}),
@@ -43,7 +47,11 @@ export const asrStage: Stage = {
       .filter((s) => s.sourceText !== "")
       .map((s, i) => ({ ...s, index: seg.index * SENTENCES_PER_SEGMENT + i }));
     await ctx.store.replaceSentences(task.id, seg.index, sentences);
-    await ctx.events.emit(task.id, { type: "sentences", segmentIndex: seg.index, sentences: await ctx.store.listSentences(task.id, seg.index) });
+    await ctx.events.emit(task.id, {
+      type: "sentences",
+      segmentIndex: seg.index,
+      sentences: await ctx.store.listSentences(task.id, seg.index),
+    });
     return CONTINUE;
   },
 };

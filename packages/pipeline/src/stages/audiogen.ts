@@ -12,11 +12,24 @@ export const audiogenStage: Stage = {
     const sentences = (await ctx.store.listSentences(task.id, seg.index)).filter((s) => s.speed !== null);
     const clips = await mapLimit(sentences, ctx.config.ttsConcurrency, async (s) => {
       const output = await ensureParent(layout.finalClip(ctx.taskDir, seg.index, s.index));
-      await stretchAudio({ input: layout.draft(ctx.taskDir, seg.index, s.index), output, speed: s.speed ?? 1, signal: ctx.signal });
+      await stretchAudio({
+        input: layout.draft(ctx.taskDir, seg.index, s.index),
+        output,
+        speed: s.speed ?? 1,
+        signal: ctx.signal,
+      });
       return { path: output, atMs: s.placedStartMs ?? Math.max(0, s.startMs - seg.startMs) };
     });
-    await renderTimeline({ clips, durationMs: seg.durationMs, out: await ensureParent(layout.segVocals(ctx.taskDir, seg.index)), signal: ctx.signal });
-    await ctx.store.updateSentences(task.id, sentences.map((s) => ({ index: s.index, stage: "audiogen" })));
+    await renderTimeline({
+      clips,
+      durationMs: seg.durationMs,
+      out: await ensureParent(layout.segVocals(ctx.taskDir, seg.index)),
+      signal: ctx.signal,
+    });
+    await ctx.store.updateSentences(
+      task.id,
+      sentences.map((s) => ({ index: s.index, stage: "audiogen" })),
+    );
     return CONTINUE;
   },
 };

@@ -5,14 +5,29 @@ import type { SegmentRecord, StageContext, TaskRecord } from "../ports";
 
 export async function requireTask(ctx: StageContext, taskId: string): Promise<TaskRecord> {
   const task = await ctx.store.getTask(taskId);
-  if (!task) throw new PipelineError({ code: "TASK_NOT_FOUND", category: "user", message: `Task ${taskId} does not exist (deleted?).` });
+  if (!task)
+    throw new PipelineError({
+      code: "TASK_NOT_FOUND",
+      category: "user",
+      message: `Task ${taskId} does not exist (deleted?).`,
+    });
   return task;
 }
 
-export async function requireSegment(ctx: StageContext, taskId: string, index: number | undefined): Promise<SegmentRecord> {
-  if (index === undefined) throw new PipelineError({ code: "BAD_JOB", category: "system", message: "segmentIndex missing" });
+export async function requireSegment(
+  ctx: StageContext,
+  taskId: string,
+  index: number | undefined,
+): Promise<SegmentRecord> {
+  if (index === undefined)
+    throw new PipelineError({ code: "BAD_JOB", category: "system", message: "segmentIndex missing" });
   const seg = await ctx.store.getSegment(taskId, index);
-  if (!seg) throw new PipelineError({ code: "SEGMENT_NOT_FOUND", category: "system", message: `Segment ${index} of task ${taskId} is not planned.` });
+  if (!seg)
+    throw new PipelineError({
+      code: "SEGMENT_NOT_FOUND",
+      category: "system",
+      message: `Segment ${index} of task ${taskId} is not planned.`,
+    });
   return seg;
 }
 
@@ -22,7 +37,11 @@ export async function ensureParent(file: string): Promise<string> {
 }
 
 /** Runs `fn` over items with at most `limit` in flight, keeping result order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, i: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

@@ -19,15 +19,30 @@ export const modelinStage: Stage = {
     const sentences = await ctx.store.listSentences(task.id, seg.index);
     await ctx.store.updateSentences(
       task.id,
-      sentences.map((s) => ({ index: s.index, spokenText: normalizeForSpeech(s.translation ?? ""), stage: "modelin" })),
+      sentences.map((s) => ({
+        index: s.index,
+        spokenText: normalizeForSpeech(s.translation ?? ""),
+        stage: "modelin",
+      })),
     );
     const longest = [...sentences].sort((a, b) => b.endMs - b.startMs - (a.endMs - a.startMs))[0];
     if (task.hasAudio && longest) {
       const startS = Math.max(0, longest.startMs - seg.startMs) / 1000;
       const durS = Math.min(MAX_REFERENCE_MS, longest.endMs - longest.startMs) / 1000;
       await ffmpeg(
-        ["-ss", startS.toFixed(3), "-t", durS.toFixed(3), "-i", layout.segAudio(ctx.taskDir, seg.index), "-ac", "1", "-ar", "16000",
-          await ensureParent(layout.segReference(ctx.taskDir, seg.index))],
+        [
+          "-ss",
+          startS.toFixed(3),
+          "-t",
+          durS.toFixed(3),
+          "-i",
+          layout.segAudio(ctx.taskDir, seg.index),
+          "-ac",
+          "1",
+          "-ar",
+          "16000",
+          await ensureParent(layout.segReference(ctx.taskDir, seg.index)),
+        ],
         { signal: ctx.signal },
       );
     }

@@ -3,7 +3,14 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { PipelineError } from "../errors";
 import { layout } from "../layout";
-import { detectSilences, extractEmbeddedSubtitles, extractSegment, parseSubtitles, planSegments, probeMedia } from "../media-index";
+import {
+  detectSilences,
+  extractEmbeddedSubtitles,
+  extractSegment,
+  parseSubtitles,
+  planSegments,
+  probeMedia,
+} from "../media-index";
 import type { Cue } from "../media-index";
 import type { Stage, StageContext, StageResult, TaskRecord } from "../ports";
 import { ensureParent, requireSegment, requireTask, STOP, CONTINUE } from "./common";
@@ -41,7 +48,8 @@ async function planTask(task: TaskRecord, ctx: StageContext): Promise<StageResul
     throw new PipelineError({
       code: "NO_AUDIO",
       category: "user",
-      message: "The video has no audio track and no subtitles, so there is nothing to dub. Upload an .srt or .vtt file with it.",
+      message:
+        "The video has no audio track and no subtitles, so there is nothing to dub. Upload an .srt or .vtt file with it.",
     });
   }
   if (cues) await writeFile(await ensureParent(layout.cues(ctx.taskDir)), JSON.stringify(cues));
@@ -50,8 +58,16 @@ async function planTask(task: TaskRecord, ctx: StageContext): Promise<StageResul
   // One second of headroom: muxed chunks can run a few AAC frames past the plan.
   const targetDurationS = Math.ceil(Math.max(...plan.map((s) => s.durationMs)) / 1000) + 1;
   await ctx.store.savePlan(task.id, plan, targetDurationS);
-  await ctx.events.emit(task.id, { type: "task", status: "processing", segmentCount: plan.length, durationMs: info.durationMs });
-  ctx.log.info({ segments: plan.length, durationMs: info.durationMs, cues: cues?.length ?? 0 }, "segments planned");
+  await ctx.events.emit(task.id, {
+    type: "task",
+    status: "processing",
+    segmentCount: plan.length,
+    durationMs: info.durationMs,
+  });
+  ctx.log.info(
+    { segments: plan.length, durationMs: info.durationMs, cues: cues?.length ?? 0 },
+    "segments planned",
+  );
   return { ...STOP, fanOut: plan.map((s) => s.index) };
 }
 

@@ -19,7 +19,8 @@ export const translateStage: Stage = {
         throw new PipelineError({
           code: "NO_TRANSLATOR",
           category: "user",
-          message: "No translation engine is configured: set LLM_BASE_URL, LLM_API_KEY and LLM_MODEL to an OpenAI-compatible chat endpoint.",
+          message:
+            "No translation engine is configured: set LLM_BASE_URL, LLM_API_KEY and LLM_MODEL to an OpenAI-compatible chat endpoint.",
         });
       }
       const previous = seg.index > 0 ? await ctx.store.listSentences(task.id, seg.index - 1) : [];
@@ -27,12 +28,22 @@ export const translateStage: Stage = {
         sentences: sentences.map((s) => ({ index: s.index, text: s.sourceText })),
         targetLanguage: task.targetLanguage,
         ...(task.sourceLanguage ? { sourceLanguage: task.sourceLanguage } : {}),
-        context: previous.slice(-3).map((s) => s.sourceText).join("\n"),
+        context: previous
+          .slice(-3)
+          .map((s) => s.sourceText)
+          .join("\n"),
         signal: ctx.signal,
       });
     }
-    await ctx.store.updateSentences(task.id, translations.map((t) => ({ index: t.index, translation: t.text, stage: "translate" })));
-    await ctx.events.emit(task.id, { type: "sentences", segmentIndex: seg.index, sentences: await ctx.store.listSentences(task.id, seg.index) });
+    await ctx.store.updateSentences(
+      task.id,
+      translations.map((t) => ({ index: t.index, translation: t.text, stage: "translate" })),
+    );
+    await ctx.events.emit(task.id, {
+      type: "sentences",
+      segmentIndex: seg.index,
+      sentences: await ctx.store.listSentences(task.id, seg.index),
+    });
     return CONTINUE;
   },
 };

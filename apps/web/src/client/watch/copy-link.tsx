@@ -23,7 +23,13 @@ export function CopyLinkButton() {
   };
 
   return (
-    <button type="button" id="copy-link" className="button secondary" onClick={() => void copy()} aria-live="polite">
+    <button
+      type="button"
+      id="copy-link"
+      className="button secondary"
+      onClick={() => void copy()}
+      aria-live="polite"
+    >
       {copied ? "Link copied" : "Copy link"}
     </button>
   );

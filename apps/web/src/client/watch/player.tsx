@@ -28,7 +28,14 @@ async function playlistExists(url: string, signal: AbortSignal): Promise<boolean
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const t = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => { clearTimeout(t); resolve(); }, { once: true });
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }
 
@@ -42,11 +49,17 @@ export function Player({ playlistUrl, hasSegments, waitingLabel, videoRef }: Pla
   // Wait for the first segment: a live `published` event or a successful poll, whichever first.
   useEffect(() => {
     if (ready) return;
-    if (hasSegments) { setReady(true); return; }
+    if (hasSegments) {
+      setReady(true);
+      return;
+    }
     const ctl = new AbortController();
     void (async () => {
       while (!ctl.signal.aborted) {
-        if (await playlistExists(playlistUrl, ctl.signal)) { setReady(true); return; }
+        if (await playlistExists(playlistUrl, ctl.signal)) {
+          setReady(true);
+          return;
+        }
         await sleep(PLAYLIST_POLL_MS, ctl.signal);
       }
     })();
@@ -59,17 +72,28 @@ export function Player({ playlistUrl, hasSegments, waitingLabel, videoRef }: Pla
     let disposed = false;
     let destroy = () => {};
 
-    const startPlaying = () => { video.play().catch(() => { /* autoplay refused: the controls are there */ }); };
+    const startPlaying = () => {
+      video.play().catch(() => {
+        /* autoplay refused: the controls are there */
+      });
+    };
 
     void (async () => {
       const { default: Hls } = await import("hls.js");
       if (disposed) return;
       if (!Hls.isSupported()) {
         if (video.canPlayType("application/vnd.apple.mpegurl")) {
-          const toStart = () => { video.currentTime = 0; startPlaying(); };
+          const toStart = () => {
+            video.currentTime = 0;
+            startPlaying();
+          };
           video.addEventListener("loadedmetadata", toStart, { once: true });
           video.src = playlistUrl;
-          destroy = () => { video.removeEventListener("loadedmetadata", toStart); video.removeAttribute("src"); video.load(); };
+          destroy = () => {
+            video.removeEventListener("loadedmetadata", toStart);
+            video.removeAttribute("src");
+            video.load();
+          };
         }
         return;
       }
@@ -99,13 +123,19 @@ export function Player({ playlistUrl, hasSegments, waitingLabel, videoRef }: Pla
       });
       hls.loadSource(playlistUrl);
       hls.attachMedia(video);
-      destroy = () => { clearTimeout(retry); hls.destroy(); };
+      destroy = () => {
+        clearTimeout(retry);
+        hls.destroy();
+      };
     })();
 
-    return () => { disposed = true; destroy(); };
+    return () => {
+      disposed = true;
+      destroy();
+    };
   }, [ready, playlistUrl, videoRef]);
 
-  const overlay = !ready ? waitingLabel ?? "Dubbing…" : null;
+  const overlay = !ready ? (waitingLabel ?? "Dubbing…") : null;
   return (
     <div className="player-frame">
       <video id="player" ref={videoRef} controls playsInline muted preload="auto" />

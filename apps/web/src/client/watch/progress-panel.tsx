@@ -20,8 +20,14 @@ export function ProgressPanel({ state, connected }: { state: WatchState; connect
   return (
     <section className="progress-panel" aria-label="Progress">
       <div className="progress-head">
-        <span id="status" className={`status status-${state.status}`}>{state.status}</span>
-        {!connected && <span className="reconnecting" role="status">Reconnecting…</span>}
+        <span id="status" className={`status status-${state.status}`}>
+          {state.status}
+        </span>
+        {!connected && (
+          <span className="reconnecting" role="status">
+            Reconnecting…
+          </span>
+        )}
       </div>
       <div id="progress" data-published={state.publishedCount} data-total={state.segmentCount ?? ""}>
         <p className="progress-text">

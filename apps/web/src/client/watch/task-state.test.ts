@@ -4,14 +4,34 @@ import { applyEvent, fitNotes, formatTime, sentenceAt, stateFromSnapshot } from 
 
 function sentence(index: number, segmentIndex: number, over: Partial<SentenceView> = {}): SentenceView {
   return {
-    index, segmentIndex, startMs: index * 1000, endMs: index * 1000 + 900, speaker: null, sourceText: `s${index}`,
-    translation: null, spokenText: null, stage: "asr", speed: null, overrunMs: null, predictedMs: null, slotMs: null,
-    shortenAttempts: 0, placedStartMs: null, placedMs: null, ...over,
+    index,
+    segmentIndex,
+    startMs: index * 1000,
+    endMs: index * 1000 + 900,
+    speaker: null,
+    sourceText: `s${index}`,
+    translation: null,
+    spokenText: null,
+    stage: "asr",
+    speed: null,
+    overrunMs: null,
+    predictedMs: null,
+    slotMs: null,
+    shortenAttempts: 0,
+    placedStartMs: null,
+    placedMs: null,
+    ...over,
   };
 }
 
 const snapshot = {
-  id: "t", status: "processing", segmentCount: 2, publishedCount: 0, finalReady: false, errorCode: null, errorMessage: null,
+  id: "t",
+  status: "processing",
+  segmentCount: 2,
+  publishedCount: 0,
+  finalReady: false,
+  errorCode: null,
+  errorMessage: null,
   sentences: [sentence(1, 0), sentence(0, 0), sentence(2, 1)],
 } as unknown as TaskSnapshot;
 
@@ -19,18 +39,35 @@ describe("watch state", () => {
   it("sorts the snapshot's sentences and replaces a segment's sentences on `sentences`", () => {
     const s0 = stateFromSnapshot(snapshot);
     expect(s0.sentences.map((s) => s.index)).toEqual([0, 1, 2]);
-    const s1 = applyEvent(s0, { type: "sentences", segmentIndex: 0, sentences: [sentence(0, 0, { translation: "t0", stage: "translate" })] });
-    expect(s1.sentences.map((s) => [s.index, s.translation])).toEqual([[0, "t0"], [2, null]]);
+    const s1 = applyEvent(s0, {
+      type: "sentences",
+      segmentIndex: 0,
+      sentences: [sentence(0, 0, { translation: "t0", stage: "translate" })],
+    });
+    expect(s1.sentences.map((s) => [s.index, s.translation])).toEqual([
+      [0, "t0"],
+      [2, null],
+    ]);
   });
 
   it("never lowers the published count when an older event is replayed", () => {
-    let s = applyEvent(stateFromSnapshot(snapshot), { type: "published", index: 1, publishedCount: 2, segmentCount: 2 });
+    let s = applyEvent(stateFromSnapshot(snapshot), {
+      type: "published",
+      index: 1,
+      publishedCount: 2,
+      segmentCount: 2,
+    });
     s = applyEvent(s, { type: "published", index: 0, publishedCount: 1, segmentCount: 2 });
     expect(s.publishedCount).toBe(2);
   });
 
   it("keeps the error of a failed task", () => {
-    const s = applyEvent(stateFromSnapshot(snapshot), { type: "task", status: "failed", errorCode: "TTS_FAILED", errorMessage: "boom" });
+    const s = applyEvent(stateFromSnapshot(snapshot), {
+      type: "task",
+      status: "failed",
+      errorCode: "TTS_FAILED",
+      errorMessage: "boom",
+    });
     expect([s.status, s.errorCode, s.errorMessage]).toEqual(["failed", "TTS_FAILED", "boom"]);
   });
 
@@ -42,7 +79,11 @@ describe("watch state", () => {
   });
 
   it("notes speed-ups, shortening and overruns", () => {
-    expect(fitNotes(sentence(0, 0, { speed: 1.15, shortenAttempts: 1, overrunMs: 300 }))).toEqual(["sped up 1.15×", "shortened", "overruns 0.3 s"]);
+    expect(fitNotes(sentence(0, 0, { speed: 1.15, shortenAttempts: 1, overrunMs: 300 }))).toEqual([
+      "sped up 1.15×",
+      "shortened",
+      "overruns 0.3 s",
+    ]);
     expect(fitNotes(sentence(0, 0, { speed: 1.03 }))).toEqual([]);
     expect(formatTime(3_725_000)).toBe("1:02:05");
   });

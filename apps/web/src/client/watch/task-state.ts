@@ -47,7 +47,10 @@ export function applyEvent(state: WatchState, event: TaskEvent): WatchState {
     case "segment":
       return {
         ...state,
-        segmentStages: { ...state.segmentStages, [event.index]: event.status === "done" ? `${event.stage} done` : event.stage },
+        segmentStages: {
+          ...state.segmentStages,
+          [event.index]: event.status === "done" ? `${event.stage} done` : event.stage,
+        },
       };
     case "sentences": {
       const others = state.sentences.filter((s) => s.segmentIndex !== event.segmentIndex);
@@ -64,7 +67,14 @@ export function applyEvent(state: WatchState, event: TaskEvent): WatchState {
   }
 }
 
-const STAGE_WEIGHT: Record<string, number> = { asr: 1, translate: 2, modelin: 3, tts: 4, align: 5, audiogen: 6 };
+const STAGE_WEIGHT: Record<string, number> = {
+  asr: 1,
+  translate: 2,
+  modelin: 3,
+  tts: 4,
+  align: 5,
+  audiogen: 6,
+};
 
 /** 0..1: published segments, blended with how far the known sentences have got. */
 export function progressOf(state: WatchState): number {
@@ -72,7 +82,8 @@ export function progressOf(state: WatchState): number {
   if (!state.segmentCount) return 0;
   const published = state.publishedCount / state.segmentCount;
   if (state.sentences.length === 0) return Math.min(0.99, published);
-  const work = state.sentences.reduce((acc, s) => acc + (STAGE_WEIGHT[s.stage] ?? 0) / 7, 0) / state.sentences.length;
+  const work =
+    state.sentences.reduce((acc, s) => acc + (STAGE_WEIGHT[s.stage] ?? 0) / 7, 0) / state.sentences.length;
   return Math.min(0.99, Math.max(published, published * 0.5 + work * 0.5));
 }
 

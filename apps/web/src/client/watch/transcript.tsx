@@ -25,8 +25,18 @@ interface TranscriptProps {
 function Line({ s, active, onSeek }: { s: SentenceView; active: boolean; onSeek: (ms: number) => void }) {
   const notes = fitNotes(s);
   return (
-    <li data-index={s.index} data-stage={s.stage} className={active ? "line active" : "line"} aria-current={active ? "true" : undefined}>
-      <button type="button" className="line-button" onClick={() => onSeek(s.startMs)} title={`Play from ${formatTime(s.startMs)}`}>
+    <li
+      data-index={s.index}
+      data-stage={s.stage}
+      className={active ? "line active" : "line"}
+      aria-current={active ? "true" : undefined}
+    >
+      <button
+        type="button"
+        className="line-button"
+        onClick={() => onSeek(s.startMs)}
+        title={`Play from ${formatTime(s.startMs)}`}
+      >
         <span className="line-time">{formatTime(s.startMs)}</span>
         <span className="line-texts">
           <span className="line-translation">{s.translation ?? <em className="muted">translating…</em>}</span>
@@ -35,7 +45,9 @@ function Line({ s, active, onSeek }: { s: SentenceView; active: boolean; onSeek:
         <span className="line-meta">
           <span className={`stage stage-${s.stage}`}>{STAGE_LABEL[s.stage] ?? s.stage}</span>
           {notes.map((n) => (
-            <span key={n} className="fit-note">{n}</span>
+            <span key={n} className="fit-note">
+              {n}
+            </span>
           ))}
         </span>
       </button>

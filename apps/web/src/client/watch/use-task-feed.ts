@@ -43,7 +43,11 @@ function errorInfo(err: unknown): { message: string; notFound: boolean } {
 
 /** Nothing more will happen to the task: the live feed can be closed. */
 function isSettled(state: WatchState): boolean {
-  return (state.status === "completed" && state.finalReady) || state.status === "failed" || state.status === "cancelled";
+  return (
+    (state.status === "completed" && state.finalReady) ||
+    state.status === "failed" ||
+    state.status === "cancelled"
+  );
 }
 
 /** Loads the task once, then follows its live events (resuming after reconnects). */
@@ -73,7 +77,10 @@ export function useTaskFeed(id: string): { feed: Feed; connected: boolean } {
           },
         );
         unsubscribe = () => sub.unsubscribe();
-        stopFeed.current = () => { unsubscribe(); close(); };
+        stopFeed.current = () => {
+          unsubscribe();
+          close();
+        };
       } catch (err) {
         if (!cancelled) dispatch({ kind: "failed", ...errorInfo(err) });
       }

@@ -20,7 +20,9 @@ function usePlaybackMs(videoRef: RefObject<HTMLVideoElement | null>, enabled: bo
     const update = () => setMs(Math.round(video.currentTime * 1000));
     const events = ["timeupdate", "seeked", "seeking", "loadedmetadata"] as const;
     for (const e of events) video.addEventListener(e, update);
-    return () => { for (const e of events) video.removeEventListener(e, update); };
+    return () => {
+      for (const e of events) video.removeEventListener(e, update);
+    };
   }, [videoRef, enabled]);
   return ms;
 }
@@ -28,9 +30,15 @@ function usePlaybackMs(videoRef: RefObject<HTMLVideoElement | null>, enabled: bo
 function Downloads({ links }: { links: TaskLinks }) {
   return (
     <nav className="downloads" aria-label="Downloads">
-      <a id="download-mp4" className="button primary" href={links.mp4Url} download>Download MP4</a>
-      <a id="download-srt" className="button secondary" href={links.srtUrl} download>Subtitles (SRT)</a>
-      <a id="download-vtt" className="button secondary" href={links.vttUrl} download>Subtitles (VTT)</a>
+      <a id="download-mp4" className="button primary" href={links.mp4Url} download>
+        Download MP4
+      </a>
+      <a id="download-srt" className="button secondary" href={links.srtUrl} download>
+        Subtitles (SRT)
+      </a>
+      <a id="download-vtt" className="button secondary" href={links.vttUrl} download>
+        Subtitles (VTT)
+      </a>
     </nav>
   );
 }
@@ -48,17 +56,29 @@ export function WatchView({ id }: { id: string }) {
     const video = videoRef.current;
     if (!video) return;
     video.currentTime = ms / 1000;
-    video.play().catch(() => { /* the user can press play */ });
+    video.play().catch(() => {
+      /* the user can press play */
+    });
   }, []);
 
   if (feed.phase === "loading") {
-    return <p className="muted page-message" role="status">Loading…</p>;
+    return (
+      <p className="muted page-message" role="status">
+        Loading…
+      </p>
+    );
   }
   if (feed.phase === "error") {
     return (
       <div className="page-message">
-        <p role="alert" className="alert">{feed.notFound ? "This task does not exist (the link may be wrong, or it was deleted)." : feed.message}</p>
-        <Link href="/" className="button">Dub a video</Link>
+        <p role="alert" className="alert">
+          {feed.notFound
+            ? "This task does not exist (the link may be wrong, or it was deleted)."
+            : feed.message}
+        </p>
+        <Link href="/" className="button">
+          Dub a video
+        </Link>
       </div>
     );
   }
@@ -77,7 +97,12 @@ export function WatchView({ id }: { id: string }) {
           </p>
         </div>
 
-        <Player playlistUrl={links.playlistUrl} hasSegments={state.publishedCount > 0} waitingLabel={waitingLabel} videoRef={videoRef} />
+        <Player
+          playlistUrl={links.playlistUrl}
+          hasSegments={state.publishedCount > 0}
+          waitingLabel={waitingLabel}
+          videoRef={videoRef}
+        />
 
         <div id="live-subtitle" data-testid="live-subtitle" className="live-subtitle" aria-live="off">
           <p className="live-translation">{current?.translation ?? current?.spokenText ?? "\u00a0"}</p>
