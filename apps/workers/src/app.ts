@@ -2,7 +2,7 @@
 import { Worker } from "bullmq";
 import { createDb, createTaskStore } from "@vitranslator/db";
 import { createLocalStorage } from "@vitranslator/pipeline";
-import type { AppLogger } from "@vitranslator/pipeline";
+import type { AppLogger, Engines } from "@vitranslator/pipeline";
 import { closeQueues, createQueues, createRedis, EventBus } from "@vitranslator/queue";
 import type { StageName } from "@vitranslator/queue";
 import { createEngines } from "./engines";
@@ -16,7 +16,8 @@ export interface RunningWorkers {
   close(graceMs?: number): Promise<void>;
 }
 
-export function startWorkers(opts: { env: WorkerEnv; stages: StageName[]; log: AppLogger }): RunningWorkers {
+/** `engines` replaces the configured engines (the benchmark measures orchestration with instant ones). */
+export function startWorkers(opts: { env: WorkerEnv; stages: StageName[]; log: AppLogger; engines?: Engines }): RunningWorkers {
   const { env, log } = opts;
   const db = createDb({ url: env.DATABASE_URL });
   const redis = createRedis(env.REDIS_URL);
@@ -26,7 +27,7 @@ export function startWorkers(opts: { env: WorkerEnv; stages: StageName[]; log: A
     store: createTaskStore(db),
     events: new EventBus(redis, env.QUEUE_PREFIX),
     queues,
-    engines: createEngines(env, log),
+    engines: opts.engines ?? createEngines(env, log),
     storage: createLocalStorage(env.STORAGE_DIR),
     config: {
       maxSpeed: env.ALIGN_MAX_SPEED,
