@@ -1,0 +1,127 @@
+/**
+ * Vocal/background separation with RNNoise (xiph, BSD, compiled to WASM): the denoised
+ * signal is taken as the vocals and the background is what is left, mix − vocals.
+ * RNNoise wants 48 kHz mono frames of 480 samples in int16 range, so each channel runs
+ * through its own denoiser state at 48 kHz and the vocals are resampled back to the
+ * input's 44.1 kHz before the subtraction, keeping both stems sample-aligned with the mix.
+ */
+import type { RnnoiseModule } from "@echogarden/rnnoise-wasm";
+import { PipelineError } from "../errors";
+import { decodePcm, encodeWav, yieldToEventLoop } from "./pcm";
+import type { PcmAudio } from "./pcm";
+import { STEM_SAMPLE_RATE } from "./types";
+import type { SeparateOptions, Separator } from "./types";
+
+const RNNOISE_RATE = 48000;
+const INT16_SCALE = 32768;
+/** RNNoise's analysis/synthesis overlap delays its output by one frame. */
+export const RNNOISE_DELAY_SAMPLES = 480;
+/** Frames (10 ms each) between yields, so a long segment never blocks timers for long. */
+const FRAMES_PER_SLICE = 200;
+
+let modulePromise: Promise<RnnoiseModule> | undefined;
+
+/** The WASM module, instantiated once per process and shared by every separation. */
+export function loadRnnoise(): Promise<RnnoiseModule> {
+  modulePromise ??= import("@echogarden/rnnoise-wasm")
+    .then((m) => m.default())
+    .catch((cause: unknown) => {
+      modulePromise = undefined;
+      throw new PipelineError({
+        code: "RNNOISE_LOAD_FAILED",
+        category: "system",
+        message: "Could not load the RNNoise WASM module",
+        cause,
+      });
+    });
+  return modulePromise;
+}
+
+/**
+ * Denoises one 48 kHz channel (float in [-1, 1]); the result has the same length and is
+ * aligned with the input (RNNoise's frame delay removed).
+ */
+export async function denoiseChannel(opts: { samples: Float32Array; signal?: AbortSignal }): Promise<Float32Array> {
+  const m = await loadRnnoise();
+  const frame = m._rnnoise_get_frame_size();
+  const { samples } = opts;
+  // The tail is flushed by feeding `delay` samples of silence past the end.
+  const total = samples.length + RNNOISE_DELAY_SAMPLES;
+  const frames = Math.ceil(total / frame);
+  const out = new Float32Array(samples.length);
+  const state = m._rnnoise_create(0);
+  const inPtr = m._malloc(frame * 4);
+  const outPtr = m._malloc(frame * 4);
+  const buf = new Float32Array(frame);
+  try {
+    for (let f = 0; f < frames; f++) {
+      if (f % FRAMES_PER_SLICE === FRAMES_PER_SLICE - 1) {
+        await yieldToEventLoop();
+        opts.signal?.throwIfAborted();
+      }
+      const start = f * frame;
+      for (let i = 0; i < frame; i++) buf[i] = (samples[start + i] ?? 0) * INT16_SCALE;
+      // Read HEAPF32 each time: the view is replaced whenever the WASM memory grows.
+      m.HEAPF32.set(buf, inPtr >> 2);
+      m._rnnoise_process_frame(state, outPtr, inPtr);
+      const res = m.HEAPF32.subarray(outPtr >> 2, (outPtr >> 2) + frame);
+      for (let i = 0; i < frame; i++) {
+        const t = start + i - RNNOISE_DELAY_SAMPLES;
+        if (t >= 0 && t < out.length) out[t] = (res[i] as number) / INT16_SCALE;
+      }
+    }
+  } finally {
+    m._free(inPtr);
+    m._free(outPtr);
+    m._rnnoise_destroy(state);
+  }
+  return out;
+}
+
+/** Pads or trims every channel to `length` samples. */
+export function fitLength(audio: PcmAudio, length: number): PcmAudio {
+  return {
+    sampleRate: audio.sampleRate,
+    channels: audio.channels.map((ch) => {
+      if (ch.length === length) return ch;
+      const out = new Float32Array(length);
+      out.set(ch.subarray(0, length));
+      return out;
+    }),
+  };
+}
+
+export function subtract(mix: PcmAudio, part: PcmAudio): PcmAudio {
+  return {
+    sampleRate: mix.sampleRate,
+    channels: mix.channels.map((ch, c) => {
+      const p = part.channels[c];
+      const out = new Float32Array(ch.length);
+      for (let i = 0; i < ch.length; i++) out[i] = (ch[i] as number) - (p?.[i] ?? 0);
+      return out;
+    }),
+  };
+}
+
+export function createRnnoiseSeparator(): Separator {
+  return {
+    name: "rnnoise",
+    async separate(opts: SeparateOptions): Promise<void> {
+      const { signal } = opts;
+      const mix48 = await decodePcm({ input: opts.input, sampleRate: RNNOISE_RATE, channels: 2, signal });
+      const vocals48: PcmAudio = { sampleRate: RNNOISE_RATE, channels: [] };
+      for (const ch of mix48.channels) vocals48.channels.push(await denoiseChannel({ samples: ch, signal }));
+      // Vocals go back to the stem rate through their own file, so the subtraction below uses
+      // exactly the samples that the vocals stem holds.
+      await encodeWav({ audio: vocals48, out: opts.vocalsOut, outSampleRate: STEM_SAMPLE_RATE, signal });
+      const mix = await decodePcm({ input: opts.input, sampleRate: STEM_SAMPLE_RATE, channels: 2, signal });
+      const length = mix.channels[0]?.length ?? 0;
+      const vocals = fitLength(
+        await decodePcm({ input: opts.vocalsOut, sampleRate: STEM_SAMPLE_RATE, channels: 2, signal }),
+        length,
+      );
+      await encodeWav({ audio: vocals, out: opts.vocalsOut, signal });
+      await encodeWav({ audio: subtract(mix, vocals), out: opts.backgroundOut, signal });
+    },
+  };
+}
