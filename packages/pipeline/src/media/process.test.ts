@@ -1,3 +1,6 @@
+import { mkdtemp, readdir, rm as rmDir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ffmpeg, isProcessError, runProcess } from "./process";
 
@@ -79,5 +82,20 @@ describe("ffmpeg", () => {
     if (!isProcessError(err)) return;
     expect(err.args.slice(0, 3)).toEqual(["-hide_banner", "-nostdin", "-y"]);
     expect(err.stderrTail).toContain("No such file or directory");
+  });
+});
+
+describe("ffmpeg output", () => {
+  it("appears whole under its name, and a failed run leaves no file behind", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "vt-atomic-"));
+    try {
+      const out = join(dir, "tone.wav");
+      await ffmpeg(["-f", "lavfi", "-i", "sine=d=0.2", out]);
+      expect(await readdir(dir)).toEqual(["tone.wav"]);
+      await expect(ffmpeg(["-i", join(dir, "missing.wav"), join(dir, "bad.wav")])).rejects.toThrow();
+      expect(await readdir(dir)).toEqual(["tone.wav"]);
+    } finally {
+      await rmDir(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
-import { resolve } from "node:path";
+import { randomBytes } from "node:crypto";
+import { rename, unlink } from "node:fs/promises";
+import { basename, dirname, extname, join, resolve } from "node:path";
 import { PipelineError } from "../errors";
 
 export interface RunProcessOptions {
@@ -16,6 +18,17 @@ export interface ProcessResult {
   stdout: string;
   stderr: string;
 }
+
+/**
+ * Time limits when a call site gives none, so a wedged child can never hold a job (and its
+ * lock) forever: generous for ffmpeg on long inputs, short for probes and one-sentence TTS.
+ */
+export const DEFAULT_TIMEOUT_MS: Record<string, number> = {
+  ffmpeg: 30 * 60_000,
+  ffprobe: 2 * 60_000,
+  "espeak-ng": 2 * 60_000,
+};
+const FALLBACK_TIMEOUT_MS = 30 * 60_000;
 
 /** Keep only the end of stderr: ffmpeg prints the actual error last, after pages of stream info. */
 const STDERR_TAIL_CHARS = 2000;
@@ -78,7 +91,8 @@ function abortReason(signal: AbortSignal): Error {
  * signal's reason when aborted (the child is killed in both of the latter cases).
  */
 export function runProcess(opts: RunProcessOptions): Promise<ProcessResult> {
-  const { command, args, signal, timeoutMs } = opts;
+  const { command, args, signal } = opts;
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS[command] ?? FALLBACK_TIMEOUT_MS;
   if (signal?.aborted) return Promise.reject(abortReason(signal));
 
   return new Promise<ProcessResult>((resolve, reject) => {
@@ -95,7 +109,7 @@ export function runProcess(opts: RunProcessOptions): Promise<ProcessResult> {
     const finish = (fn: () => void): void => {
       if (settled) return;
       settled = true;
-      if (timer) clearTimeout(timer);
+      clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
       fn();
     };
@@ -103,13 +117,10 @@ export function runProcess(opts: RunProcessOptions): Promise<ProcessResult> {
       child.kill("SIGKILL");
       finish(() => reject(abortReason(signal as AbortSignal)));
     };
-    const timer =
-      timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            timedOut = true;
-            child.kill("SIGKILL");
-          }, timeoutMs);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, timeoutMs);
     signal?.addEventListener("abort", onAbort, { once: true });
 
     child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
@@ -192,9 +203,41 @@ export interface ToolOptions {
   cwd?: string;
 }
 
-/** Runs ffmpeg non-interactively; it always overwrites outputs (our paths are deterministic). */
-export function ffmpeg(args: readonly string[], opts: ToolOptions = {}): Promise<ProcessResult> {
-  return runProcess({ command: "ffmpeg", args: ["-hide_banner", "-nostdin", "-y", ...args], ...opts });
+/**
+ * Runs ffmpeg non-interactively; it always overwrites outputs (our paths are deterministic).
+ * The last argument, when it is a file, is written to a temp name beside it and renamed
+ * into place on success: a reader (or a retried job) never sees a half-written file, even
+ * when a killed worker leaves its ffmpeg child running on the same path.
+ */
+export async function ffmpeg(args: readonly string[], opts: ToolOptions = {}): Promise<ProcessResult> {
+  const out = args.at(-1);
+  const atomic = out !== undefined && isOutputFile(out) ? out : undefined;
+  if (!atomic) {
+    return runProcess({ command: "ffmpeg", args: ["-hide_banner", "-nostdin", "-y", ...args], ...opts });
+  }
+  // Same folder (same filesystem, so rename is atomic) and same extension (ffmpeg picks the muxer by it).
+  const ext = extname(atomic);
+  const tmp = join(
+    dirname(atomic),
+    `.${basename(atomic, ext)}.${process.pid}-${randomBytes(4).toString("hex")}.tmp${ext}`,
+  );
+  try {
+    const result = await runProcess({
+      command: "ffmpeg",
+      args: ["-hide_banner", "-nostdin", "-y", ...args.slice(0, -1), tmp],
+      ...opts,
+    });
+    await rename(tmp, atomic);
+    return result;
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** A plain output path with an extension (not "-", "pipe:1", a null sink or an option). */
+function isOutputFile(arg: string): boolean {
+  return !arg.startsWith("-") && !arg.includes(":") && extname(arg) !== "";
 }
 
 /** ffprobe's JSON description of a file's format and streams (unparsed). */
