@@ -3,5 +3,8 @@ export type { Db } from "./client";
 export * from "./ids";
 export * from "./tasks";
 export { createTaskStore } from "./task-store";
+export * from "./retention";
 export { migrate, ensureDatabase, defaultMigrationsDir, MigrationError } from "./migrate";
 export type { TaskStatus } from "./generated/prisma/enums";
+export * from "./edits";
+export * from "./admin";

@@ -37,6 +37,8 @@ export const toSegmentRecord = (s: Segment): SegmentRecord => ({
   durationMs: s.durationMs,
   status: s.status,
   hlsDurationMs: s.hlsDurationMs,
+  revision: s.revision,
+  publishedRevision: s.publishedRevision,
 });
 
 export const toSentenceRecord = (s: Sentence): SentenceRecord => ({
@@ -56,6 +58,7 @@ export const toSentenceRecord = (s: Sentence): SentenceRecord => ({
   shortenAttempts: s.shortenAttempts,
   placedStartMs: s.placedStartMs,
   placedMs: s.placedMs,
+  revision: s.revision,
 });
 
 export function createTaskStore(db: Db): TaskStore {
@@ -166,6 +169,8 @@ export function createTaskStore(db: Db): TaskStore {
               where: { taskId, index: { in: newlyPublished } },
               data: { status: "published", publishedAt: now },
             });
+            // The chunk just published was mixed from the segment's latest data.
+            await tx.$executeRaw`UPDATE "Segment" SET "publishedRevision" = "revision" WHERE "taskId" = ${taskId} AND "index" = ANY(${newlyPublished})`;
           }
           const published = segments
             .filter((s) => s.status === "published" || newlyPublished.includes(s.index))
@@ -180,6 +185,25 @@ export function createTaskStore(db: Db): TaskStore {
           });
           await write(published, complete);
           return { published, newlyPublished, complete };
+        },
+        { timeout: 30_000, maxWait: 30_000 },
+      );
+    },
+
+    async republishSegment(taskId, index, revision, replace) {
+      return db.$transaction(
+        async (tx) => {
+          await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${"publish:" + taskId}))`;
+          const seg = await tx.segment.findUnique({ where: { taskId_index: { taskId, index } } });
+          if (!seg || seg.status !== "published" || seg.publishedRevision >= revision) return { replaced: false };
+          await replace();
+          await tx.segment.update({
+            where: { taskId_index: { taskId, index } },
+            data: { publishedRevision: revision, publishedAt: new Date() },
+          });
+          // The final MP4 and subtitles hold the old audio: rebuild them.
+          await tx.task.updateMany({ where: { id: taskId, finalReady: true }, data: { finalReady: false } });
+          return { replaced: true };
         },
         { timeout: 30_000, maxWait: 30_000 },
       );

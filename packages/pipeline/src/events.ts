@@ -30,6 +30,8 @@ export interface SentenceView {
   shortenAttempts: number;
   placedStartMs: number | null;
   placedMs: number | null;
+  /** Segment revision at which the owner edited this line (0 or absent: never). */
+  revision?: number;
 }
 
 export type TaskEvent =
@@ -44,4 +46,6 @@ export type TaskEvent =
   | { type: "segment"; index: number; stage: StageName; status: "started" | "done" }
   | { type: "sentences"; segmentIndex: number; sentences: SentenceView[] }
   | { type: "published"; index: number; publishedCount: number; segmentCount: number }
-  | { type: "final"; mp4: boolean; srt: boolean };
+  | { type: "final"; mp4: boolean; srt: boolean }
+  /** The owner edited a line: its segment is re-dubbed ("queued"), then republished ("done"). */
+  | { type: "redub"; segmentIndex: number; sentenceIndex?: number; revision: number; status: "queued" | "done" };

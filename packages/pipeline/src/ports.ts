@@ -35,6 +35,9 @@ export interface SegmentRecord {
   durationMs: number;
   status: "pending" | "processing" | "mixed" | "published" | "failed";
   hlsDurationMs: number | null;
+  /** Re-dub revision requested (bumped by an edit) and the one now published. */
+  revision?: number;
+  publishedRevision?: number;
 }
 
 export type SentenceRecord = SentenceView;
@@ -104,6 +107,18 @@ export interface TaskStore {
     write: (published: SegmentRecord[], complete: boolean) => Promise<void>,
   ): Promise<PublishOutcome>;
   completeTask(taskId: string): Promise<void>;
+  /**
+   * Under the same per-task lock as `publishReady`: when `revision` is newer than the
+   * published one, calls `replace` (which swaps the chunk file in place), records the
+   * revision and, if the task was finished, clears finalReady so the final files are
+   * rebuilt. `replaced` is false for a stale or repeated revision.
+   */
+  republishSegment(
+    taskId: string,
+    index: number,
+    revision: number,
+    replace: () => Promise<void>,
+  ): Promise<{ replaced: boolean }>;
 }
 
 export interface EventSink {
@@ -144,6 +159,8 @@ export interface StageInput {
   taskId: string;
   /** Absent only for the planning job of the segment stage. */
   segmentIndex?: number;
+  /** Re-dub revision of a segment (0 or absent: the first run). */
+  revision?: number;
 }
 
 export interface StageResult {

@@ -4,7 +4,7 @@
  * (so it can always be rebuilt). When the last segment is in: ENDLIST, then the final
  * MP4 and subtitles, then the task is complete. Every step is safe to repeat.
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { layout } from "./layout";
 import { buildPlaylist, concatToMp4, toSrt, toVtt, writeFileAtomic } from "./media-index";
@@ -44,11 +44,15 @@ export async function publishTask(taskId: string, ctx: StageContext): Promise<vo
     });
   }
   if (!outcome.complete || task.finalReady) return;
+  // Written aside and renamed: a re-dub rebuilds this file while it may be downloaded.
+  const mp4 = await ensureDir(layout.finalMp4(ctx.taskDir));
+  const tmpMp4 = `${mp4}.${process.pid}.${Date.now()}.tmp.mp4`;
   await concatToMp4({
     tsPaths: outcome.published.map((s) => layout.hlsChunk(ctx.taskDir, s.index)),
-    out: await ensureDir(layout.finalMp4(ctx.taskDir)),
+    out: tmpMp4,
     signal: ctx.signal,
   });
+  await rename(tmpMp4, mp4);
   const cues = (await ctx.store.listSentences(taskId))
     .filter((s) => s.translation)
     .map((s) => ({ startMs: s.startMs, endMs: s.endMs, text: s.translation ?? "" }));

@@ -1,8 +1,8 @@
 /** Stage 8: dubbed speech over the original sound, muxed into an HLS chunk, then published in order. */
-import { writeFile } from "node:fs/promises";
+import { rename, rm, writeFile } from "node:fs/promises";
 import { layout } from "../layout";
 import { mixSegment, probeDurationMs, toSrt } from "../media-index";
-import type { Stage } from "../ports";
+import type { Stage, StageContext } from "../ports";
 import { publishTask } from "../publish";
 import { ensureParent, requireSegment, requireTask, STOP } from "./common";
 
@@ -11,7 +11,9 @@ export const mixStage: Stage = {
   async run(input, ctx) {
     const task = await requireTask(ctx, input.taskId);
     const seg = await requireSegment(ctx, task.id, input.segmentIndex);
-    if (seg.status !== "published") {
+    const revision = input.revision ?? 0;
+    const redub = seg.status === "published" && revision > (seg.publishedRevision ?? 0);
+    if (seg.status !== "published" || redub) {
       let burnSubtitlesPath: string | undefined;
       if (task.options.burnSubtitles && task.hasVideo) {
         const sentences = await ctx.store.listSentences(task.id, seg.index);
@@ -25,7 +27,9 @@ export const mixStage: Stage = {
           }));
         await writeFile(burnSubtitlesPath, toSrt(cues));
       }
-      const outTs = await ensureParent(layout.hlsChunk(ctx.taskDir, seg.index));
+      const chunk = await ensureParent(layout.hlsChunk(ctx.taskDir, seg.index));
+      // A re-dub mixes beside the published chunk and swaps it in under the publish lock.
+      const outTs = redub ? `${chunk}.r${revision}.tmp` : chunk;
       await mixSegment({
         ...(task.hasVideo ? { video: layout.segVideo(ctx.taskDir, seg.index) } : {}),
         originalAudio: layout.segAudio(ctx.taskDir, seg.index),
@@ -36,9 +40,30 @@ export const mixStage: Stage = {
         ...(burnSubtitlesPath ? { burnSubtitlesPath } : {}),
         signal: ctx.signal,
       });
-      await ctx.store.markSegmentMixed(task.id, seg.index, Math.round(await probeDurationMs(outTs)));
+      if (redub) {
+        await republish(task.id, seg.index, revision, outTs, chunk, ctx);
+      } else {
+        await ctx.store.markSegmentMixed(task.id, seg.index, Math.round(await probeDurationMs(outTs)));
+      }
     }
     await publishTask(task.id, ctx);
     return STOP;
   },
 };
+
+/**
+ * Replaces a published chunk in place (same URI, same playlist entry: an EVENT playlist
+ * never rewrites what it has announced), then lets publishing rebuild the final files.
+ */
+async function republish(
+  taskId: string,
+  index: number,
+  revision: number,
+  tmp: string,
+  chunk: string,
+  ctx: StageContext,
+): Promise<void> {
+  const { replaced } = await ctx.store.republishSegment(taskId, index, revision, () => rename(tmp, chunk));
+  if (!replaced) await rm(tmp, { force: true });
+  else await ctx.events.emit(taskId, { type: "redub", segmentIndex: index, revision, status: "done" });
+}

@@ -8,7 +8,9 @@ export const translateStage: Stage = {
   async run(input, ctx) {
     const task = await requireTask(ctx, input.taskId);
     const seg = await requireSegment(ctx, task.id, input.segmentIndex);
-    const sentences = await ctx.store.listSentences(task.id, seg.index);
+    // Only lines without a translation: after an owner's edit of one source line, the
+    // others keep theirs (the first run has none translated yet).
+    const sentences = (await ctx.store.listSentences(task.id, seg.index)).filter((s) => s.translation === null);
     if (sentences.length === 0) return CONTINUE;
     let translations: { index: number; text: string }[];
     if (task.sourceLanguage && task.sourceLanguage === task.targetLanguage) {
