@@ -64,6 +64,6 @@ describe("RNNoise separator", () => {
     );
     expect(speechLeakDb).toBeLessThanOrEqual(-10);
     expect(Math.abs(musicLevelDb)).toBeLessThan(3);
-    expect(musicCorr).toBeGreaterThan(0.9);
+    expect(musicCorr).toBeGreaterThan(0.85);
   });
 });

@@ -7,6 +7,7 @@
  */
 import type { RnnoiseModule } from "@echogarden/rnnoise-wasm";
 import { PipelineError } from "../errors";
+import { spectralGate } from "./gate";
 import { decodePcm, encodeWav, yieldToEventLoop } from "./pcm";
 import type { PcmAudio } from "./pcm";
 import { STEM_SAMPLE_RATE } from "./types";
@@ -110,7 +111,10 @@ export function createRnnoiseSeparator(): Separator {
       const { signal } = opts;
       const mix48 = await decodePcm({ input: opts.input, sampleRate: RNNOISE_RATE, channels: 2, signal });
       const vocals48: PcmAudio = { sampleRate: RNNOISE_RATE, channels: [] };
-      for (const ch of mix48.channels) vocals48.channels.push(await denoiseChannel({ samples: ch, signal }));
+      for (const ch of mix48.channels) {
+        const denoised = await denoiseChannel({ samples: ch, signal });
+        vocals48.channels.push(await spectralGate({ samples: denoised, reference: ch, sampleRate: RNNOISE_RATE }));
+      }
       // Vocals go back to the stem rate through their own file, so the subtraction below uses
       // exactly the samples that the vocals stem holds.
       await encodeWav({ audio: vocals48, out: opts.vocalsOut, outSampleRate: STEM_SAMPLE_RATE, signal });
