@@ -1,8 +1,12 @@
-/** Stage 2: the segment's sentences with times — from subtitles, else a transcription engine. */
+/**
+ * Stage 2: the segment's sentences with times — from subtitles, else a transcription
+ * engine — and, when a diarizer is configured, who says each one.
+ */
+import { assignSpeakers } from "../diarization/assign";
 import { PipelineError } from "../errors";
 import { layout, SENTENCES_PER_SEGMENT } from "../layout";
 import { extractWav16k } from "../media-index";
-import type { NewSentence, Stage } from "../ports";
+import type { NewSentence, Stage, StageContext } from "../ports";
 import { CONTINUE, ensureParent, requireSegment, requireTask } from "./common";
 import { readCues } from "./segment";
 
@@ -13,20 +17,22 @@ export const asrStage: Stage = {
     const seg = await requireSegment(ctx, task.id, input.segmentIndex);
     const segEnd = seg.startMs + seg.durationMs;
     const cues = await readCues(ctx.taskDir);
+    let audioPath: string | null = null;
+    const segmentAudio16k = async () => {
+      if (audioPath) return audioPath;
+      const out = await ensureParent(layout.segAsrAudio(ctx.taskDir, seg.index));
+      await extractWav16k({ input: layout.segAudio(ctx.taskDir, seg.index), out, signal: ctx.signal });
+      audioPath = out;
+      return out;
+    };
     let found: Omit<NewSentence, "index">[];
     if (cues) {
       found = cues
         .filter((c) => c.startMs >= seg.startMs && c.startMs < segEnd)
         .map((c) => ({ startMs: c.startMs, endMs: Math.max(c.endMs, c.startMs + 1), sourceText: c.text }));
     } else if (ctx.engines.transcriber) {
-      const audioPath = await ensureParent(layout.segAsrAudio(ctx.taskDir, seg.index));
-      await extractWav16k({
-        input: layout.segAudio(ctx.taskDir, seg.index),
-        out: audioPath,
-        signal: ctx.signal,
-      });
       const result = await ctx.engines.transcriber.transcribe({
-        audioPath,
+        audioPath: await segmentAudio16k(),
         ...(task.sourceLanguage ? { language: task.sourceLanguage } : {}),
         signal: ctx.signal,
       });
@@ -40,12 +46,20 @@ export const asrStage: Stage = {
         code: "NO_ASR_ENGINE",
         category: "user",
         message:
-          "No speech recognition is available: upload an .srt/.vtt subtitle file with the video, or set LLM_BASE_URL/LLM_API_KEY (and ASR_MODEL) for an OpenAI-compatible transcription endpoint.",
+          "No speech recognition is available: upload an .srt/.vtt subtitle file with the video, put a SenseVoice/Whisper model in MODELS_DIR (`npm run models`), or set LLM_BASE_URL/LLM_API_KEY and ASR_MODEL for an OpenAI-compatible transcription endpoint.",
       });
     }
-    const sentences = found
+    let sentences: NewSentence[] = found
       .filter((s) => s.sourceText !== "")
       .map((s, i) => ({ ...s, index: seg.index * SENTENCES_PER_SEGMENT + i }));
+    if (ctx.engines.diarizer && sentences.length > 0) {
+      sentences = await withSpeakers(ctx, {
+        segmentIndex: seg.index,
+        segStartMs: seg.startMs,
+        sentences,
+        audio: segmentAudio16k,
+      });
+    }
     await ctx.store.replaceSentences(task.id, seg.index, sentences);
     await ctx.events.emit(task.id, {
       type: "sentences",
@@ -55,3 +69,35 @@ export const asrStage: Stage = {
     return CONTINUE;
   },
 };
+
+/**
+ * Speaker labels are an improvement, not a requirement: when diarization fails for a
+ * reason other than bad input, the sentences go on without them rather than failing the task.
+ */
+async function withSpeakers(
+  ctx: StageContext,
+  opts: { segmentIndex: number; segStartMs: number; sentences: NewSentence[]; audio: () => Promise<string> },
+): Promise<NewSentence[]> {
+  const diarizer = ctx.engines.diarizer;
+  if (!diarizer) return opts.sentences;
+  try {
+    const turns = await diarizer.diarize({
+      audioPath: await opts.audio(),
+      taskDir: ctx.taskDir,
+      segmentIndex: opts.segmentIndex,
+      signal: ctx.signal,
+    });
+    const speakers = assignSpeakers({
+      sentences: opts.sentences.map((s) => ({
+        startMs: s.startMs - opts.segStartMs,
+        endMs: s.endMs - opts.segStartMs,
+      })),
+      turns,
+    });
+    return opts.sentences.map((s, i) => ({ ...s, speaker: speakers[i] ?? null }));
+  } catch (err) {
+    if (ctx.signal.aborted || (err instanceof PipelineError && err.category === "user")) throw err;
+    ctx.log.warn({ err, segmentIndex: opts.segmentIndex }, "diarization failed; sentences keep no speaker");
+    return opts.sentences;
+  }
+}
