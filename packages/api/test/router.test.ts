@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTask, createTaskStore, hashToken, newTaskId } from "@vitranslator/db";
 import { createTestDatabase } from "@vitranslator/db/testing";
 import type { TestDatabase } from "@vitranslator/db/testing";
-import { createRedis, EventBus } from "@vitranslator/queue";
+import { createLocalStorage } from "@vitranslator/pipeline";
+import { closeQueues, createQueues, createRedis, EventBus } from "@vitranslator/queue";
 import type { TaskEvent } from "@vitranslator/queue";
 import { appRouter } from "../src/index";
 import type { ApiContext } from "../src/index";
@@ -11,6 +12,7 @@ import type { ApiContext } from "../src/index";
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const prefix = `test-${randomUUID()}`;
 const redis = createRedis(REDIS_URL);
+const queues = createQueues(redis, prefix);
 let t: TestDatabase;
 let ctx: ApiContext;
 let caller: ReturnType<typeof appRouter.createCaller>;
@@ -24,10 +26,15 @@ beforeAll(async () => {
       const conn = createRedis(REDIS_URL);
       return { bus: new EventBus(conn, prefix), close: () => conn.disconnect() };
     },
+    queues,
+    storage: createLocalStorage("/nonexistent-vt-storage"),
+    adminToken: null,
+    requestAdminToken: null,
   };
   caller = appRouter.createCaller(ctx);
 });
 afterAll(async () => {
+  await closeQueues(queues);
   await redis.del(...(await redis.keys(`${prefix}:*`)), "__none__");
   redis.disconnect();
   await t.drop();
@@ -65,7 +72,9 @@ describe("task router", () => {
     const first = await bus.emit(id, { type: "task", status: "processing" });
     const second = await bus.emit(id, { type: "published", index: 0, publishedCount: 1, segmentCount: 2 });
     const ac = new AbortController();
-    const iterable = await appRouter.createCaller(ctx, { signal: ac.signal }).task.events({ id, lastEventId: first });
+    const iterable = await appRouter
+      .createCaller(ctx, { signal: ac.signal })
+      .task.events({ id, lastEventId: first });
     const got: { id: string; type: TaskEvent["type"] }[] = [];
     const later = bus.emit(id, { type: "published", index: 1, publishedCount: 2, segmentCount: 2 });
     for await (const item of iterable) {

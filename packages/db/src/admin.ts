@@ -121,7 +121,13 @@ export async function reopenFailedTask(db: Db, id: string): Promise<ResumePoint[
   return db.$transaction(async (tx) => {
     const r = await tx.task.updateMany({
       where: { id, status: "failed" },
-      data: { status: "processing", errorCode: null, errorMessage: null, errorStage: null, completedAt: null },
+      data: {
+        status: "processing",
+        errorCode: null,
+        errorMessage: null,
+        errorStage: null,
+        completedAt: null,
+      },
     });
     if (r.count === 0) return null;
     const task = await tx.task.findUniqueOrThrow({ where: { id }, select: { segmentCount: true } });

@@ -195,7 +195,8 @@ export function createTaskStore(db: Db): TaskStore {
         async (tx) => {
           await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${"publish:" + taskId}))`;
           const seg = await tx.segment.findUnique({ where: { taskId_index: { taskId, index } } });
-          if (!seg || seg.status !== "published" || seg.publishedRevision >= revision) return { replaced: false };
+          if (!seg || seg.status !== "published" || seg.publishedRevision >= revision)
+            return { replaced: false };
           await replace();
           await tx.segment.update({
             where: { taskId_index: { taskId, index } },

@@ -48,4 +48,10 @@ export type TaskEvent =
   | { type: "published"; index: number; publishedCount: number; segmentCount: number }
   | { type: "final"; mp4: boolean; srt: boolean }
   /** The owner edited a line: its segment is re-dubbed ("queued"), then republished ("done"). */
-  | { type: "redub"; segmentIndex: number; sentenceIndex?: number; revision: number; status: "queued" | "done" };
+  | {
+      type: "redub";
+      segmentIndex: number;
+      sentenceIndex?: number;
+      revision: number;
+      status: "queued" | "done";
+    };

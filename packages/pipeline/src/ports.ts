@@ -5,6 +5,8 @@
 import type { SentenceView, StageName, TaskEvent, TaskStatus } from "./events";
 import type { TtsEngine } from "./tts/types";
 import type { Transcriber, Translator } from "./llm-index";
+import type { Separator } from "./separation/types";
+import type { Diarizer } from "./diarization/sherpa";
 
 export interface TaskOptions {
   burnSubtitles?: boolean;
@@ -135,6 +137,12 @@ export interface Engines {
   tts: TtsEngine;
   translator: Translator | null;
   transcriber: Transcriber | null;
+  /** Labels sentences with speakers (S1, S2, …) in the asr stage; absent: no diarization. */
+  diarizer?: Diarizer | null;
+  /** Vocal/background separation of each segment; null or absent: the mix ducks the original. */
+  separator?: Separator | null;
+  /** How the segment stage finds pauses; silero when absent. */
+  vad?: "silero" | "silencedetect";
 }
 
 export interface PipelineConfig {

@@ -1,9 +1,10 @@
-/** Stage 8: dubbed speech over the original sound, muxed into an HLS chunk, then published in order. */
+/** Stage 8: dubbed speech over the separated background (else the ducked original sound), muxed into an HLS chunk, then published in order. */
 import { rename, rm, writeFile } from "node:fs/promises";
 import { layout } from "../layout";
 import { mixSegment, probeDurationMs, toSrt } from "../media-index";
 import type { Stage, StageContext } from "../ports";
 import { publishTask } from "../publish";
+import { separatedStems } from "../separation/stems";
 import { ensureParent, requireSegment, requireTask, STOP } from "./common";
 
 export const mixStage: Stage = {
@@ -30,9 +31,12 @@ export const mixStage: Stage = {
       const chunk = await ensureParent(layout.hlsChunk(ctx.taskDir, seg.index));
       // A re-dub mixes beside the published chunk and swaps it in under the publish lock.
       const outTs = redub ? `${chunk}.r${revision}.tmp` : chunk;
+      const stems = await separatedStems(ctx.taskDir, seg.index);
       await mixSegment({
         ...(task.hasVideo ? { video: layout.segVideo(ctx.taskDir, seg.index) } : {}),
-        originalAudio: layout.segAudio(ctx.taskDir, seg.index),
+        // A separated background has no original speech left, so it plays at full level.
+        originalAudio: stems?.background ?? layout.segAudio(ctx.taskDir, seg.index),
+        ...(stems ? { duckDb: 0 } : {}),
         dubbedVocals: layout.segVocals(ctx.taskDir, seg.index),
         durationMs: seg.durationMs,
         outTs,

@@ -10,7 +10,9 @@ export const translateStage: Stage = {
     const seg = await requireSegment(ctx, task.id, input.segmentIndex);
     // Only lines without a translation: after an owner's edit of one source line, the
     // others keep theirs (the first run has none translated yet).
-    const sentences = (await ctx.store.listSentences(task.id, seg.index)).filter((s) => s.translation === null);
+    const sentences = (await ctx.store.listSentences(task.id, seg.index)).filter(
+      (s) => s.translation === null,
+    );
     if (sentences.length === 0) return CONTINUE;
     let translations: { index: number; text: string }[];
     if (task.sourceLanguage && task.sourceLanguage === task.targetLanguage) {

@@ -1,0 +1,258 @@
+/** The owner's edit mutation and the admin procedures, against real Postgres and Redis/BullMQ. */
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createTask,
+  createTaskStore,
+  failTask,
+  hashToken,
+  newTaskId,
+  recordStageEnd,
+  recordStageStart,
+} from "@vitranslator/db";
+import { createTestDatabase } from "@vitranslator/db/testing";
+import type { TestDatabase } from "@vitranslator/db/testing";
+import { createLocalStorage } from "@vitranslator/pipeline";
+import { closeQueues, createQueues, createRedis, enqueue, EventBus } from "@vitranslator/queue";
+import type { TaskEvent } from "@vitranslator/queue";
+import { appRouter } from "../src/index";
+import type { ApiContext } from "../src/index";
+
+const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const prefix = `test-${randomUUID()}`;
+const redis = createRedis(REDIS_URL);
+const queues = createQueues(redis, prefix);
+const bus = new EventBus(redis, prefix);
+const ADMIN = "s3cret-admin";
+let t: TestDatabase;
+let storageDir: string;
+let base: ApiContext;
+
+const caller = (over: Partial<ApiContext> = {}) => appRouter.createCaller({ ...base, ...over });
+const admin = () => caller({ adminToken: ADMIN, requestAdminToken: ADMIN });
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  storageDir = await mkdtemp(path.join(os.tmpdir(), "vt-api-"));
+  base = {
+    db: t.db,
+    events: bus,
+    openEventReader() {
+      const conn = createRedis(REDIS_URL);
+      return { bus: new EventBus(conn, prefix), close: () => conn.disconnect() };
+    },
+    queues,
+    storage: createLocalStorage(storageDir),
+    adminToken: null,
+    requestAdminToken: null,
+  };
+});
+afterAll(async () => {
+  for (const q of Object.values(queues)) await q.obliterate({ force: true }).catch(() => undefined);
+  await closeQueues(queues);
+  await redis.del(...(await redis.keys(`${prefix}:*`)), "__none__");
+  redis.disconnect();
+  await t.drop();
+  await rm(storageDir, { recursive: true, force: true });
+});
+
+/** A task with two segments of two sentences each; segment 0 is published. */
+async function publishedTask(name = "talk.mp4"): Promise<string> {
+  const id = newTaskId();
+  await createTask(t.db, {
+    id,
+    originalName: name,
+    sourceLanguage: "en",
+    targetLanguage: "fr",
+    options: {},
+    ownerTokenHash: hashToken("owner-token"),
+    sourceFile: "source/original.mp4",
+    subtitleFile: null,
+  });
+  const store = createTaskStore(t.db);
+  await t.db.task.update({ where: { id }, data: { status: "processing" } });
+  await store.savePlan(
+    id,
+    [0, 1].map((i) => ({ index: i, startMs: i * 10_000, durationMs: 10_000 })),
+    11,
+  );
+  for (const seg of [0, 1]) {
+    await store.replaceSentences(id, seg, [
+      { index: seg * 1000, startMs: seg * 10_000, endMs: seg * 10_000 + 4000, sourceText: `Hello ${seg}.` },
+      {
+        index: seg * 1000 + 1,
+        startMs: seg * 10_000 + 5000,
+        endMs: seg * 10_000 + 9000,
+        sourceText: `Bye ${seg}.`,
+      },
+    ]);
+    await store.updateSentences(id, [
+      { index: seg * 1000, translation: `[fr] Hello ${seg}.` },
+      { index: seg * 1000 + 1, translation: `[fr] Bye ${seg}.` },
+    ]);
+  }
+  await store.markSegmentMixed(id, 0, 10_000);
+  await store.publishReady(id, () => Promise.resolve());
+  return id;
+}
+
+async function eventsOf(id: string): Promise<TaskEvent[]> {
+  const entries = await redis.xrange(`${prefix}:events:${id}`, "-", "+");
+  return entries.map(([, fields]) => JSON.parse(fields[1]!) as TaskEvent);
+}
+
+describe("task.editSentence", () => {
+  it("refuses anyone but the owner, and viewers are told they are not the owner", async () => {
+    const id = await publishedTask();
+    await expect(
+      caller().task.editSentence({ id, index: 0, translation: "Bonjour.", ownerToken: "someone-else" }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect(await caller().task.isOwner({ id, ownerToken: "someone-else" })).toEqual({ owner: false });
+    expect(await caller().task.isOwner({ id, ownerToken: "owner-token" })).toEqual({ owner: true });
+    const s = await t.db.sentence.findUniqueOrThrow({ where: { taskId_index: { taskId: id, index: 0 } } });
+    expect(s.translation).toBe("[fr] Hello 0.");
+  });
+
+  it("updates the line, bumps the segment revision and queues only that segment from modelin", async () => {
+    const id = await publishedTask();
+    const res = await caller().task.editSentence({
+      id,
+      index: 1,
+      translation: "Au revoir, tout le monde.",
+      ownerToken: "owner-token",
+    });
+    expect(res).toEqual({ segmentIndex: 0, revision: 1, fromStage: "modelin" });
+    const job = await queues.modelin.getJob(`modelin.${id}.0.1`);
+    expect(job?.data).toEqual({ taskId: id, segmentIndex: 0, revision: 1 });
+    const snap = await caller().task.get({ id });
+    expect(snap.task.sentences.find((s) => s.index === 1)).toMatchObject({
+      translation: "Au revoir, tout le monde.",
+      revision: 1,
+    });
+    expect(snap.task.segments[0]).toMatchObject({ revision: 1, publishedRevision: 0 });
+    const events = await eventsOf(id);
+    expect(events.map((e) => e.type)).toEqual(["sentences", "redub"]);
+    expect(events[1]).toEqual({
+      type: "redub",
+      segmentIndex: 0,
+      sentenceIndex: 1,
+      revision: 1,
+      status: "queued",
+    });
+    // A second edit while the segment is being re-dubbed waits for it.
+    await expect(
+      caller().task.editSentence({ id, index: 0, translation: "Salut.", ownerToken: "owner-token" }),
+    ).rejects.toMatchObject({ code: "CONFLICT" });
+  });
+
+  it("re-translates from the translate stage when the source text changes", async () => {
+    const id = await publishedTask();
+    const res = await caller().task.editSentence({
+      id,
+      index: 0,
+      sourceText: "Good morning.",
+      ownerToken: "owner-token",
+    });
+    expect(res.fromStage).toBe("translate");
+    expect(await queues.translate.getJob(`translate.${id}.0.1`)).toBeTruthy();
+    const s = await t.db.sentence.findUniqueOrThrow({ where: { taskId_index: { taskId: id, index: 0 } } });
+    expect([s.sourceText, s.translation]).toEqual(["Good morning.", null]);
+  });
+
+  it("refuses lines of a part not yet published, and unchanged text", async () => {
+    const id = await publishedTask();
+    await expect(
+      caller().task.editSentence({ id, index: 1000, translation: "x", ownerToken: "owner-token" }),
+    ).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(
+      caller().task.editSentence({ id, index: 0, translation: "[fr] Hello 0.", ownerToken: "owner-token" }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+});
+
+describe("admin", () => {
+  it("is disabled without ADMIN_TOKEN and refuses a wrong token", async () => {
+    expect(await caller().admin.enabled()).toEqual({ enabled: false });
+    await expect(caller().admin.tasks({})).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
+    await expect(
+      caller({ adminToken: ADMIN, requestAdminToken: "s3cret-admim" }).admin.tasks({}),
+    ).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    await expect(caller({ adminToken: ADMIN }).admin.login()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    expect(await admin().admin.login()).toEqual({ ok: true });
+  });
+
+  it("searches the history and sums stage timings per stage", async () => {
+    const id = await publishedTask("Quarterly Review.mp4");
+    for (const seg of [0, 1]) {
+      await recordStageStart(t.db, { taskId: id, segmentIndex: seg, stage: "tts" });
+      await recordStageEnd(t.db, { taskId: id, segmentIndex: seg, stage: "tts" });
+    }
+    await t.db.stageRun.updateMany({ where: { taskId: id, stage: "tts" }, data: { durationMs: 1500 } });
+    await recordStageStart(t.db, { taskId: id, segmentIndex: 1, stage: "align" });
+    await recordStageEnd(t.db, { taskId: id, segmentIndex: 1, stage: "align", errorCode: "LLM_TIMEOUT" });
+    const rows = await admin().admin.tasks({ query: "quarterly" });
+    expect(rows.map((r) => r.id)).toEqual([id]);
+    expect(rows[0]!.stages.find((s) => s.stage === "tts")).toEqual({
+      stage: "tts",
+      totalMs: 3000,
+      runs: 2,
+      errors: 0,
+    });
+    expect(rows[0]!.stageErrors).toEqual([{ segmentIndex: 1, stage: "align", errorCode: "LLM_TIMEOUT" }]);
+    expect((await admin().admin.tasks({ query: id })).map((r) => r.id)).toEqual([id]);
+    expect(await admin().admin.tasks({ query: "quarterly", status: "failed" })).toEqual([]);
+    expect(await admin().admin.tasks({ query: "quarterly", language: "de" })).toEqual([]);
+    expect(await admin().admin.tasks({ query: "quarterly", to: "2000-01-01" })).toEqual([]);
+    const today = new Date().toISOString().slice(0, 10);
+    expect(await admin().admin.tasks({ query: "quarterly", from: today, to: today })).toHaveLength(1);
+  });
+
+  it("retries a failed task from each segment's failed stage", async () => {
+    const id = await publishedTask();
+    const store = createTaskStore(t.db);
+    await store.setSegmentStage(id, 1, "tts");
+    await failTask(t.db, id, { code: "TTS_FAILED", message: "boom", stage: "align" });
+    await expect(admin().admin.cancel({ id })).rejects.toMatchObject({ code: "CONFLICT" });
+    expect(await admin().admin.retry({ id })).toEqual({ resumed: 1 });
+    expect((await queues.align.getJob(`align.${id}.1.1`))?.data).toEqual({
+      taskId: id,
+      segmentIndex: 1,
+      revision: 1,
+    });
+    const task = await t.db.task.findUniqueOrThrow({ where: { id } });
+    expect([task.status, task.errorCode]).toEqual(["processing", null]);
+    await expect(admin().admin.retry({ id })).rejects.toMatchObject({ code: "CONFLICT" });
+  });
+
+  it("cancels a running task and removes its waiting jobs; deletes a task with its media and events", async () => {
+    const id = await publishedTask();
+    await t.db.task.update({ where: { id }, data: { status: "processing" } });
+    await enqueue(queues, "tts", { taskId: id, segmentIndex: 1 });
+    const other = await publishedTask();
+    await enqueue(queues, "tts", { taskId: other, segmentIndex: 1 });
+    expect(await admin().admin.cancel({ id })).toEqual({ removedJobs: 1 });
+    expect(await queues.tts.getJob(`tts.${id}.1.0`)).toBeUndefined();
+    expect(await queues.tts.getJob(`tts.${other}.1.0`)).toBeTruthy();
+    expect((await t.db.task.findUniqueOrThrow({ where: { id } })).status).toBe("cancelled");
+
+    const dir = path.join(storageDir, "tasks", other, "hls");
+    await mkdir(dir, { recursive: true });
+    await bus.emit(other, { type: "task", status: "processing" });
+    expect(await admin().admin.delete({ id: other })).toEqual({ deleted: true });
+    expect(existsSync(path.join(storageDir, "tasks", other))).toBe(false);
+    expect(await t.db.sentence.count({ where: { taskId: other } })).toBe(0);
+    expect(await redis.exists(`${prefix}:events:${other}`)).toBe(0);
+    expect(await queues.tts.getJob(`tts.${other}.1.0`)).toBeUndefined();
+    await expect(admin().admin.delete({ id: other })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("reports queue depths and the workers BullMQ sees", async () => {
+    const q = await admin().admin.queues();
+    expect(q.map((s) => s.stage)).toContain("mix");
+    expect(q.find((s) => s.stage === "tts")?.counts).toHaveProperty("waiting");
+  });
+});
