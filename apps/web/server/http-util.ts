@@ -8,14 +8,22 @@ export class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Extra response headers (Retry-After on a 429). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const data = JSON.stringify(body);
   res.writeHead(status, {
+    ...headers,
     "content-type": "application/json; charset=utf-8",
     "content-length": Buffer.byteLength(data),
     "cache-control": "no-store",
@@ -28,7 +36,7 @@ export function sendError(res: ServerResponse, err: HttpError): void {
     res.destroy();
     return;
   }
-  sendJson(res, err.status, { error: { code: err.code, message: err.message } });
+  sendJson(res, err.status, { error: { code: err.code, message: err.message } }, err.headers);
 }
 
 const TYPES: Record<string, string> = {

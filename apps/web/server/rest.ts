@@ -67,13 +67,31 @@ export function createRestHandler(deps: ServiceDeps) {
     });
   };
 
+  const dependencies = async (): Promise<{ db?: boolean; redis?: boolean }> =>
+    deps.checkDependencies ? deps.checkDependencies() : {};
+
   type Route = [
     method: string,
     pattern: RegExp,
     handle: (req: IncomingMessage, res: ServerResponse, m: RegExpExecArray) => Promise<void>,
   ];
   const routes: Route[] = [
-    ["GET", /^\/healthz$/, (_req, res) => Promise.resolve(sendJson(res, 200, { ok: true, service: "web" }))],
+    // Liveness: the process answers (dependencies are reported, not required, so a Redis
+    // blip does not get every web process restarted). Readiness needs both.
+    [
+      "GET",
+      /^\/healthz$/,
+      async (_req, res) => sendJson(res, 200, { ok: true, service: "web", ...(await dependencies()) }),
+    ],
+    [
+      "GET",
+      /^\/readyz$/,
+      async (_req, res) => {
+        const d = await dependencies();
+        const ready = d.db !== false && d.redis !== false;
+        sendJson(res, ready ? 200 : 503, { ok: ready, service: "web", ...d });
+      },
+    ],
     [
       "GET",
       /^\/api\/languages$/,

@@ -8,6 +8,7 @@ import type { EventBus, StageQueues } from "@vitranslator/queue";
 import { taskLinks } from "@vitranslator/api";
 import { HttpError } from "./http-util";
 import { isSourceLanguage, isTargetLanguage } from "./languages";
+import type { RateLimiter } from "./rate-limit";
 import { receiveUpload } from "./upload";
 
 export interface ServiceDeps {
@@ -17,6 +18,10 @@ export interface ServiceDeps {
   events: EventBus;
   maxUploadBytes: number;
   maxDurationMs: number;
+  /** Task creation per client IP (absent: unlimited, as in tests that do not test it). */
+  rateLimiter?: RateLimiter;
+  /** Reachability of Postgres and Redis for /healthz and /readyz. */
+  checkDependencies?: () => Promise<{ db: boolean; redis: boolean }>;
 }
 
 export interface FieldNames {
@@ -29,6 +34,15 @@ export interface FieldNames {
 const TRUE = new Set(["1", "true", "on", "yes"]);
 
 export async function createTaskFromUpload(deps: ServiceDeps, req: IncomingMessage, names: FieldNames) {
+  if (deps.rateLimiter) {
+    try {
+      await deps.rateLimiter.check(req);
+    } catch (e) {
+      // The body is not wanted: drop it, so nothing of it is stored.
+      req.resume();
+      throw e;
+    }
+  }
   const id = newTaskId();
   const taskDir = deps.storage.taskDir(id);
   const upload = await receiveUpload({

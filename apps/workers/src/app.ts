@@ -1,6 +1,6 @@
 /** Builds the workers for a set of stages; main.ts runs it, tests start it in-process. */
 import { Worker } from "bullmq";
-import { createDb, createTaskStore } from "@vitranslator/db";
+import { createDb, createTaskStore, failTask } from "@vitranslator/db";
 import { createLocalStorage } from "@vitranslator/pipeline";
 import type { AppLogger, Engines } from "@vitranslator/pipeline";
 import { closeQueues, createQueues, createRedis, EventBus } from "@vitranslator/queue";
@@ -8,7 +8,17 @@ import type { StageName } from "@vitranslator/queue";
 import { createEngines } from "./engines";
 import { stageConcurrency } from "./env";
 import type { WorkerEnv } from "./env";
+import { checkHealth, startHealthServer } from "./health";
+import { startHousekeeping } from "./housekeeping";
 import { createProcessor } from "./processor";
+
+/**
+ * A SIGKILLed worker's job is found by the stalled-job check once its lock expires, so
+ * recovery takes about LOCK_MS + STALLED_CHECK_MS. Locks are renewed every LOCK_MS / 2,
+ * which the event loop can always do (heavy work runs in child processes). A job whose
+ * worker died MAX_STALLED times is failed (and its task with it) rather than looping.
+ */
+export const WORKER_TIMING = { LOCK_MS: 15_000, STALLED_CHECK_MS: 5_000, MAX_STALLED: 5 } as const;
 
 export interface RunningWorkers {
   workers: Worker[];
@@ -17,7 +27,12 @@ export interface RunningWorkers {
 }
 
 /** `engines` replaces the configured engines (the benchmark measures orchestration with instant ones). */
-export function startWorkers(opts: { env: WorkerEnv; stages: StageName[]; log: AppLogger; engines?: Engines }): RunningWorkers {
+export function startWorkers(opts: {
+  env: WorkerEnv;
+  stages: StageName[];
+  log: AppLogger;
+  engines?: Engines;
+}): RunningWorkers {
   const { env, log } = opts;
   const db = createDb({ url: env.DATABASE_URL });
   const redis = createRedis(env.REDIS_URL);
@@ -37,25 +52,72 @@ export function startWorkers(opts: { env: WorkerEnv; stages: StageName[]; log: A
     },
     log,
   };
+  // Without listeners a lost connection would be an unhandled 'error' event; ioredis
+  // reconnects on its own and BullMQ resumes, so logging is all there is to do.
+  redis.on("error", (err) => log.warn({ err }, "redis connection error"));
+  for (const q of Object.values(queues)) q.on("error", (err) => log.warn({ err }, "queue connection error"));
   const workers = opts.stages.map((stage) => {
+    const connection = createRedis(env.REDIS_URL, { forWorker: true });
+    connection.on("error", (err) => log.warn({ err, stage }, "worker redis connection error"));
     const worker = new Worker(stage, createProcessor(stage, deps), {
-      connection: createRedis(env.REDIS_URL, { forWorker: true }),
+      connection,
       prefix: env.QUEUE_PREFIX,
       concurrency: stageConcurrency(stage, env.WORKER_CONCURRENCY),
-      // ffmpeg and espeak run as child processes, so the event loop stays free to renew locks.
-      lockDuration: 60_000,
+      lockDuration: WORKER_TIMING.LOCK_MS,
+      stalledInterval: WORKER_TIMING.STALLED_CHECK_MS,
+      maxStalledCount: WORKER_TIMING.MAX_STALLED,
     });
     worker.on("error", (err) => log.error({ err, stage }, "worker error"));
+    // The processor fails the task itself on bad input or its last attempt; a job that
+    // stalled too often never reaches it, so its task is failed here.
+    worker.on("failed", (job, err) => {
+      if (!job || !/stalled more than allowable limit/i.test(err.message)) return;
+      const taskId = (job.data as { taskId?: string }).taskId;
+      if (!taskId) return;
+      const failure = {
+        code: "JOB_STALLED",
+        message: "A worker died while running this step too many times.",
+        stage,
+      };
+      void failTask(db, taskId, failure)
+        .then((changed) =>
+          changed
+            ? deps.events.emit(taskId, {
+                type: "task",
+                status: "failed",
+                errorCode: failure.code,
+                errorMessage: failure.message,
+              })
+            : undefined,
+        )
+        .catch((e: unknown) => log.error({ err: e, taskId }, "could not fail a stalled task"));
+    });
     return worker;
   });
+  const housekeeping = startHousekeeping(
+    { db, redis, storage: deps.storage, events: deps.events, prefix: env.QUEUE_PREFIX, log },
+    { retentionDays: env.RETENTION_DAYS, intervalMs: env.HOUSEKEEPING_INTERVAL_MIN * 60_000 },
+  );
+  const health =
+    env.WORKER_HEALTH_PORT === undefined
+      ? null
+      : startHealthServer({
+          port: env.WORKER_HEALTH_PORT,
+          check: () => checkHealth({ db, redis, stages: opts.stages }),
+        }).catch((err: unknown) => {
+          log.error({ err, port: env.WORKER_HEALTH_PORT }, "health server not started");
+          return null;
+        });
   return {
     workers,
     async close(graceMs = 25_000) {
       // close() lets running jobs finish; one still running after the grace period is
       // handed back to the queue by BullMQ's stalled-job check and retried elsewhere.
+      housekeeping.stop();
+      (await health)?.close();
       await Promise.race([
         Promise.all(workers.map((w) => w.close())),
-        new Promise((r) => setTimeout(r, graceMs)),
+        new Promise((r) => setTimeout(r, graceMs).unref()),
       ]);
       await closeQueues(queues);
       redis.disconnect();

@@ -25,6 +25,14 @@ export interface ProcessorDeps {
   log: AppLogger;
 }
 
+async function stageFinished(
+  db: Db,
+  run: { taskId: string; segmentIndex: number; stage: string },
+): Promise<boolean> {
+  const r = await db.stageRun.findUnique({ where: { taskId_segmentIndex_stage: run } });
+  return r !== null && r.finishedAt !== null && r.errorCode === null;
+}
+
 export function createProcessor(stage: StageName, deps: ProcessorDeps) {
   return async (job: Job<JobPayload>, _token?: string, signal?: AbortSignal): Promise<void> => {
     const payload = jobPayload.parse(job.data);
@@ -41,6 +49,16 @@ export function createProcessor(stage: StageName, deps: ProcessorDeps) {
       return;
     }
     const run = { taskId: payload.taskId, segmentIndex: payload.segmentIndex ?? -1, stage };
+    // A worker killed after the stage finished but before BullMQ recorded the job as done
+    // gets the job again: do not redo the work (a second ASR run would replace sentences
+    // that later stages already filled in), only the hand-over to the next stage.
+    if (payload.segmentIndex !== undefined && !payload.revision && (await stageFinished(deps.db, run))) {
+      await deps.store.setSegmentStage(payload.taskId, payload.segmentIndex, stage);
+      const next = NEXT_STAGE[stage];
+      if (next && stage !== "mix") await enqueue(deps.queues, next, payload);
+      log.info({}, "stage already done: handed over again");
+      return;
+    }
     await recordStageStart(deps.db, run);
     if (payload.segmentIndex !== undefined) {
       await deps.events.emit(payload.taskId, {

@@ -4,7 +4,6 @@ export * from "./ids";
 export * from "./tasks";
 export { createTaskStore } from "./task-store";
 export * from "./retention";
-export * from "./retention";
 export { migrate, ensureDatabase, defaultMigrationsDir, MigrationError } from "./migrate";
 export type { TaskStatus } from "./generated/prisma/enums";
 export * from "./edits";
