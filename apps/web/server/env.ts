@@ -9,6 +9,13 @@ const schema = z.object({
   STORAGE_DIR: z.string().min(1).default("./storage"),
   MAX_UPLOAD_MB: z.coerce.number().positive().default(2048),
   MAX_DURATION_MIN: z.coerce.number().positive().default(180),
+  /** New tasks per client IP per minute (0: no limit). */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(10),
+  /** Take the client IP from X-Forwarded-For (only behind a proxy that sets it). */
+  TRUST_PROXY: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   QUEUE_PREFIX: z
     .string()

@@ -14,6 +14,8 @@ import { createDb } from "@vitranslator/db";
 import { createLocalStorage, createLogger } from "@vitranslator/pipeline";
 import { closeQueues, createQueues, createRedis, EventBus } from "@vitranslator/queue";
 import { loadEnv } from "./env";
+import { createDependencyCheck } from "./health";
+import { createRateLimiter } from "./rate-limit";
 import { createRestHandler } from "./rest";
 
 const env = loadEnv();
@@ -27,6 +29,8 @@ const redis = createRedis(env.REDIS_URL);
 const events = new EventBus(redis, env.QUEUE_PREFIX);
 const queues = createQueues(redis, env.QUEUE_PREFIX);
 const storage = createLocalStorage(env.STORAGE_DIR);
+// ioredis reconnects by itself; without a listener each failed attempt is an unhandled error event.
+redis.on("error", (err) => log.warn({ err }, "redis connection error"));
 
 const context = (): ApiContext => ({
   db,
@@ -44,6 +48,17 @@ const rest = createRestHandler({
   events,
   maxUploadBytes: env.MAX_UPLOAD_MB * 1024 * 1024,
   maxDurationMs: env.MAX_DURATION_MIN * 60_000,
+  ...(env.RATE_LIMIT_PER_MINUTE > 0
+    ? {
+        rateLimiter: createRateLimiter({
+          redis,
+          prefix: env.QUEUE_PREFIX,
+          perMinute: env.RATE_LIMIT_PER_MINUTE,
+          trustProxy: env.TRUST_PROXY,
+        }),
+      }
+    : {}),
+  checkDependencies: createDependencyCheck({ db, redis }),
 });
 const trpcHttp = createHTTPHandler({ router: appRouter, basePath: "/api/trpc/", createContext: context });
 

@@ -21,6 +21,11 @@ const schema = z.object({
   TTS_CONCURRENCY: num(2),
   WORKER_CONCURRENCY: num(2),
   WORKER_STAGES: z.string().optional(),
+  /** Finished tasks older than this lose their media, rows and event streams. */
+  RETENTION_DAYS: num(30),
+  HOUSEKEEPING_INTERVAL_MIN: num(60),
+  /** Serves GET /healthz on this port when set. */
+  WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[a-z0-9-]+$/)
