@@ -9,3 +9,4 @@ export * from "./media-index";
 export * from "./llm-index";
 export * from "./storage";
 export * from "./logger";
+export * from "./tts-index";

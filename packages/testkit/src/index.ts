@@ -7,3 +7,13 @@ export type { FakeTranscript, FakeTranscriptSegment } from "./fake-openai-audio"
 export { makeSampleVideo } from "./sample-video";
 export type { SampleLine, SampleVideo } from "./sample-video";
 export * from "./sample-video";
+export { createInstantTts } from "./instant-tts";
+export { startFakeCosyVoice } from "./fake-cosyvoice";
+export type {
+  FakeCosyVoice,
+  FakeCosyVoiceBehaviour,
+  FakeCosyVoiceMode,
+  FakeCosyVoiceOptions,
+  FakeCosyVoiceRequest,
+} from "./fake-cosyvoice";
+export { answerSpeech, speechMs, SPEECH_SAMPLE_RATE } from "./fake-openai-speech";
