@@ -21,6 +21,7 @@ import {
 import type { BrokenJsonStyle, ChatMessage, FakeTask } from "./fake-openai-chat";
 import { buildSegments, resolveDuration, subtitles, verboseJson } from "./fake-openai-audio";
 import type { FakeTranscript } from "./fake-openai-audio";
+import { answerSpeech } from "./fake-openai-speech";
 import {
   HttpError,
   failure,
@@ -51,7 +52,7 @@ export interface FakeOpenAiBehaviour {
   /** ...this many times (default: every time). */
   failTimes?: number;
   /** Which POST routes `failStatus` hits (default both). */
-  failOn?: "chat" | "transcriptions";
+  failOn?: "chat" | "transcriptions" | "speech";
   /** Replace the stand-in translation. */
   translate?: (text: string, targetLanguage: string) => string;
   transcript?: FakeTranscript;
@@ -145,7 +146,9 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
           ? "chat"
           : path === "/v1/audio/transcriptions"
             ? "transcriptions"
-            : undefined;
+            : path === "/v1/audio/speech"
+              ? "speech"
+              : undefined;
       if (
         record.method === "POST" &&
         behaviour.failStatus !== undefined &&
@@ -178,6 +181,11 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
       }
       if (route === "POST /v1/chat/completions") return chat(record, res);
       if (route === "POST /v1/audio/transcriptions") return await transcribe(record, contentType, raw, res);
+      if (route === "POST /v1/audio/speech") {
+        const speech = answerSpeech(record.body);
+        res.writeHead(200, { "content-type": speech.contentType, "content-length": speech.body.length });
+        return void res.end(speech.body);
+      }
       throw new HttpError(404, `Invalid URL (${route})`);
     } catch (err) {
       if (err instanceof HttpError) return sendError(res, err);

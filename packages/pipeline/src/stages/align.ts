@@ -9,6 +9,8 @@ import type { FitResult } from "../media-index";
 import { layout } from "../layout";
 import type { SentenceRecord, Stage, StageContext, TaskRecord } from "../ports";
 import { CONTINUE, requireSegment, requireTask } from "./common";
+import { segmentVoices } from "./tts";
+import type { VoiceFields } from "./tts";
 
 export const alignStage: Stage = {
   name: "align",
@@ -29,10 +31,18 @@ export const alignStage: Stage = {
         minSpeed: ctx.config.minSpeed,
       });
     let results = fit();
+    let voices: Promise<(s: SentenceRecord) => VoiceFields> | undefined;
     for (let attempt = 0; attempt < ctx.config.maxShortenAttempts && ctx.engines.translator; attempt++) {
       const over = results.filter((r) => r.needsShortening);
       if (over.length === 0) break;
-      const changed = await Promise.all(over.map((r) => shortenOne(task, seg.index, r, sentences, ctx)));
+      // Re-synthesis speaks with the sentence's own voice (speaker, reference clip), as in the tts stage.
+      voices ??= ctx.store
+        .listSentences(task.id, seg.index)
+        .then((all) => segmentVoices(ctx, task, seg, all));
+      const voiceOf = await voices;
+      const changed = await Promise.all(
+        over.map((r) => shortenOne(task, seg.index, r, sentences, ctx, voiceOf)),
+      );
       if (!changed.some(Boolean)) break;
       sentences = (await ctx.store.listSentences(task.id, seg.index)).filter((s) => s.predictedMs !== null);
       results = fit();
@@ -65,6 +75,7 @@ async function shortenOne(
   fit: FitResult,
   sentences: SentenceRecord[],
   ctx: StageContext,
+  voiceOf: (s: SentenceRecord) => VoiceFields,
 ): Promise<boolean> {
   const sentence = sentences.find((s) => s.index === fit.index);
   const translator = ctx.engines.translator;
@@ -88,6 +99,7 @@ async function shortenOne(
     const out = await ctx.engines.tts.synthesize({
       text,
       language: task.targetLanguage,
+      ...voiceOf(sentence),
       outPath: draftPath,
       signal: ctx.signal,
     });

@@ -5,6 +5,7 @@ import { wavDurationMs } from "../audio/wav";
 import { PipelineError } from "../errors";
 import { ffmpeg, runProcess } from "../media/process";
 import type { TtsEngine, TtsRequest, TtsResult } from "./types";
+import { espeakVoiceForSpeaker } from "./voices";
 
 /**
  * Language tag → espeak-ng voice. Full tags are looked up first ("pt-br"), then the base
@@ -99,14 +100,15 @@ export class EspeakEngine implements TtsEngine {
   }
 
   async synthesize(req: TtsRequest): Promise<TtsResult> {
-    const voice = req.voice ?? espeakVoiceFor(req.language);
-    if (!voice) {
+    const base = req.voice ?? espeakVoiceFor(req.language);
+    if (!base) {
       throw new PipelineError({
         code: "UNSUPPORTED_LANGUAGE",
         category: "user",
         message: `espeak-ng has no voice for language "${req.language}"`,
       });
     }
+    const voice = espeakVoiceForSpeaker(base, req.speaker);
     const out = resolve(req.outPath);
     const dir = await mkdtemp(join(tmpdir(), "vitr-espeak-"));
     try {

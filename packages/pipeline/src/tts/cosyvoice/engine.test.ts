@@ -1,0 +1,198 @@
+/** The CosyVoice engine over real gRPC against the local stand-in that serves the upstream proto. */
+import { join } from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import { startFakeCosyVoice } from "@vitranslator/testkit";
+import type { FakeCosyVoice } from "@vitranslator/testkit";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { readWavFormat } from "../../audio/wav";
+import { isPipelineError } from "../../errors";
+import { makeAudio, makeTmpDir } from "../../media/test-media";
+import { CosyVoiceEngine, normaliseCosyVoiceAddress } from "./engine";
+
+let server: FakeCosyVoice;
+let engine: CosyVoiceEngine;
+let tmp: Awaited<ReturnType<typeof makeTmpDir>>;
+let reference: string;
+
+beforeAll(async () => {
+  server = await startFakeCosyVoice({ sampleRate: 24_000 });
+  engine = new CosyVoiceEngine({
+    address: server.address,
+    version: 2,
+    speakerId: "英文男",
+    timeoutMs: 10_000,
+  });
+  tmp = await makeTmpDir();
+  // 2 s at 44.1 kHz stereo: the engine must send it as 16 kHz mono int16.
+  reference = await makeAudio({ out: join(tmp.dir, "ref.wav"), durationS: 2, channels: 2 });
+});
+beforeEach(() => {
+  server.requests.length = 0;
+  server.setBehaviour({});
+});
+afterAll(async () => {
+  engine?.close();
+  await server?.close();
+  await tmp?.cleanup();
+});
+
+async function failure(p: Promise<unknown>) {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!isPipelineError(err)) throw new Error(`expected a PipelineError, got ${String(err)}`);
+  return { code: err.code, category: err.category, message: err.message };
+}
+
+describe("CosyVoiceEngine", () => {
+  it("clones zero-shot with the prompt audio and text, and joins the streamed chunks into 44.1 kHz WAV", async () => {
+    const text = "Bonjour, ceci est un essai.";
+    const res = await engine.synthesize({
+      text,
+      language: "en",
+      outPath: join(tmp.dir, "zs.wav"),
+      referenceAudio: reference,
+      referenceText: "Hello, this is a test.",
+      referenceLanguage: "en-US",
+    });
+    expect(server.requests).toHaveLength(1);
+    const req = server.requests[0]!;
+    expect(req).toMatchObject({ mode: "zero_shot", ttsText: text, promptText: "Hello, this is a test." });
+    // 2 s × 16 000 samples × 2 bytes.
+    expect(req.promptAudio?.length).toBeGreaterThan(63_000);
+    expect(req.promptAudio?.length).toBeLessThan(65_000);
+    // The tone is the same sine ffmpeg made, so the PCM is not silent.
+    expect(Math.abs(req.promptAudio!.readInt16LE(200))).toBeGreaterThan(100);
+    expect(await readWavFormat(res.path)).toMatchObject({
+      sampleRate: 44_100,
+      channels: 1,
+      bitsPerSample: 16,
+    });
+    expect(res.durationMs).toBeCloseTo(server.toneMs(text), -2);
+  });
+
+  it("goes cross-lingual when the target language differs from the reference's", async () => {
+    await engine.synthesize({
+      text: "Guten Tag",
+      language: "zh",
+      outPath: join(tmp.dir, "cl.wav"),
+      referenceAudio: reference,
+      referenceText: "Hello",
+      referenceLanguage: "en",
+    });
+    expect(server.requests[0]).toMatchObject({ mode: "cross_lingual", ttsText: "Guten Tag" });
+    expect(server.requests[0]?.promptAudio?.length).toBeGreaterThan(63_000);
+  });
+
+  it("speaks with the configured speaker when there is no reference clip", async () => {
+    const res = await engine.synthesize({
+      text: "Hello world",
+      language: "en",
+      outPath: join(tmp.dir, "sft.wav"),
+    });
+    expect(server.requests[0]).toEqual({ mode: "sft", ttsText: "Hello world", spkId: "英文男" });
+    expect(res.durationMs).toBeCloseTo(server.toneMs("Hello world"), -2);
+  });
+
+  it("reads the stream at the configured rate (v1: 22050 Hz)", async () => {
+    const v1Server = await startFakeCosyVoice({ sampleRate: 22_050, chunks: 5 });
+    const v1 = new CosyVoiceEngine({ address: v1Server.address, version: 1, speakerId: "中文女" });
+    try {
+      expect(v1.sampleRate).toBe(22_050);
+      const res = await v1.synthesize({
+        text: "你好世界，今天天气很好。",
+        language: "zh",
+        outPath: join(tmp.dir, "v1.wav"),
+        referenceAudio: reference,
+        referenceLanguage: "en",
+      });
+      expect(v1Server.requests[0]?.ttsText).toBe("<|zh|>你好世界，今天天气很好。");
+      // The tone follows the text received, language tag included.
+      expect(res.durationMs).toBeCloseTo(v1Server.toneMs(v1Server.requests[0]!.ttsText), -2);
+    } finally {
+      v1.close();
+      await v1Server.close();
+    }
+  });
+
+  it("reports an unreachable server as TTS_UNAVAILABLE (retried), naming the address", async () => {
+    const down = new CosyVoiceEngine({ address: "127.0.0.1:1", speakerId: "x", timeoutMs: 5000 });
+    try {
+      const f = await failure(
+        down.synthesize({ text: "hi", language: "en", outPath: join(tmp.dir, "down.wav") }),
+      );
+      expect(f).toMatchObject({ code: "TTS_UNAVAILABLE", category: "third_party" });
+      expect(f.message).toContain("127.0.0.1:1");
+      expect(f.message).toContain("COSYVOICE_ADDR");
+    } finally {
+      down.close();
+    }
+  });
+
+  it("maps the server's refusals: bad request → user error, unknown speaker → retried server error", async () => {
+    server.setBehaviour({ fail: { code: grpc.status.INVALID_ARGUMENT, details: "bad text", times: 1 } });
+    const bad = await failure(
+      engine.synthesize({ text: "hi", language: "en", outPath: join(tmp.dir, "b.wav") }),
+    );
+    expect(bad).toMatchObject({ code: "TTS_BAD_REQUEST", category: "user" });
+    expect(bad.message).toContain("bad text");
+
+    const unknownSpk = new CosyVoiceEngine({ address: server.address, speakerId: "nobody" });
+    try {
+      const f = await failure(
+        unknownSpk.synthesize({ text: "hi", language: "en", outPath: join(tmp.dir, "u.wav") }),
+      );
+      expect(f).toMatchObject({ code: "TTS_SERVER_ERROR", category: "third_party" });
+      expect(f.message).toContain("nobody");
+    } finally {
+      unknownSpk.close();
+    }
+  });
+
+  it("gives up at the deadline, and stops at once when aborted", async () => {
+    server.setBehaviour({ hang: true });
+    const quick = new CosyVoiceEngine({ address: server.address, speakerId: "英文男", timeoutMs: 300 });
+    try {
+      const f = await failure(
+        quick.synthesize({ text: "hi", language: "en", outPath: join(tmp.dir, "t.wav") }),
+      );
+      expect(f).toMatchObject({ code: "TTS_TIMEOUT", category: "third_party" });
+      const ac = new AbortController();
+      const pending = engine.synthesize({
+        text: "hi",
+        language: "en",
+        outPath: join(tmp.dir, "a.wav"),
+        signal: ac.signal,
+      });
+      ac.abort();
+      expect(((await pending.catch((e: unknown) => e)) as Error).name).toBe("AbortError");
+    } finally {
+      quick.close();
+    }
+  });
+
+  it("refuses what it cannot do before calling the server", async () => {
+    expect(engine.supports("fr")).toBe(false);
+    const lang = await failure(
+      engine.synthesize({ text: "x", language: "fr", outPath: join(tmp.dir, "f.wav") }),
+    );
+    expect(lang).toMatchObject({ code: "UNSUPPORTED_LANGUAGE", category: "user" });
+    const noVoice = new CosyVoiceEngine({ address: server.address });
+    try {
+      const f = await failure(
+        noVoice.synthesize({ text: "x", language: "en", outPath: join(tmp.dir, "n.wav") }),
+      );
+      expect(f).toMatchObject({ code: "TTS_NO_VOICE", category: "user" });
+    } finally {
+      noVoice.close();
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("normalises addresses and refuses ones without a port", () => {
+    expect(normaliseCosyVoiceAddress(" http://gpu-1:50000/ ")).toBe("gpu-1:50000");
+    expect(normaliseCosyVoiceAddress("[::1]:50000")).toBe("[::1]:50000");
+    expect(() => normaliseCosyVoiceAddress("gpu-1")).toThrow(/COSYVOICE_ADDR/);
+  });
+});
