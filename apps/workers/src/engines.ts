@@ -4,6 +4,7 @@ import {
   createLlmClient,
   createOpenAiTranscriber,
   createOpenAiTranslator,
+  createSeparator,
 } from "@vitranslator/pipeline";
 import type { Engines, Logger } from "@vitranslator/pipeline";
 import type { WorkerEnv } from "./env";
@@ -33,10 +34,17 @@ export function createEngines(env: WorkerEnv, log: Logger): Engines {
       translate: llm ? `openai-compatible ${llm.baseURL} (${llm.model})` : "none",
       asr: asr ? `openai-compatible (${env.ASR_MODEL})` : "subtitles only",
       tts: env.TTS_ENGINE,
+      separator: env.SEPARATOR,
+      segmentDetector: env.SEGMENT_DETECTOR,
     },
     "engines",
   );
   return {
+    separator: createSeparator({
+      kind: env.SEPARATOR,
+      ...(env.MDX_MODEL_PATH ? { mdx: { modelPath: env.MDX_MODEL_PATH } } : {}),
+    }),
+    vad: env.SEGMENT_DETECTOR,
     tts: createEspeakEngine(),
     translator: llm ? createOpenAiTranslator({ client: llm, logger: log }) : null,
     transcriber: asr ? createOpenAiTranscriber({ client: asr }) : null,

@@ -15,6 +15,12 @@ const schema = z.object({
   ASR_BASE_URL: z.string().url().optional(),
   ASR_API_KEY: z.string().optional(),
   TTS_ENGINE: z.enum(["espeak"]).default("espeak"),
+  /** Vocal/background separation per segment; none: the mix ducks the original audio. */
+  SEPARATOR: z.enum(["rnnoise", "mdx", "none"]).default("rnnoise"),
+  /** MDX-Net .onnx file (UVR, e.g. Kim_Vocal_2.onnx) for SEPARATOR=mdx. */
+  MDX_MODEL_PATH: z.string().optional(),
+  /** How segments find their pauses: Silero VAD or ffmpeg silencedetect. */
+  SEGMENT_DETECTOR: z.enum(["silero", "silencedetect"]).default("silero"),
   ALIGN_MAX_SPEED: z.coerce.number().min(1).max(2).default(1.2),
   ALIGN_MIN_SPEED: z.coerce.number().min(0.5).max(1).default(0.93),
   ALIGN_MAX_SHORTEN_ATTEMPTS: z.coerce.number().int().min(0).max(5).default(2),

@@ -9,4 +9,5 @@ export * from "./media-index";
 export * from "./llm-index";
 export * from "./storage";
 export * from "./logger";
+export * from "./separation-index";
 export * from "./tts-index";

@@ -12,6 +12,9 @@ export const layout = {
     path.join(taskDir, "seg", String(k), "draft", `${sentence}.wav`),
   finalClip: (taskDir: string, k: number, sentence: number) =>
     path.join(taskDir, "seg", String(k), "final", `${sentence}.wav`),
+  /** The segment's own speech and the rest, from the separator (segVocals is the dub). */
+  segSourceVocals: (taskDir: string, k: number) => path.join(taskDir, "seg", String(k), "source-vocals.wav"),
+  segBackground: (taskDir: string, k: number) => path.join(taskDir, "seg", String(k), "background.wav"),
   segVocals: (taskDir: string, k: number) => path.join(taskDir, "seg", String(k), "vocals.wav"),
   segBurnSrt: (taskDir: string, k: number) => path.join(taskDir, "seg", String(k), "burn.srt"),
   hlsDir: (taskDir: string) => path.join(taskDir, "hls"),

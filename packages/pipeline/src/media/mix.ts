@@ -4,14 +4,14 @@ import { ffmpeg } from "./process";
 export interface MixSegmentOptions {
   /** Silent segment video (from extractSegment); absent for audio-only inputs. */
   video?: string;
-  /** The segment's original audio (or, once separated, its background), ducked under the dub. */
+  /** The segment's original audio, ducked under the dub, or its separated background (duckDb 0). */
   originalAudio: string;
   dubbedVocals: string;
   durationMs: number;
   outTs: string;
   /** Where this chunk starts on the task's timeline, so chunk timestamps are continuous. */
   tsOffsetMs: number;
-  /** Gain applied to the original audio, in dB. */
+  /** Gain applied to `originalAudio`, in dB (-14 when absent; 0 for a separated background). */
   duckDb?: number;
   /** SRT/ASS with times relative to the segment start; forces a video re-encode. */
   burnSubtitlesPath?: string;

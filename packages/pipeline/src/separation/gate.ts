@@ -61,7 +61,11 @@ export async function spectralGate(opts: SpectralGateOptions): Promise<Float32Ar
     }
     // A 3-frame average first, so one quiet frame inside a note does not pull the floor down.
     for (let t = 0; t < frames; t++) {
-      smooth[t] = ((power[Math.max(0, t - 1)] as number) + (power[t] as number) + (power[Math.min(frames - 1, t + 1)] as number)) / 3;
+      smooth[t] =
+        ((power[Math.max(0, t - 1)] as number) +
+          (power[t] as number) +
+          (power[Math.min(frames - 1, t + 1)] as number)) /
+        3;
     }
     const steady = slidingMin(smooth, half);
     for (let t = 0; t < frames; t++) {

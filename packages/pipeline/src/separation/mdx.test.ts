@@ -17,7 +17,8 @@ let tmp: Awaited<ReturnType<typeof makeTmpDir>>;
 /** Two channels of band-limited tones (nothing in the dropped top bin). */
 function stereoMix(seconds: number): Float32Array[] {
   const n = Math.round(seconds * RATE);
-  const tone = (f: number, a: number) => Float32Array.from({ length: n }, (_, i) => a * Math.sin((2 * Math.PI * f * i) / RATE));
+  const tone = (f: number, a: number) =>
+    Float32Array.from({ length: n }, (_, i) => a * Math.sin((2 * Math.PI * f * i) / RATE));
   const l = tone(440, 0.3).map((v, i) => v + 0.2 * Math.sin((2 * Math.PI * 1234 * i) / RATE));
   const r = tone(660, 0.25).map((v, i) => v + 0.1 * Math.sin((2 * Math.PI * 3000 * i) / RATE));
   return [l, r];
@@ -41,14 +42,21 @@ describe("MDX-Net separator", () => {
     const s = await loadMdxSession(await model("probe", "Mul", 2));
     expect(s.inputNames).toEqual(["input"]);
     expect(s.outputNames).toEqual(["output"]);
-    const x = new ort.Tensor("float32", Float32Array.from({ length: 4 * 128 * 32 }, (_, i) => i), shape);
+    const x = new ort.Tensor(
+      "float32",
+      Float32Array.from({ length: 4 * 128 * 32 }, (_, i) => i),
+      shape,
+    );
     const y = (await s.run({ input: x })).output?.data as Float32Array;
     expect(y[5]).toBe(10);
   });
 
   it("an identity 'vocals' model gives vocals ≈ mix and stitches chunks seamlessly", async () => {
     const channels = stereoMix(0.3);
-    const out = await runMdx({ mix: { sampleRate: RATE, channels }, config: { modelPath: await model("id", "Identity"), ...params } });
+    const out = await runMdx({
+      mix: { sampleRate: RATE, channels },
+      config: { modelPath: await model("id", "Identity"), ...params },
+    });
     for (const [c, ch] of channels.entries()) {
       const got = out.channels[c] as Float32Array;
       expect(got.length).toBe(ch.length);
@@ -62,7 +70,10 @@ describe("MDX-Net separator", () => {
     await encodeWav({ audio: { sampleRate: RATE, channels }, out: input });
     const mix = await decodePcm({ input, sampleRate: RATE, channels: 2 });
     const mixEnergy = energy(mix.channels[0] as Float32Array);
-    for (const [name, op, factor] of [["ident", "Identity", undefined], ["zero", "Mul", 0]] as const) {
+    for (const [name, op, factor] of [
+      ["ident", "Identity", undefined],
+      ["zero", "Mul", 0],
+    ] as const) {
       const vocalsOut = path.join(tmp.dir, `${name}-vocals.wav`);
       const backgroundOut = path.join(tmp.dir, `${name}-bg.wav`);
       const sep = createMdxSeparator({ modelPath: await model(name, op, factor), ...params });
@@ -72,7 +83,9 @@ describe("MDX-Net separator", () => {
       expect(vocals.channels[0]?.length).toBe(mix.channels[0]?.length);
       const [quiet, loud] = op === "Identity" ? [bg, vocals] : [vocals, bg];
       expect(db(energy(quiet.channels[0] as Float32Array) / mixEnergy)).toBeLessThan(-50);
-      expect(Math.abs(db(energy(loud.channels[1] as Float32Array) / energy(mix.channels[1] as Float32Array)))).toBeLessThan(0.1);
+      expect(
+        Math.abs(db(energy(loud.channels[1] as Float32Array) / energy(mix.channels[1] as Float32Array))),
+      ).toBeLessThan(0.1);
     }
   });
 });

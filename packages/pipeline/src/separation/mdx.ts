@@ -121,7 +121,7 @@ export async function runMdx(opts: {
       for (let i = 0; i < chunk; i++) piece[i] = src[origin + i] ?? 0;
       const spec = stft({ signal: piece, nFft, hop });
       for (let b = 0; b < dimF; b++) {
-        data.set(spec.re.subarray(b * dimT, (b + 1) * dimT), (2 * ch) * plane + b * dimT);
+        data.set(spec.re.subarray(b * dimT, (b + 1) * dimT), 2 * ch * plane + b * dimT);
         data.set(spec.im.subarray(b * dimT, (b + 1) * dimT), (2 * ch + 1) * plane + b * dimT);
       }
       await yieldToEventLoop();
@@ -137,7 +137,12 @@ export async function runMdx(opts: {
     }
     for (let ch = 0; ch < 2; ch++) {
       const bins = nFft / 2 + 1;
-      const spec: Spectrogram = { bins, frames: dimT, re: new Float32Array(bins * dimT), im: new Float32Array(bins * dimT) };
+      const spec: Spectrogram = {
+        bins,
+        frames: dimT,
+        re: new Float32Array(bins * dimT),
+        im: new Float32Array(bins * dimT),
+      };
       spec.re.set(out.subarray(2 * ch * plane, (2 * ch + 1) * plane));
       spec.im.set(out.subarray((2 * ch + 1) * plane, (2 * ch + 2) * plane));
       const wave = istft({ spec, nFft, hop, length: chunk });
@@ -152,7 +157,9 @@ export async function runMdx(opts: {
       await yieldToEventLoop();
     }
   }
-  for (const ch of acc) for (let t = 0; t < length; t++) ch[t] = (wsum[t] as number) > 0 ? (ch[t] as number) / (wsum[t] as number) : 0;
+  for (const ch of acc)
+    for (let t = 0; t < length; t++)
+      ch[t] = (wsum[t] as number) > 0 ? (ch[t] as number) / (wsum[t] as number) : 0;
   return { sampleRate: opts.mix.sampleRate, channels: acc };
 }
 
@@ -166,8 +173,18 @@ export function createMdxSeparator(config: MdxConfig): Separator {
       const stem = await runMdx({ mix, config, signal });
       const other = subtract(mix, stem);
       const instrumental = (config.primaryStem ?? KIM_VOCAL_2.primaryStem) === "instrumental";
-      await encodeWav({ audio: instrumental ? other : stem, out: opts.vocalsOut, outSampleRate: STEM_SAMPLE_RATE, signal });
-      await encodeWav({ audio: instrumental ? stem : other, out: opts.backgroundOut, outSampleRate: STEM_SAMPLE_RATE, signal });
+      await encodeWav({
+        audio: instrumental ? other : stem,
+        out: opts.vocalsOut,
+        outSampleRate: STEM_SAMPLE_RATE,
+        signal,
+      });
+      await encodeWav({
+        audio: instrumental ? stem : other,
+        out: opts.backgroundOut,
+        outSampleRate: STEM_SAMPLE_RATE,
+        signal,
+      });
     },
   };
 }

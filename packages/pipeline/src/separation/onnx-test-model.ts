@@ -53,7 +53,12 @@ export interface OneNodeModel {
 /** Serialised ModelProto: input "input" → one node → output "output", both float `shape`. */
 export function oneNodeOnnx(model: OneNodeModel): Uint8Array {
   const inputs = model.op === "Mul" ? ["input", "factor"] : ["input"];
-  const node = [...inputs.flatMap((i) => strField(1, i)), ...strField(2, "output"), ...strField(3, "node"), ...strField(4, model.op)];
+  const node = [
+    ...inputs.flatMap((i) => strField(1, i)),
+    ...strField(2, "output"),
+    ...strField(3, "node"),
+    ...strField(4, model.op),
+  ];
   const graph = [
     ...bytesField(1, node),
     ...strField(2, "test"),
@@ -62,5 +67,10 @@ export function oneNodeOnnx(model: OneNodeModel): Uint8Array {
     ...bytesField(12, valueInfo("output", model.shape)),
   ];
   const opset = [...strField(1, ""), ...intField(2, 13)];
-  return Uint8Array.from([...intField(1, 7), ...strField(2, "vitranslator-test"), ...bytesField(7, graph), ...bytesField(8, opset)]);
+  return Uint8Array.from([
+    ...intField(1, 7),
+    ...strField(2, "vitranslator-test"),
+    ...bytesField(7, graph),
+    ...bytesField(8, opset),
+  ]);
 }

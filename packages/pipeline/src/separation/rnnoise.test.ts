@@ -19,7 +19,11 @@ describe("RNNoise separator", () => {
   });
 
   it("returns vocals aligned with the input (frame delay removed)", async () => {
-    const speech = await espeakSpeech({ dir: tmp.dir, text: "Hello there, this is a test.", sampleRate: 48000 });
+    const speech = await espeakSpeech({
+      dir: tmp.dir,
+      text: "Hello there, this is a test.",
+      sampleRate: 48000,
+    });
     const out = await denoiseChannel({ samples: speech });
     expect(out.length).toBe(speech.length);
     let best = { lag: 0, c: -1 };

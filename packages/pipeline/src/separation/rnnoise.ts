@@ -5,10 +5,11 @@
  * through its own denoiser state at 48 kHz and the vocals are resampled back to the
  * input's 44.1 kHz before the subtraction, keeping both stems sample-aligned with the mix.
  */
-import type { RnnoiseModule } from "@echogarden/rnnoise-wasm";
 import { PipelineError } from "../errors";
 import { spectralGate } from "./gate";
 import { decodePcm, encodeWav, yieldToEventLoop } from "./pcm";
+import { instantiateRnnoise } from "./rnnoise-wasm";
+import type { RnnoiseModule } from "./rnnoise-wasm";
 import type { PcmAudio } from "./pcm";
 import { STEM_SAMPLE_RATE } from "./types";
 import type { SeparateOptions, Separator } from "./types";
@@ -24,17 +25,15 @@ let modulePromise: Promise<RnnoiseModule> | undefined;
 
 /** The WASM module, instantiated once per process and shared by every separation. */
 export function loadRnnoise(): Promise<RnnoiseModule> {
-  modulePromise ??= import("@echogarden/rnnoise-wasm")
-    .then((m) => m.default())
-    .catch((cause: unknown) => {
-      modulePromise = undefined;
-      throw new PipelineError({
-        code: "RNNOISE_LOAD_FAILED",
-        category: "system",
-        message: "Could not load the RNNoise WASM module",
-        cause,
-      });
+  modulePromise ??= instantiateRnnoise().catch((cause: unknown) => {
+    modulePromise = undefined;
+    throw new PipelineError({
+      code: "RNNOISE_LOAD_FAILED",
+      category: "system",
+      message: "Could not load the RNNoise WASM module",
+      cause,
     });
+  });
   return modulePromise;
 }
 
@@ -42,7 +41,10 @@ export function loadRnnoise(): Promise<RnnoiseModule> {
  * Denoises one 48 kHz channel (float in [-1, 1]); the result has the same length and is
  * aligned with the input (RNNoise's frame delay removed).
  */
-export async function denoiseChannel(opts: { samples: Float32Array; signal?: AbortSignal }): Promise<Float32Array> {
+export async function denoiseChannel(opts: {
+  samples: Float32Array;
+  signal?: AbortSignal;
+}): Promise<Float32Array> {
   const m = await loadRnnoise();
   const frame = m._rnnoise_get_frame_size();
   const { samples } = opts;
@@ -113,7 +115,9 @@ export function createRnnoiseSeparator(): Separator {
       const vocals48: PcmAudio = { sampleRate: RNNOISE_RATE, channels: [] };
       for (const ch of mix48.channels) {
         const denoised = await denoiseChannel({ samples: ch, signal });
-        vocals48.channels.push(await spectralGate({ samples: denoised, reference: ch, sampleRate: RNNOISE_RATE }));
+        vocals48.channels.push(
+          await spectralGate({ samples: denoised, reference: ch, sampleRate: RNNOISE_RATE }),
+        );
       }
       // Vocals go back to the stem rate through their own file, so the subtraction below uses
       // exactly the samples that the vocals stem holds.

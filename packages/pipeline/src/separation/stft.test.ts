@@ -68,7 +68,8 @@ describe("stft / istft", () => {
     const signal = Float32Array.from({ length: 2048 }, (_, i) => Math.sin((2 * Math.PI * 16 * i) / nFft));
     const spec = stft({ signal, nFft, hop: 64 });
     const t = 10;
-    const mag = (b: number) => Math.hypot(spec.re[b * spec.frames + t] ?? 0, spec.im[b * spec.frames + t] ?? 0);
+    const mag = (b: number) =>
+      Math.hypot(spec.re[b * spec.frames + t] ?? 0, spec.im[b * spec.frames + t] ?? 0);
     expect(mag(16)).toBeGreaterThan(50);
     expect(mag(40)).toBeLessThan(1e-3);
   });

@@ -4,7 +4,11 @@ import { runProcess } from "../media/process";
 import { decodePcm } from "./pcm";
 
 /** eSpeak-NG speech as mono float samples at `sampleRate`. */
-export async function espeakSpeech(opts: { dir: string; text: string; sampleRate: number }): Promise<Float32Array> {
+export async function espeakSpeech(opts: {
+  dir: string;
+  text: string;
+  sampleRate: number;
+}): Promise<Float32Array> {
   const wav = path.join(opts.dir, `speech-${Math.random().toString(36).slice(2)}.wav`);
   await runProcess({ command: "espeak-ng", args: ["-v", "en", "-s", "160", "-w", wav, opts.text] });
   const pcm = await decodePcm({ input: wav, sampleRate: opts.sampleRate, channels: 1 });

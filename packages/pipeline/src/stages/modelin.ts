@@ -7,6 +7,7 @@ import { layout } from "../layout";
 import { ffmpeg } from "../media-index";
 import type { Stage } from "../ports";
 import { normalizeForSpeech } from "../text";
+import { separatedStems } from "../separation/stems";
 import { CONTINUE, ensureParent, requireSegment, requireTask } from "./common";
 
 const MAX_REFERENCE_MS = 8000;
@@ -36,7 +37,7 @@ export const modelinStage: Stage = {
           "-t",
           durS.toFixed(3),
           "-i",
-          layout.segAudio(ctx.taskDir, seg.index),
+          (await separatedStems(ctx.taskDir, seg.index))?.vocals ?? layout.segAudio(ctx.taskDir, seg.index),
           "-ac",
           "1",
           "-ar",

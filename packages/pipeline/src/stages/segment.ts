@@ -12,6 +12,7 @@ import {
   probeMedia,
 } from "../media-index";
 import type { Cue } from "../media-index";
+import { detectSpeechRegions, silencesFromSpeech } from "../separation-index";
 import type { Stage, StageContext, StageResult, TaskRecord } from "../ports";
 import { ensureParent, requireSegment, requireTask, STOP, CONTINUE } from "./common";
 
@@ -21,14 +22,24 @@ export const segmentStage: Stage = {
     const task = await requireTask(ctx, input.taskId);
     if (input.segmentIndex === undefined) return planTask(task, ctx);
     const seg = await requireSegment(ctx, task.id, input.segmentIndex);
+    const audioOut = await ensureParent(layout.segAudio(ctx.taskDir, seg.index));
     await extractSegment({
       input: path.join(ctx.taskDir, task.sourceFile),
       startMs: seg.startMs,
       durationMs: seg.durationMs,
-      audioOut: await ensureParent(layout.segAudio(ctx.taskDir, seg.index)),
+      audioOut,
       ...(task.hasVideo ? { videoOut: layout.segVideo(ctx.taskDir, seg.index) } : {}),
       signal: ctx.signal,
     });
+    const separator = ctx.engines.separator;
+    if (separator && task.hasAudio) {
+      await separator.separate({
+        input: audioOut,
+        vocalsOut: layout.segSourceVocals(ctx.taskDir, seg.index),
+        backgroundOut: layout.segBackground(ctx.taskDir, seg.index),
+        signal: ctx.signal,
+      });
+    }
     return CONTINUE;
   },
 };
@@ -53,7 +64,7 @@ async function planTask(task: TaskRecord, ctx: StageContext): Promise<StageResul
     });
   }
   if (cues) await writeFile(await ensureParent(layout.cues(ctx.taskDir)), JSON.stringify(cues));
-  const silences = info.audio ? await detectSilences(source, { signal: ctx.signal }) : [];
+  const silences = info.audio ? await findPauses(source, info.durationMs, ctx) : [];
   const plan = planSegments({ durationMs: info.durationMs, silences, ...(cues ? { cues } : {}) });
   // One second of headroom: muxed chunks can run a few AAC frames past the plan.
   const targetDurationS = Math.ceil(Math.max(...plan.map((s) => s.durationMs)) / 1000) + 1;
@@ -69,6 +80,13 @@ async function planTask(task: TaskRecord, ctx: StageContext): Promise<StageResul
     "segments planned",
   );
   return { ...STOP, fanOut: plan.map((s) => s.index) };
+}
+
+/** Pauses to cut in: between Silero's speech regions, or ffmpeg silencedetect's silences. */
+async function findPauses(source: string, durationMs: number, ctx: StageContext) {
+  if (ctx.engines.vad === "silencedetect") return detectSilences(source, { durationMs, signal: ctx.signal });
+  const speech = await detectSpeechRegions({ input: source, durationMs, signal: ctx.signal });
+  return silencesFromSpeech({ speech, durationMs });
 }
 
 async function loadCues(
