@@ -16,6 +16,8 @@ const schema = z.object({
     .enum(["true", "false", "1", "0"])
     .default("false")
     .transform((v) => v === "true" || v === "1"),
+  /** Enables the /admin page; no default, so it is off unless set (16+ characters). */
+  ADMIN_TOKEN: z.string().min(16, "use at least 16 characters").optional(),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   QUEUE_PREFIX: z
     .string()

@@ -32,14 +32,22 @@ const storage = createLocalStorage(env.STORAGE_DIR);
 // ioredis reconnects by itself; without a listener each failed attempt is an unhandled error event.
 redis.on("error", (err) => log.warn({ err }, "redis connection error"));
 
-const context = (): ApiContext => ({
+const context = (opts?: { req?: http.IncomingMessage }): ApiContext => ({
   db,
   events,
+  queues,
+  storage,
+  adminToken: env.ADMIN_TOKEN ?? null,
+  requestAdminToken: headerValue(opts?.req?.headers["x-admin-token"]),
   openEventReader() {
     const conn = createRedis(env.REDIS_URL);
     return { bus: new EventBus(conn, env.QUEUE_PREFIX), close: () => conn.disconnect() };
   },
 });
+
+function headerValue(h: string | string[] | undefined): string | null {
+  return (Array.isArray(h) ? h[0] : h) ?? null;
+}
 
 const rest = createRestHandler({
   db,
@@ -48,6 +56,7 @@ const rest = createRestHandler({
   events,
   maxUploadBytes: env.MAX_UPLOAD_MB * 1024 * 1024,
   maxDurationMs: env.MAX_DURATION_MIN * 60_000,
+  limits: { maxUploadMb: env.MAX_UPLOAD_MB, maxDurationMin: env.MAX_DURATION_MIN },
   ...(env.RATE_LIMIT_PER_MINUTE > 0
     ? {
         rateLimiter: createRateLimiter({

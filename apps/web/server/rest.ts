@@ -94,6 +94,21 @@ export function createRestHandler(deps: ServiceDeps) {
     ],
     [
       "GET",
+      /^\/api\/limits$/,
+      (_req, res) =>
+        Promise.resolve(
+          sendJson(
+            res,
+            200,
+            deps.limits ?? {
+              maxUploadMb: deps.maxUploadBytes / 1024 / 1024,
+              maxDurationMin: deps.maxDurationMs / 60_000,
+            },
+          ),
+        ),
+    ],
+    [
+      "GET",
       /^\/api\/languages$/,
       (_req, res) => Promise.resolve(sendJson(res, 200, { languages: TARGET_LANGUAGES })),
     ],
@@ -121,7 +136,8 @@ export function createRestHandler(deps: ServiceDeps) {
         const file =
           m[2] === "index.m3u8" ? layout.playlist(dir) : layout.hlsChunk(dir, Number(m[2]!.slice(4, -3)));
         await sendFile(req, res, file, {
-          cache: m[2] === "index.m3u8" ? "no-cache" : "public, max-age=31536000, immutable",
+          // A chunk keeps its URI when the owner re-dubs a line, so it must be revalidated too.
+          cache: "no-cache",
         });
       },
     ],

@@ -6,6 +6,7 @@ import type { Storage } from "@vitranslator/pipeline";
 import { enqueue } from "@vitranslator/queue";
 import type { EventBus, StageQueues } from "@vitranslator/queue";
 import { taskLinks } from "@vitranslator/api";
+import { espeakVoiceFor } from "@vitranslator/pipeline";
 import { HttpError } from "./http-util";
 import { isSourceLanguage, isTargetLanguage } from "./languages";
 import type { RateLimiter } from "./rate-limit";
@@ -18,6 +19,8 @@ export interface ServiceDeps {
   events: EventBus;
   maxUploadBytes: number;
   maxDurationMs: number;
+  /** What GET /api/limits tells clients, so they can check a file before uploading it. */
+  limits?: { maxUploadMb: number; maxDurationMin: number };
   /** Task creation per client IP (absent: unlimited, as in tests that do not test it). */
   rateLimiter?: RateLimiter;
   /** Reachability of Postgres and Redis for /healthz and /readyz. */
@@ -32,6 +35,15 @@ export interface FieldNames {
 }
 
 const TRUE = new Set(["1", "true", "on", "yes"]);
+
+/** espeak-ng voice variants offered on the upload page (the default voice needs nothing). */
+const VOICE_VARIANTS: Record<string, string> = { male: "m3", female: "f2" };
+
+function voiceOption(target: string, raw: string | undefined): { voice?: string } {
+  const variant = VOICE_VARIANTS[(raw ?? "").trim().toLowerCase()];
+  const base = espeakVoiceFor(target);
+  return variant && base ? { voice: `${base}+${variant}` } : {};
+}
 
 export async function createTaskFromUpload(deps: ServiceDeps, req: IncomingMessage, names: FieldNames) {
   if (deps.rateLimiter) {
@@ -89,7 +101,10 @@ export async function createTaskFromUpload(deps: ServiceDeps, req: IncomingMessa
     originalName: upload.video.originalName,
     sourceLanguage: sourceRaw && sourceRaw !== "auto" ? sourceRaw : null,
     targetLanguage: target,
-    options: { burnSubtitles: TRUE.has((upload.fields[names.burnSubtitles] ?? "").toLowerCase()) },
+    options: {
+      burnSubtitles: TRUE.has((upload.fields[names.burnSubtitles] ?? "").toLowerCase()),
+      ...voiceOption(target, upload.fields.voice),
+    },
     ownerTokenHash: hashToken(ownerToken),
     sourceFile: upload.video.relativePath,
     subtitleFile: upload.subtitles?.relativePath ?? null,

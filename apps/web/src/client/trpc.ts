@@ -14,14 +14,17 @@ function webSocketUrl(): string {
  * lazily on the first subscription and reconnects on its own (wsLink then resubscribes
  * with the last tracked event id, so no event is missed).
  */
-export function createApiClient(): { api: ApiClient; close: () => void } {
+export function createApiClient(opts: { adminToken?: string } = {}): { api: ApiClient; close: () => void } {
   const wsClient = createWSClient({ url: webSocketUrl(), lazy: { enabled: true, closeMs: 10_000 } });
   const api = createTRPCClient<AppRouter>({
     links: [
       splitLink({
         condition: (op) => op.type === "subscription",
         true: wsLink({ client: wsClient }),
-        false: httpBatchLink({ url: "/api/trpc" }),
+        false: httpBatchLink({
+          url: "/api/trpc",
+          headers: () => (opts.adminToken ? { "x-admin-token": opts.adminToken } : {}),
+        }),
       }),
     ],
   });

@@ -1,15 +1,24 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import type { FormEvent } from "react";
+import type { DragEvent, FormEvent } from "react";
 import { useEffect, useRef, useState } from "react";
 import type { Language } from "./languages";
 import { COMMON_LANGUAGES, fetchTargetLanguages } from "./languages";
+import type { Limits } from "./media-check";
+import { fetchLimits, limitError, readDurationMs } from "./media-check";
 import { ownerTokenKey, UploadError, uploadTask } from "./upload";
 
 const DEFAULT_TARGET = "fr";
 
 type Phase = { kind: "idle" } | { kind: "uploading"; fraction: number | null } | { kind: "starting" };
+
+function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s >= 3600
+    ? `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`
+    : `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}
 
 function formatBytes(n: number): string {
   if (n < 1024 * 1024) return `${Math.max(1, Math.round(n / 1024))} KB`;
@@ -38,6 +47,46 @@ export function UploadForm() {
   const [phase, setPhase] = useState<Phase>({ kind: "idle" });
   const [error, setError] = useState<string | null>(null);
   const abortRef = useRef<AbortController | null>(null);
+  const videoInput = useRef<HTMLInputElement | null>(null);
+  const [limits, setLimits] = useState<Limits | null>(null);
+  const [durationMs, setDurationMs] = useState<number | null>(null);
+  const [checking, setChecking] = useState(false);
+  const [dragOver, setDragOver] = useState(false);
+
+  useEffect(() => {
+    const ctl = new AbortController();
+    fetchLimits(ctl.signal)
+      .then(setLimits)
+      .catch(() => {
+        /* the server still enforces its limits */
+      });
+    return () => ctl.abort();
+  }, []);
+
+  async function chooseFile(f: File | null) {
+    setFile(f);
+    setError(null);
+    setDurationMs(null);
+    if (!f) return;
+    setChecking(true);
+    const ms = await readDurationMs(f);
+    setChecking(false);
+    setDurationMs(ms);
+    if (limits) setError(limitError({ sizeBytes: f.size, durationMs: ms }, limits));
+  }
+
+  function onDrop(e: DragEvent<HTMLDivElement>) {
+    e.preventDefault();
+    setDragOver(false);
+    const dropped = e.dataTransfer.files[0];
+    const input = videoInput.current;
+    if (!dropped || !input) return;
+    // Put the file into the input, so the form (and its FormData) sees it like a pick.
+    const list = new DataTransfer();
+    list.items.add(dropped);
+    input.files = list.files;
+    void chooseFile(dropped);
+  }
 
   useEffect(() => {
     const ctl = new AbortController();
@@ -71,6 +120,13 @@ export function UploadForm() {
       setError("Choose a video (or audio) file to dub.");
       return;
     }
+    if (limits) {
+      const tooBig = limitError({ sizeBytes: video.size, durationMs }, limits);
+      if (tooBig) {
+        setError(tooBig);
+        return;
+      }
+    }
     const subtitles = data.get("subtitles");
     // Text fields first and the big file last, so the server can read the options before streaming it.
     const body = new FormData();
@@ -78,6 +134,8 @@ export function UploadForm() {
     const source = textField(data, "sourceLanguage");
     if (source) body.set("sourceLanguage", source);
     body.set("burnSubtitles", data.get("burnSubtitles") === "true" ? "true" : "false");
+    const voice = textField(data, "voice");
+    if (voice) body.set("voice", voice);
     if (subtitles instanceof File && subtitles.size > 0) body.set("subtitles", subtitles, subtitles.name);
     body.set("video", video, video.name);
 
@@ -109,20 +167,33 @@ export function UploadForm() {
     <form className="upload-form card" onSubmit={(e) => void onSubmit(e)} aria-busy={busy}>
       <div className="field">
         <label htmlFor="video">Video or audio file</label>
-        <input
-          id="video"
-          name="video"
-          type="file"
-          accept="video/*,audio/*"
-          required
-          disabled={busy}
-          onChange={(e) => {
-            setFile(e.currentTarget.files?.[0] ?? null);
-            setError(null);
+        <div
+          className={dragOver ? "dropzone over" : "dropzone"}
+          onDragOver={(e) => {
+            e.preventDefault();
+            setDragOver(true);
           }}
-        />
-        <p className="hint">
-          {file ? `${file.name} · ${formatBytes(file.size)}` : "MP4, MOV, MKV, WebM, MP3, WAV…"}
+          onDragLeave={() => setDragOver(false)}
+          onDrop={onDrop}
+        >
+          <span className="muted">Drop a file here, or</span>
+          <input
+            id="video"
+            ref={videoInput}
+            name="video"
+            type="file"
+            accept="video/*,audio/*"
+            required
+            disabled={busy}
+            onChange={(e) => void chooseFile(e.currentTarget.files?.[0] ?? null)}
+          />
+        </div>
+        <p className="hint file-facts" id="file-facts">
+          {file
+            ? `${file.name} · ${formatBytes(file.size)}${checking ? " · reading…" : durationMs !== null ? ` · ${formatDuration(durationMs)}` : ""}`
+            : limits
+              ? `MP4, MOV, MKV, WebM, MP3, WAV… up to ${limits.maxUploadMb >= 1024 ? `${limits.maxUploadMb / 1024} GB` : `${limits.maxUploadMb} MB`} and ${limits.maxDurationMin} min`
+              : "MP4, MOV, MKV, WebM, MP3, WAV…"}
         </p>
       </div>
 
@@ -170,6 +241,15 @@ export function UploadForm() {
         <p className="hint">If given, they are used instead of speech recognition.</p>
       </div>
 
+      <div className="field">
+        <label htmlFor="voice">Voice</label>
+        <select id="voice" name="voice" defaultValue="" disabled={busy}>
+          <option value="">Default</option>
+          <option value="male">Male</option>
+          <option value="female">Female</option>
+        </select>
+      </div>
+
       <label className="checkbox" htmlFor="burnSubtitles">
         <input id="burnSubtitles" name="burnSubtitles" type="checkbox" value="true" disabled={busy} />
         <span>Burn subtitles into the video</span>
@@ -182,7 +262,7 @@ export function UploadForm() {
       )}
 
       <div className="submit-row">
-        <button type="submit" className="button primary" disabled={busy}>
+        <button type="submit" className="button primary" disabled={busy || checking}>
           Dub it
         </button>
         {phase.kind === "uploading" && (

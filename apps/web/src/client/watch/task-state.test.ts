@@ -1,6 +1,16 @@
 import type { SentenceView, TaskSnapshot } from "@vitranslator/api/types";
 import { describe, expect, it } from "vitest";
-import { applyEvent, fitNotes, formatTime, sentenceAt, stateFromSnapshot } from "./task-state";
+import {
+  applyEvent,
+  etaSeconds,
+  fitNotes,
+  formatTime,
+  redubMark,
+  sentenceAt,
+  stageCounts,
+  stateFromSnapshot,
+} from "./task-state";
+import type { WatchState } from "./task-state";
 
 function sentence(index: number, segmentIndex: number, over: Partial<SentenceView> = {}): SentenceView {
   return {
@@ -32,6 +42,12 @@ const snapshot = {
   finalReady: false,
   errorCode: null,
   errorMessage: null,
+  durationMs: 30_000,
+  startedAt: null,
+  segments: [
+    { index: 0, startMs: 0, durationMs: 10_000, status: "published", hlsDurationMs: 10_000 },
+    { index: 1, startMs: 10_000, durationMs: 20_000, status: "processing", hlsDurationMs: null },
+  ],
   sentences: [sentence(1, 0), sentence(0, 0), sentence(2, 1)],
 } as unknown as TaskSnapshot;
 
@@ -86,5 +102,55 @@ describe("watch state", () => {
     ]);
     expect(fitNotes(sentence(0, 0, { speed: 1.03 }))).toEqual([]);
     expect(formatTime(3_725_000)).toBe("1:02:05");
+  });
+
+  it("marks an edited line re-dubbing until its segment's revision is republished", () => {
+    const edited = sentence(1, 0, { revision: 1 });
+    let s = applyEvent(stateFromSnapshot(snapshot), {
+      type: "redub",
+      segmentIndex: 0,
+      revision: 1,
+      status: "queued",
+    });
+    expect(redubMark(edited, s.redubbing)).toBe("re-dubbing…");
+    expect(redubMark(sentence(2, 1), s.redubbing)).toBeNull();
+    s = applyEvent(s, { type: "redub", segmentIndex: 0, revision: 1, status: "done" });
+    expect(redubMark(edited, s.redubbing)).toBe("re-dubbed");
+    expect(s.finalReady).toBe(false);
+    // A reload during a re-dub: the snapshot's segment revisions say so.
+    const reloaded = stateFromSnapshot({
+      ...snapshot,
+      segments: [
+        {
+          index: 0,
+          startMs: 0,
+          durationMs: 10_000,
+          status: "published",
+          hlsDurationMs: 1,
+          revision: 2,
+          publishedRevision: 1,
+        },
+      ],
+    } as unknown as TaskSnapshot);
+    expect(redubMark(sentence(1, 0, { revision: 2 }), reloaded.redubbing)).toBe("re-dubbing…");
+  });
+
+  it("estimates the time left from published media time per second of work", () => {
+    const start = Date.parse("2026-01-01T00:00:00Z");
+    let s: WatchState = { ...stateFromSnapshot(snapshot), startedAt: new Date(start).toISOString() };
+    expect(etaSeconds(s, start + 10_000)).toBeNull(); // nothing published yet
+    s = applyEvent(s, { type: "published", index: 0, publishedCount: 1, segmentCount: 2 });
+    // 10 s of 30 s done in 20 s of work → 40 s left.
+    expect(etaSeconds(s, start + 20_000)).toBe(40);
+    expect(
+      stageCounts([
+        sentence(0, 0, { stage: "tts" }),
+        sentence(1, 0, { stage: "asr" }),
+        sentence(2, 0, { stage: "tts" }),
+      ]),
+    ).toEqual([
+      { stage: "asr", count: 1 },
+      { stage: "tts", count: 2 },
+    ]);
   });
 });

@@ -14,6 +14,13 @@ export interface WatchState {
   sentences: SentenceView[];
   /** The stage each segment is in now, from `segment` events. */
   segmentStages: Record<number, string>;
+  /** Segments being re-dubbed after an edit: index → revision requested. */
+  redubbing: Record<number, number>;
+  /** Known segment lengths (ms), for the ETA. */
+  segmentDurations: Record<number, number>;
+  /** Total media length and when work started, for the ETA. */
+  durationMs: number | null;
+  startedAt: string | null;
 }
 
 export function stateFromSnapshot(task: TaskSnapshot): WatchState {
@@ -26,6 +33,14 @@ export function stateFromSnapshot(task: TaskSnapshot): WatchState {
     finalReady: task.finalReady,
     sentences: [...task.sentences].sort((a, b) => a.index - b.index),
     segmentStages: {},
+    redubbing: Object.fromEntries(
+      task.segments
+        .filter((s) => (s.revision ?? 0) > (s.publishedRevision ?? 0))
+        .map((s) => [s.index, s.revision ?? 0]),
+    ),
+    segmentDurations: Object.fromEntries(task.segments.map((s) => [s.index, s.durationMs])),
+    durationMs: task.durationMs,
+    startedAt: task.startedAt,
   };
 }
 
@@ -40,6 +55,8 @@ export function applyEvent(state: WatchState, event: TaskEvent): WatchState {
         ...state,
         status: event.status,
         segmentCount: event.segmentCount ?? state.segmentCount,
+        durationMs: event.durationMs ?? state.durationMs,
+        startedAt: state.startedAt ?? (event.status === "processing" ? new Date().toISOString() : null),
         errorCode: event.errorCode !== undefined ? event.errorCode : state.errorCode,
         errorMessage: event.errorMessage !== undefined ? event.errorMessage : state.errorMessage,
         finalReady: state.finalReady || event.status === "completed",
@@ -64,7 +81,46 @@ export function applyEvent(state: WatchState, event: TaskEvent): WatchState {
       };
     case "final":
       return { ...state, finalReady: true };
+    case "redub": {
+      const redubbing = { ...state.redubbing };
+      if (event.status === "queued") redubbing[event.segmentIndex] = event.revision;
+      else if ((redubbing[event.segmentIndex] ?? 0) <= event.revision) delete redubbing[event.segmentIndex];
+      // The final files are rebuilt after a re-dub; "final" says when they are back.
+      return { ...state, redubbing, finalReady: event.status === "done" ? false : state.finalReady };
+    }
   }
+}
+
+/** "re-dubbing…" while the line's segment is redone after the owner's edit, then "re-dubbed". */
+export function redubMark(s: SentenceView, redubbing: Record<number, number>): string | null {
+  if (!s.revision) return null;
+  return (redubbing[s.segmentIndex] ?? 0) >= s.revision ? "re-dubbing…" : "re-dubbed";
+}
+
+/**
+ * Seconds left, from how much media time has been published per second of work so far;
+ * null until there is something to go on.
+ */
+export function etaSeconds(state: WatchState, nowMs: number): number | null {
+  if (state.status !== "processing" || !state.startedAt || !state.segmentCount) return null;
+  if (state.publishedCount === 0) return null;
+  const elapsed = nowMs - Date.parse(state.startedAt);
+  if (!(elapsed > 0)) return null;
+  const known = Object.values(state.segmentDurations);
+  const average = known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : 0;
+  let done = 0;
+  for (let i = 0; i < state.publishedCount; i++) done += state.segmentDurations[i] ?? average;
+  const total = state.durationMs ?? average * state.segmentCount;
+  if (!(done > 0) || total <= done) return null;
+  return Math.round(((total - done) / done) * (elapsed / 1000));
+}
+
+/** How many sentences are at each stage, in pipeline order. */
+export function stageCounts(sentences: readonly SentenceView[]): { stage: string; count: number }[] {
+  const order = ["asr", "translate", "modelin", "tts", "align", "audiogen"];
+  const counts = new Map<string, number>();
+  for (const s of sentences) counts.set(s.stage, (counts.get(s.stage) ?? 0) + 1);
+  return order.filter((st) => counts.has(st)).map((stage) => ({ stage, count: counts.get(stage) ?? 0 }));
 }
 
 const STAGE_WEIGHT: Record<string, number> = {

@@ -41,13 +41,12 @@ function errorInfo(err: unknown): { message: string; notFound: boolean } {
   return { message, notFound: data?.code === "NOT_FOUND" };
 }
 
-/** Nothing more will happen to the task: the live feed can be closed. */
+/**
+ * Nothing more will happen to the task: the live feed can be closed. A completed task
+ * stays followed, because its owner may edit a line and every viewer sees the re-dub.
+ */
 function isSettled(state: WatchState): boolean {
-  return (
-    (state.status === "completed" && state.finalReady) ||
-    state.status === "failed" ||
-    state.status === "cancelled"
-  );
+  return state.status === "failed" || state.status === "cancelled";
 }
 
 /** Loads the task once, then follows its live events (resuming after reconnects). */

@@ -3,6 +3,8 @@
 import Link from "next/link";
 import type { RefObject } from "react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { createApiClient } from "../trpc";
+import { ownerTokenKey } from "../upload";
 import { CopyLinkButton } from "./copy-link";
 import { Player } from "./player";
 import { ProgressPanel } from "./progress-panel";
@@ -10,6 +12,39 @@ import { sentenceAt } from "./task-state";
 import type { TaskLinks } from "./use-task-feed";
 import { useTaskFeed } from "./use-task-feed";
 import { Transcript } from "./transcript";
+import type { LineEdit } from "./transcript";
+
+function readOwnerToken(id: string): string | null {
+  try {
+    return window.localStorage.getItem(ownerTokenKey(id));
+  } catch {
+    return null;
+  }
+}
+
+/** The owner's token when this browser created the task (checked by the server), else null. */
+function useOwnerToken(id: string): string | null {
+  const [token, setToken] = useState<string | null>(null);
+  useEffect(() => {
+    const stored = readOwnerToken(id);
+    if (!stored) return;
+    const { api, close } = createApiClient();
+    let cancelled = false;
+    api.task.isOwner
+      .query({ id, ownerToken: stored })
+      .then((r) => {
+        if (!cancelled && r.owner) setToken(stored);
+      })
+      .catch(() => {
+        /* no edit controls: the page still works */
+      })
+      .finally(close);
+    return () => {
+      cancelled = true;
+    };
+  }, [id]);
+  return token;
+}
 
 /** Follows the playback position (in ms) of a video element. */
 function usePlaybackMs(videoRef: RefObject<HTMLVideoElement | null>, enabled: boolean): number {
@@ -49,7 +84,27 @@ export function WatchView({ id }: { id: string }) {
   const live = feed.phase === "live" ? feed : null;
   const playbackMs = usePlaybackMs(videoRef, live !== null);
 
+  const ownerToken = useOwnerToken(id);
   const sentences = live?.state.sentences ?? [];
+  const publishedCount = live?.state.publishedCount ?? 0;
+  const status = live?.state.status;
+  const editable = useCallback(
+    (segmentIndex: number) =>
+      segmentIndex < publishedCount && (status === "processing" || status === "completed"),
+    [publishedCount, status],
+  );
+  const edit = useCallback(
+    async (index: number, change: LineEdit) => {
+      if (!ownerToken) return;
+      const { api, close } = createApiClient();
+      try {
+        await api.task.editSentence.mutate({ id, index, ownerToken, ...change });
+      } finally {
+        close();
+      }
+    },
+    [id, ownerToken],
+  );
   const current = useMemo(() => sentenceAt(sentences, playbackMs), [sentences, playbackMs]);
 
   const seek = useCallback((ms: number) => {
@@ -126,11 +181,30 @@ export function WatchView({ id }: { id: string }) {
         <ProgressPanel state={state} connected={connected} />
         <div className="actions">
           <CopyLinkButton />
-          {state.status === "completed" && <Downloads links={links} />}
+          {state.status === "completed" &&
+            (state.finalReady ? (
+              <Downloads links={links} />
+            ) : (
+              <p className="muted downloads" role="status">
+                Rebuilding the MP4 with the re-dubbed line…
+              </p>
+            ))}
         </div>
         <section className="transcript-panel" aria-labelledby="transcript-heading">
           <h2 id="transcript-heading">Transcript</h2>
-          <Transcript sentences={sentences} activeIndex={current?.index ?? null} onSeek={seek} />
+          {ownerToken && (
+            <p className="muted owner-hint" id="owner-hint">
+              You made this dub: use Edit on a line to correct it and re-dub that part.
+            </p>
+          )}
+          <Transcript
+            sentences={sentences}
+            activeIndex={current?.index ?? null}
+            onSeek={seek}
+            redubbing={state.redubbing}
+            editableSegments={editable}
+            {...(ownerToken ? { onEdit: edit } : {})}
+          />
         </section>
       </aside>
     </div>
