@@ -122,6 +122,7 @@ export function startWorkers(opts: {
       await closeQueues(queues);
       redis.disconnect();
       await db.$disconnect();
+      deps.engines.tts.close?.();
     },
   };
 }

@@ -1,6 +1,5 @@
 /** Picks each stage's engine from the configuration. */
 import {
-  createEspeakEngine,
   createLlmClient,
   createOpenAiTranscriber,
   createOpenAiTranslator,
@@ -8,6 +7,7 @@ import {
 } from "@vitranslator/pipeline";
 import type { Engines, Logger } from "@vitranslator/pipeline";
 import type { WorkerEnv } from "./env";
+import { createTtsEngine } from "./tts-engines";
 
 export function createEngines(env: WorkerEnv, log: Logger): Engines {
   const llm = env.LLM_BASE_URL
@@ -29,11 +29,12 @@ export function createEngines(env: WorkerEnv, log: Logger): Engines {
           timeoutMs: env.LLM_TIMEOUT_MS,
         })
       : null;
+  const tts = createTtsEngine(env);
   log.info(
     {
       translate: llm ? `openai-compatible ${llm.baseURL} (${llm.model})` : "none",
       asr: asr ? `openai-compatible (${env.ASR_MODEL})` : "subtitles only",
-      tts: env.TTS_ENGINE,
+      tts: tts.label,
       separator: env.SEPARATOR,
       segmentDetector: env.SEGMENT_DETECTOR,
     },
@@ -45,7 +46,7 @@ export function createEngines(env: WorkerEnv, log: Logger): Engines {
       ...(env.MDX_MODEL_PATH ? { mdx: { modelPath: env.MDX_MODEL_PATH } } : {}),
     }),
     vad: env.SEGMENT_DETECTOR,
-    tts: createEspeakEngine(),
+    tts: tts.engine,
     translator: llm ? createOpenAiTranslator({ client: llm, logger: log }) : null,
     transcriber: asr ? createOpenAiTranscriber({ client: asr }) : null,
   };

@@ -3,6 +3,10 @@ import { z } from "zod";
 
 const num = (def: number) => z.coerce.number().positive().default(def);
 
+/** Every TTS engine in the registry (tts-engines.ts); TTS_ENGINE also takes "auto". */
+export const TTS_ENGINE_NAMES = ["espeak", "cosyvoice", "openai"] as const;
+export type TtsEngineName = (typeof TTS_ENGINE_NAMES)[number];
+
 const schema = z.object({
   DATABASE_URL: z.string().url().default("postgresql://postgres@127.0.0.1:5432/vitranslator"),
   REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
@@ -14,7 +18,26 @@ const schema = z.object({
   ASR_MODEL: z.string().optional(),
   ASR_BASE_URL: z.string().url().optional(),
   ASR_API_KEY: z.string().optional(),
-  TTS_ENGINE: z.enum(["espeak"]).default("espeak"),
+  /** auto: cosyvoice when COSYVOICE_ADDR is set, else openai when TTS_MODEL and an endpoint are, else espeak. */
+  TTS_ENGINE: z.enum(["auto", ...TTS_ENGINE_NAMES]).default("auto"),
+  /** host:port of a CosyVoice gRPC server (FunAudioLLM/CosyVoice runtime/python/grpc). */
+  COSYVOICE_ADDR: z.string().optional(),
+  /** Model behind it: 1 (CosyVoice-300M), 2 (CosyVoice2-0.5B), 3 (Fun-CosyVoice3-0.5B). */
+  COSYVOICE_VERSION: z.enum(["1", "2", "3"]).default("2"),
+  /** Rate of the PCM it streams; default by version (22050 v1, 24000 v2/v3). */
+  COSYVOICE_SAMPLE_RATE: z.coerce.number().int().min(8000).max(96_000).optional(),
+  /** Built-in speaker for sentences without a reference clip (sft). */
+  COSYVOICE_SPK_ID: z.string().optional(),
+  COSYVOICE_TIMEOUT_MS: num(120_000),
+  /** OpenAI-compatible speech: model, default voice, comma-separated voices for speakers. */
+  TTS_MODEL: z.string().optional(),
+  TTS_VOICE: z.string().optional(),
+  TTS_VOICES: z
+    .string()
+    .optional()
+    .transform((v) => v?.split(",").map((x) => x.trim()).filter(Boolean)),
+  TTS_BASE_URL: z.string().url().optional(),
+  TTS_API_KEY: z.string().optional(),
   /** Vocal/background separation per segment; none: the mix ducks the original audio. */
   SEPARATOR: z.enum(["rnnoise", "mdx", "none"]).default("rnnoise"),
   /** MDX-Net .onnx file (UVR, e.g. Kim_Vocal_2.onnx) for SEPARATOR=mdx. */
