@@ -7,6 +7,7 @@ import {
 } from "@vitranslator/pipeline";
 import type { Engines, Logger } from "@vitranslator/pipeline";
 import type { WorkerEnv } from "./env";
+import { pickDiarizer, pickTranscriber } from "./local-engines";
 import { createTtsEngine } from "./tts-engines";
 
 export function createEngines(env: WorkerEnv, log: Logger): Engines {
@@ -29,11 +30,14 @@ export function createEngines(env: WorkerEnv, log: Logger): Engines {
           timeoutMs: env.LLM_TIMEOUT_MS,
         })
       : null;
+  const asrPick = pickTranscriber(env, asr ? createOpenAiTranscriber({ client: asr }) : null);
+  const diarizer = pickDiarizer(env);
   const tts = createTtsEngine(env);
   log.info(
     {
       translate: llm ? `openai-compatible ${llm.baseURL} (${llm.model})` : "none",
-      asr: asr ? `openai-compatible (${env.ASR_MODEL})` : "subtitles only",
+      asr: asrPick.label,
+      diarization: diarizer ? "sherpa-onnx" : "off",
       tts: tts.label,
       separator: env.SEPARATOR,
       segmentDetector: env.SEGMENT_DETECTOR,
@@ -48,6 +52,7 @@ export function createEngines(env: WorkerEnv, log: Logger): Engines {
     vad: env.SEGMENT_DETECTOR,
     tts: tts.engine,
     translator: llm ? createOpenAiTranslator({ client: llm, logger: log }) : null,
-    transcriber: asr ? createOpenAiTranscriber({ client: asr }) : null,
+    transcriber: asrPick.transcriber,
+    diarizer,
   };
 }

@@ -18,6 +18,16 @@ const schema = z.object({
   ASR_MODEL: z.string().optional(),
   ASR_BASE_URL: z.string().url().optional(),
   ASR_API_KEY: z.string().optional(),
+  /** auto: subtitles, else a sherpa-onnx model in MODELS_DIR, else the OpenAI-compatible endpoint. */
+  ASR_ENGINE: z.enum(["auto", "subtitles", "sherpa", "openai"]).default("auto"),
+  /** Local models (`npm run models`). */
+  MODELS_DIR: z.string().min(1).default("./models"),
+  /** Folder in MODELS_DIR of the SenseVoice/Whisper model; the first one found when unset. */
+  SHERPA_ASR_MODEL: z.string().optional(),
+  /** Folder in MODELS_DIR of a Kokoro/VITS/Matcha model, for the sherpa TTS engine. */
+  SHERPA_TTS_MODEL: z.string().optional(),
+  /** auto: label speakers when the pyannote and speaker-embedding models are in MODELS_DIR. */
+  DIARIZATION: z.enum(["auto", "off"]).default("auto"),
   /** auto: cosyvoice when COSYVOICE_ADDR is set, else openai when TTS_MODEL and an endpoint are, else espeak. */
   TTS_ENGINE: z.enum(["auto", ...TTS_ENGINE_NAMES]).default("auto"),
   /** host:port of a CosyVoice gRPC server (FunAudioLLM/CosyVoice runtime/python/grpc). */

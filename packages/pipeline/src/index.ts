@@ -10,4 +10,5 @@ export * from "./llm-index";
 export * from "./storage";
 export * from "./logger";
 export * from "./separation-index";
+export * from "./models-index";
 export * from "./tts-index";

@@ -8,6 +8,8 @@ export interface TranscribedSegment {
   startMs: number;
   endMs: number;
   text: string;
+  /** ISO 639-1 code of this segment, where the engine detects it per segment (sherpa-onnx). */
+  language?: string;
 }
 
 export interface TranscribeRequest {

@@ -5,12 +5,10 @@
  * and moved into place only when complete — an interrupted run never leaves half a model.
  */
 import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { PipelineError } from "../errors";
 import { runProcess } from "../media/process";
 import type { ModelEntry } from "./manifest";
@@ -115,18 +113,22 @@ async function fetchResumable(opts: {
     const length = Number(res.headers.get("content-length") ?? NaN);
     const total = Number.isFinite(length) ? start + length : null;
     let received = start;
-    const body = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
-    body.on("data", (chunk: Buffer) => {
-      received += chunk.length;
-      opts.onProgress?.({ entry, received, total });
-    });
+    // Each chunk is written before the next is read, so a dropped connection keeps every
+    // byte received and the next attempt asks for exactly the rest.
+    const fh = await open(part, resumed ? "a" : "w");
     try {
-      await pipeline(body, createWriteStream(part, { flags: resumed ? "a" : "w" }));
-      if (total !== null && (await size(part)) < total) throw new Error("connection closed early");
+      for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+        await fh.write(chunk);
+        received += chunk.length;
+        opts.onProgress?.({ entry, received, total });
+      }
+      if (total !== null && received < total) throw new Error("connection closed early");
       return;
     } catch (err) {
       if (opts.signal?.aborted) throw err;
       lastError = err;
+    } finally {
+      await fh.close();
     }
   }
   throw unreachable(entry, lastError);
