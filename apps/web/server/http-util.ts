@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { realpath, stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 
@@ -52,8 +52,10 @@ export async function sendFile(
   req: IncomingMessage,
   res: ServerResponse,
   file: string,
-  opts: { downloadName?: string; cache?: string } = {},
+  opts: { downloadName?: string; cache?: string; root?: string } = {},
 ): Promise<void> {
+  if (opts.root && !(await resolvesInside(file, opts.root)))
+    throw new HttpError(404, "NOT_FOUND", "Not found.");
   let info;
   try {
     info = await stat(file);
@@ -91,4 +93,14 @@ export async function sendFile(
   res.writeHead(200, { ...headers, "content-length": info.size });
   if (req.method === "HEAD") return void res.end();
   createReadStream(file).pipe(res);
+}
+
+/** True when `file`, with every symlink followed, is inside `root` (false when it does not exist). */
+async function resolvesInside(file: string, root: string): Promise<boolean> {
+  try {
+    const [real, realRoot] = await Promise.all([realpath(file), realpath(root)]);
+    return real.startsWith(realRoot + path.sep);
+  } catch {
+    return false;
+  }
 }

@@ -17,6 +17,7 @@ import { loadEnv } from "./env";
 import { createDependencyCheck } from "./health";
 import { createRateLimiter } from "./rate-limit";
 import { createRestHandler } from "./rest";
+import { ResumingEventBus } from "./resuming-event-bus";
 
 const env = loadEnv();
 const log = createLogger({
@@ -41,7 +42,11 @@ const context = (opts?: { req?: http.IncomingMessage }): ApiContext => ({
   requestAdminToken: headerValue(opts?.req?.headers["x-admin-token"]),
   openEventReader() {
     const conn = createRedis(env.REDIS_URL);
-    return { bus: new EventBus(conn, env.QUEUE_PREFIX), close: () => conn.disconnect() };
+    conn.on("error", () => undefined); // reported once per retry by the bus below
+    const bus = new ResumingEventBus(conn, env.QUEUE_PREFIX, (err) =>
+      log.warn({ err }, "event stream read failed; resuming"),
+    );
+    return { bus, close: () => conn.disconnect() };
   },
 });
 

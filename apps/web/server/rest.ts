@@ -54,6 +54,7 @@ export function createRestHandler(deps: ServiceDeps) {
       );
     const base = t.originalName.replace(/\.[^.]+$/, "");
     await sendFile(req, res, layout.finalMp4(taskDirOf(id)), {
+      root: deps.storage.root,
       downloadName: `${base}.${t.targetLanguage}.mp4`,
     });
   };
@@ -63,6 +64,7 @@ export function createRestHandler(deps: ServiceDeps) {
       throw new HttpError(409, "NOT_READY", "The subtitles are written when the dub is finished.");
     const dir = taskDirOf(id);
     await sendFile(req, res, ext === "srt" ? layout.finalSrt(dir) : layout.finalVtt(dir), {
+      root: deps.storage.root,
       downloadName: `${t.originalName.replace(/\.[^.]+$/, "")}.${t.targetLanguage}.${ext}`,
     });
   };
@@ -136,6 +138,7 @@ export function createRestHandler(deps: ServiceDeps) {
         const file =
           m[2] === "index.m3u8" ? layout.playlist(dir) : layout.hlsChunk(dir, Number(m[2]!.slice(4, -3)));
         await sendFile(req, res, file, {
+          root: deps.storage.root,
           // A chunk keeps its URI when the owner re-dubs a line, so it must be revalidated too.
           cache: "no-cache",
         });

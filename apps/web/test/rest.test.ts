@@ -194,3 +194,119 @@ describe("POST /api/tasks", () => {
     expect(existsSync(path.join(storageDir, "secret.txt"))).toBe(true);
   });
 });
+
+describe("bad uploads", () => {
+  const sampleBytes = async () =>
+    new Uint8Array(await (await import("node:fs/promises")).readFile(sample.video));
+
+  it("refuses a zero-byte file and a truncated MP4 as INVALID_MEDIA, keeping nothing", async () => {
+    const before = await taskDirs();
+    const empty = await post("/api/tasks", await videoForm({ bytes: new Blob([]) }));
+    expect([empty.status, empty.body.error.code]).toEqual([400, "INVALID_MEDIA"]);
+    // The sample has its index (moov) at the end: cut it off and nothing can be read.
+    const bytes = await sampleBytes();
+    const truncated = await post(
+      "/api/tasks",
+      await videoForm({ bytes: new Blob([bytes.subarray(0, Math.floor(bytes.length / 2))]) }),
+    );
+    expect([truncated.status, truncated.body.error.code]).toEqual([400, "INVALID_MEDIA"]);
+    expect(await taskDirs()).toEqual(before);
+  });
+
+  it("keeps a 300-character unicode name as text only (cut to 255), never as a path", async () => {
+    const name = `${"ü".repeat(150)}${"../".repeat(40)}x.mp4`;
+    const res = await post("/api/tasks", await videoForm({ name }));
+    expect(res.status).toBe(201);
+    const task = await t.db.task.findUniqueOrThrow({ where: { id: res.body.id } });
+    expect(task.originalName.length).toBeLessThanOrEqual(255);
+    expect(task.sourceFile).toBe("source/original.mp4");
+    expect(await readdir(path.join(storageDir, "tasks", res.body.id, "source"))).toEqual(["original.mp4"]);
+  });
+
+  it("refuses a video longer than the limit", async () => {
+    const long = await makeSampleVideo({
+      dir: path.join(storageDir, "..", path.basename(storageDir) + "-long"),
+      durationMs: 61_000,
+      lines: [{ startMs: 500, text: "Hi." }],
+      width: 64,
+      height: 36,
+      fps: 5,
+    });
+    const { readFile } = await import("node:fs/promises");
+    const res = await post("/api/tasks", await videoForm({ bytes: new Blob([await readFile(long.video)]) }));
+    expect([res.status, res.body.error.code]).toEqual([400, "MEDIA_TOO_LONG"]);
+  });
+
+  it("accepts an audio-only file (it is dubbed to an audio-only stream)", async () => {
+    const dir = path.join(storageDir, "..", path.basename(storageDir) + "-in");
+    const m4a = path.join(dir, "voice.m4a");
+    const { spawnSync } = await import("node:child_process");
+    spawnSync("ffmpeg", ["-y", "-v", "error", "-i", sample.video, "-vn", "-c:a", "copy", m4a]);
+    const { readFile } = await import("node:fs/promises");
+    const res = await post(
+      "/api/tasks",
+      await videoForm({ bytes: new Blob([await readFile(m4a)]), name: "voice.m4a" }),
+    );
+    expect(res.status).toBe(201);
+    const task = await t.db.task.findUniqueOrThrow({ where: { id: res.body.id } });
+    expect(task.sourceFile).toBe("source/original.m4a");
+  });
+});
+
+describe("rate limit and health", () => {
+  it("answers 429 with Retry-After past RATE_LIMIT_PER_MINUTE, counted in Redis; /readyz checks DB and Redis", async () => {
+    const { createRateLimiter } = await import("../server/rate-limit");
+    const { createDependencyCheck } = await import("../server/health");
+    const limited = createRestHandler({
+      db: t.db,
+      storage: createLocalStorage(storageDir),
+      queues,
+      events: new EventBus(redis, prefix),
+      maxUploadBytes: 2 * 1024 * 1024,
+      maxDurationMs: 60_000,
+      rateLimiter: createRateLimiter({ redis, prefix: `${prefix}-rl`, perMinute: 1 }),
+      checkDependencies: createDependencyCheck({ db: t.db, redis }),
+    });
+    const s = http.createServer(
+      (req, res) => void limited(req, res, new URL(req.url ?? "/", "http://x").pathname),
+    );
+    await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+    try {
+      const first = await fetch(`${url}/api/tasks`, { method: "POST", body: await videoForm() });
+      expect(first.status).toBe(201);
+      const before = await taskDirs();
+      const second = await fetch(`${url}/api/tasks`, { method: "POST", body: await videoForm() });
+      expect(second.status).toBe(429);
+      expect(Number(second.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect(((await second.json()) as ApiBody).error.code).toBe("RATE_LIMITED");
+      expect(await taskDirs()).toEqual(before);
+      const ready = await fetch(`${url}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({ ok: true, service: "web", db: true, redis: true });
+      const health = (await fetch(`${url}/healthz`).then((r) => r.json())) as { db: boolean; redis: boolean };
+      expect([health.db, health.redis]).toEqual([true, true]);
+    } finally {
+      s.close();
+      await redis.del(...(await redis.keys(`${prefix}-rl:*`)), "__none__");
+    }
+  });
+
+  it("never serves a file through a symlink that leads out of the storage root", async () => {
+    const { mkdir, symlink } = await import("node:fs/promises");
+    const id = "SymlinkTaskAAAAAAAAAAA";
+    const hls = path.join(storageDir, "tasks", id, "hls");
+    await mkdir(hls, { recursive: true });
+    const outside = path.join(os.tmpdir(), `vt-outside-${randomUUID()}.m3u8`);
+    await writeFile(outside, "#EXTM3U\nSECRET\n");
+    await symlink(outside, path.join(hls, "index.m3u8"));
+    try {
+      const res = await fetch(`${base}/media/${id}/hls/index.m3u8`);
+      expect(res.status).toBe(404);
+      expect(await res.text()).not.toContain("SECRET");
+    } finally {
+      await rm(outside, { force: true });
+      await rm(path.join(storageDir, "tasks", id), { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,182 @@
+/**
+ * The chaos run's private services: a throwaway Redis (AOF, fsync always) and a
+ * throwaway Postgres cluster on their own ports in a temp folder, so restarting them
+ * never touches the shared 6379/5432 instances; plus child-process helpers.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { chmodSync, createWriteStream, mkdirSync, readdirSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+
+export const ROOT = path.resolve(import.meta.dirname, "..");
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function waitUntil(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what} not up within ${timeoutMs} ms`);
+}
+
+const portOpen = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const s = net.connect(port, "127.0.0.1");
+    s.once("connect", () => (s.destroy(), resolve(true)));
+    s.once("error", () => resolve(false));
+  });
+
+export class ThrowawayRedis {
+  private proc: ChildProcess | null = null;
+  constructor(
+    readonly port: number,
+    private readonly dir: string,
+  ) {}
+  get url() {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+  async start() {
+    mkdirSync(this.dir, { recursive: true });
+    this.proc = spawn(
+      "redis-server",
+      [
+        "--port",
+        String(this.port),
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        this.dir,
+        "--appendonly",
+        "yes",
+        "--appendfsync",
+        "always",
+        "--save",
+        "",
+      ],
+      { stdio: ["ignore", "ignore", "ignore"] },
+    );
+    await waitUntil(() => portOpen(this.port), 10_000, "redis");
+  }
+  /** SIGTERM (Redis flushes the AOF and exits), then start again on the same files. */
+  async restart(downMs: number) {
+    await this.stop();
+    await new Promise((r) => setTimeout(r, downMs));
+    await this.start();
+  }
+  async stop() {
+    const p = this.proc;
+    if (!p || p.exitCode !== null) return;
+    const exited = new Promise((r) => p.once("exit", r));
+    p.kill("SIGTERM");
+    await exited;
+  }
+}
+
+export class ThrowawayPostgres {
+  private readonly bin: string;
+  private readonly asPostgres: string[];
+  constructor(
+    readonly port: number,
+    private readonly dir: string,
+  ) {
+    const version = readdirSync("/usr/lib/postgresql").sort().at(-1);
+    if (!version) throw new Error("no PostgreSQL server binaries under /usr/lib/postgresql");
+    this.bin = `/usr/lib/postgresql/${version}/bin`;
+    // initdb and postgres refuse to run as root.
+    this.asPostgres = process.getuid?.() === 0 ? ["runuser", "-u", "postgres", "--"] : [];
+  }
+  get adminUrl() {
+    return `postgresql://postgres@127.0.0.1:${this.port}/postgres`;
+  }
+  private run(args: string[]) {
+    const [cmd, ...rest] = [...this.asPostgres, ...args];
+    const r = spawnSync(cmd!, rest, { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`${args[0]} failed: ${r.stderr || r.stdout}`);
+  }
+  async init() {
+    mkdirSync(this.dir, { recursive: true });
+    // The cluster runs as postgres: it must own its folder and reach it through the parent.
+    chmodSync(path.dirname(this.dir), 0o755);
+    if (this.asPostgres.length > 0) spawnSync("chown", ["-R", "postgres:postgres", this.dir]);
+    this.run([`${this.bin}/initdb`, "-D", path.join(this.dir, "data"), "-A", "trust", "-U", "postgres"]);
+    await this.start();
+  }
+  async start() {
+    this.run([
+      `${this.bin}/pg_ctl`,
+      "-D",
+      path.join(this.dir, "data"),
+      "-l",
+      path.join(this.dir, "pg.log"),
+      "-o",
+      `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+      "-w",
+      "start",
+    ]);
+    await waitUntil(() => portOpen(this.port), 20_000, "postgres");
+  }
+  async restart(downMs: number) {
+    this.stop();
+    await new Promise((r) => setTimeout(r, downMs));
+    await this.start();
+  }
+  stop() {
+    this.run([`${this.bin}/pg_ctl`, "-D", path.join(this.dir, "data"), "-m", "fast", "-w", "stop"]);
+  }
+}
+
+/** A restartable child process (a worker or the web server) with its output in a log file. */
+export class Child {
+  proc: ChildProcess | null = null;
+  restarts = 0;
+  constructor(
+    readonly name: string,
+    private readonly args: string[],
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly logFile: string,
+  ) {}
+  start() {
+    const log = createWriteStream(this.logFile, { flags: "a" });
+    // node --import tsx, not the tsx CLI: the CLI runs the program in a child process, and
+    // a SIGKILL of the CLI would leave that child running.
+    const p = spawn(process.execPath, ["--import", "tsx", ...this.args], {
+      cwd: ROOT,
+      env: this.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    p.stdout?.pipe(log);
+    p.stderr?.pipe(log);
+    this.proc = p;
+  }
+  get alive() {
+    return this.proc !== null && this.proc.exitCode === null && this.proc.signalCode === null;
+  }
+  async kill(signal: NodeJS.Signals) {
+    const p = this.proc;
+    if (!p || !this.alive) return;
+    const exited = new Promise((r) => p.once("exit", r));
+    p.kill(signal);
+    await exited;
+  }
+  async restart(signal: NodeJS.Signals = "SIGKILL") {
+    await this.kill(signal);
+    this.restarts++;
+    this.start();
+  }
+}

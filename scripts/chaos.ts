@@ -1,0 +1,326 @@
+/**
+ * `npm run chaos`: dubs a few generated videos on a private stack (own Redis and Postgres
+ * on other ports, own queue prefix and storage) while it SIGKILLs worker processes 20
+ * times, restarts Redis, Postgres and the web server (with a client watching the tRPC
+ * subscription), then checks that nothing was lost or doubled. Exits non-zero on any loss.
+ */
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { createTRPCClient, createWSClient, wsLink } from "@trpc/client";
+import type { AppRouter } from "@vitranslator/api";
+import { startFakeOpenAi } from "@vitranslator/testkit";
+import { makeSampleVideo } from "@vitranslator/testkit";
+import type { SampleVideo } from "@vitranslator/testkit";
+import { Redis } from "ioredis";
+import WebSocket from "ws";
+import { Child, freePort, ThrowawayPostgres, ThrowawayRedis, waitUntil } from "./chaos-stack";
+
+const WORKER_KILLS = 20;
+const DEADLINE_MS = 9 * 60_000;
+const started = Date.now();
+const elapsed = () => ((Date.now() - started) / 1000).toFixed(1);
+const say = (msg: string) => console.log(`[${elapsed()}s] ${msg}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const rand = (lo: number, hi: number) => lo + Math.random() * (hi - lo);
+
+const tmp = await mkdtemp(path.join(os.tmpdir(), "vt-chaos-"));
+const redis = new ThrowawayRedis(await freePort(), path.join(tmp, "redis"));
+const pg = new ThrowawayPostgres(await freePort(), path.join(tmp, "pg"));
+await redis.start();
+await pg.init();
+say(`redis :${redis.port}, postgres :${pg.port}, files in ${tmp}`);
+process.env.TEST_DATABASE_ADMIN_URL = pg.adminUrl;
+const { createTestDatabase } = await import("@vitranslator/db/testing");
+const t = await createTestDatabase();
+const llm = await startFakeOpenAi({});
+const storageDir = path.join(tmp, "storage");
+const prefix = `chaos-${randomBytes(4).toString("hex")}`;
+const webPort = await freePort();
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  DATABASE_URL: t.url,
+  REDIS_URL: redis.url,
+  STORAGE_DIR: storageDir,
+  QUEUE_PREFIX: prefix,
+  LLM_BASE_URL: llm.url,
+  LLM_API_KEY: "chaos-key",
+  LLM_MODEL: "fake-translator",
+  LOG_LEVEL: "warn",
+  LOG_FORMAT: "json",
+  PORT: String(webPort),
+  HOST: "127.0.0.1",
+  // Next's dev mode needs no production build (another checkout may be rebuilding it);
+  // the chaos run only uses the REST API and the tRPC WebSocket, never the pages.
+  NODE_ENV: "development",
+  RATE_LIMIT_PER_MINUTE: "1000",
+};
+const workers = [0, 1].map(
+  (i) => new Child(`worker-${i}`, ["apps/workers/src/main.ts"], env, path.join(tmp, `worker-${i}.log`)),
+);
+const web = new Child("web", ["apps/web/server/main.ts"], env, path.join(tmp, "web.log"));
+const base = `http://127.0.0.1:${webPort}`;
+const webUp = () => waitUntil(async () => (await fetch(`${base}/readyz`)).ok, 90_000, "web server");
+
+interface FaultRow {
+  fault: string;
+  at: string;
+  recoveryS: number | null;
+}
+const faults: FaultRow[] = [];
+const progressQuery = () =>
+  t.db.stageRun.count({ where: { finishedAt: { not: null }, errorCode: null } }).catch(() => null);
+
+/** Seconds from `since` until stage work finishes again (a stage run completes). */
+async function recovery(since: number, timeoutMs = 120_000): Promise<number | null> {
+  let before: number | null = null;
+  while (before === null) before = await progressQuery();
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const now = await progressQuery();
+    if (now !== null && now > before) return (Date.now() - since) / 1000;
+    if (await allDone()) return (Date.now() - since) / 1000;
+    await sleep(200);
+  }
+  return null;
+}
+
+interface Submitted {
+  id: string;
+  sample: SampleVideo;
+}
+const submitted: Submitted[] = [];
+const samples: SampleVideo[] = [];
+for (const [i, ms] of [30_000, 24_000, 36_000].entries()) {
+  samples.push(await makeSampleVideo({ dir: path.join(tmp, "inputs"), durationMs: ms, name: `clip-${i}` }));
+}
+
+async function submit(sample: SampleVideo): Promise<void> {
+  const form = new FormData();
+  form.set("targetLanguage", "fr");
+  form.set("video", new Blob([await readFile(sample.video)]), path.basename(sample.video));
+  form.set("subtitles", new Blob([await readFile(sample.srt)]), "subs.srt");
+  for (;;) {
+    const res = await fetch(`${base}/api/tasks`, { method: "POST", body: form }).catch(() => null);
+    if (res?.status === 201) {
+      const body = (await res.json()) as { id: string };
+      submitted.push({ id: body.id, sample });
+      say(`submitted ${body.id} (${sample.durationMs / 1000} s)`);
+      return;
+    }
+    await sleep(500);
+  }
+}
+
+async function statuses(): Promise<Map<string, string>> {
+  const rows = await t.db.task
+    .findMany({ where: { id: { in: submitted.map((s) => s.id) } }, select: { id: true, status: true } })
+    .catch(() => []);
+  return new Map(rows.map((r) => [r.id, r.status]));
+}
+async function allDone(): Promise<boolean> {
+  const s = await statuses();
+  return (
+    submitted.length > 0 &&
+    [...s.values()].length === submitted.length &&
+    [...s.values()].every((v) => v !== "queued" && v !== "processing")
+  );
+}
+
+// --- the watched subscription --------------------------------------------------------
+const watched: { ids: string[]; completed: boolean; reconnectedAt: number | null } = {
+  ids: [],
+  completed: false,
+  reconnectedAt: null,
+};
+let lastEventAt = 0;
+function watch(taskId: string) {
+  const wsClient = createWSClient({
+    url: `ws://127.0.0.1:${webPort}/api/trpc-ws`,
+    WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+    retryDelayMs: () => 300,
+  });
+  const client = createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient })] });
+  const sub = client.task.events.subscribe(
+    { id: taskId, lastEventId: null },
+    {
+      onData(d) {
+        watched.ids.push(d.id);
+        lastEventAt = Date.now();
+        if (d.data.type === "task" && (d.data.status === "completed" || d.data.status === "failed"))
+          watched.completed = true;
+      },
+      onError(err) {
+        say(`subscription error: ${err.message}`);
+      },
+    },
+  );
+  return () => {
+    sub.unsubscribe();
+    wsClient.close();
+  };
+}
+
+async function cleanup() {
+  await Promise.all([...workers, web].map((c) => c.kill("SIGKILL")));
+  await llm.close().catch(() => undefined);
+  await redis.stop();
+  try {
+    pg.stop();
+  } catch {
+    // already stopped
+  }
+}
+process.on("uncaughtException", (err) => {
+  console.error(err);
+  void cleanup().finally(() => process.exit(2));
+});
+process.on("unhandledRejection", (err) => {
+  console.error(err);
+  void cleanup().finally(() => process.exit(2));
+});
+
+// --- run -----------------------------------------------------------------------------
+for (const w of workers) w.start();
+web.start();
+await webUp();
+say("stack up");
+await submit(samples[0]!);
+const stopWatching = watch(submitted[0]!.id);
+await submit(samples[1]!);
+
+let kills = 0;
+let extra = 0;
+const special: Record<number, () => Promise<string>> = {
+  5: async () => {
+    await redis.restart(1500);
+    return "redis restart";
+  },
+  10: async () => {
+    await web.restart("SIGKILL");
+    await webUp();
+    return "web/ws restart";
+  },
+  15: async () => {
+    await pg.restart(1500);
+    return "postgres restart";
+  },
+};
+while (kills < WORKER_KILLS && Date.now() - started < DEADLINE_MS) {
+  await sleep(rand(2500, 6000));
+  // Keep work in flight until every fault is injected.
+  const s = await statuses();
+  const active = [...s.values()].filter((v) => v === "queued" || v === "processing").length;
+  if (active < 2 && extra < 6) await submit(samples[extra++ % samples.length]!);
+  const w = workers[kills % workers.length]!;
+  const at = Date.now();
+  await w.restart("SIGKILL");
+  kills++;
+  const row: FaultRow = { fault: `SIGKILL ${w.name} (#${kills})`, at: elapsed(), recoveryS: null };
+  faults.push(row);
+  row.recoveryS = await recovery(at);
+  const extraFault = special[kills];
+  if (extraFault) {
+    const at2 = Date.now();
+    const eventsBefore = lastEventAt;
+    const name = await extraFault();
+    const row2: FaultRow = { fault: name, at: elapsed(), recoveryS: null };
+    faults.push(row2);
+    if (name.startsWith("web")) {
+      await waitUntil(
+        async () => lastEventAt > eventsBefore || watched.completed,
+        120_000,
+        "subscription",
+      ).catch(() => undefined);
+      row2.recoveryS = lastEventAt > eventsBefore ? (lastEventAt - at2) / 1000 : null;
+    } else row2.recoveryS = await recovery(at2);
+  }
+}
+say(`faults injected; waiting for ${submitted.length} tasks`);
+await waitUntil(allDone, Math.max(10_000, DEADLINE_MS - (Date.now() - started)), "all tasks").catch(
+  (e: Error) => say(e.message),
+);
+await waitUntil(() => Promise.resolve(watched.completed), 30_000, "watched task's last event").catch(
+  () => undefined,
+);
+stopWatching();
+
+// --- verify --------------------------------------------------------------------------
+function probeDurationMs(file: string): number {
+  const r = spawnSync(
+    "ffprobe",
+    ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", file],
+    {
+      encoding: "utf8",
+    },
+  );
+  return Number(r.stdout.trim()) * 1000;
+}
+let completed = 0;
+let lost = 0;
+let duplicates = 0;
+const problems: string[] = [];
+for (const s of submitted) {
+  const task = await t.db.task.findUnique({
+    where: { id: s.id },
+    include: { segments: true, sentences: true },
+  });
+  if (task?.status !== "completed") {
+    problems.push(
+      `${s.id}: ${task?.status ?? "missing"} ${task?.errorCode ?? ""} ${task?.errorMessage ?? ""}`,
+    );
+    lost += task?.segmentCount ?? 1;
+    continue;
+  }
+  completed++;
+  const dir = path.join(storageDir, "tasks", s.id);
+  const playlist = await readFile(path.join(dir, "hls", "index.m3u8"), "utf8");
+  const uris = playlist.split("\n").filter((l) => l.endsWith(".ts"));
+  const expected = Array.from({ length: task.segmentCount ?? 0 }, (_, i) => `seg_${i}.ts`);
+  const seen = new Set(uris);
+  duplicates += uris.length - seen.size;
+  lost += expected.filter((u) => !seen.has(u)).length;
+  if (uris.join() !== expected.join()) problems.push(`${s.id}: playlist ${uris.join(" ")}`);
+  if (!playlist.trim().endsWith("#EXT-X-ENDLIST")) problems.push(`${s.id}: no ENDLIST`);
+  const drift = Math.abs(probeDurationMs(path.join(dir, "out", "dubbed.mp4")) - s.sample.durationMs);
+  if (!(drift < 500)) problems.push(`${s.id}: final MP4 off by ${drift.toFixed(0)} ms`);
+  const untranslated = task.sentences.filter((x) => !x.translation || x.speed === null).length;
+  if (untranslated > 0) problems.push(`${s.id}: ${untranslated} sentences not dubbed`);
+}
+// The watched client saw the stream exactly: same ids, in order, none twice.
+const r = new Redis(redis.url);
+const stream = (await r.xrange(`${prefix}:events:${submitted[0]!.id}`, "-", "+")).map(([id]) => id);
+r.disconnect();
+const wsDup = watched.ids.length - new Set(watched.ids).size;
+const wsGap = stream.filter((id) => !watched.ids.includes(id)).length;
+duplicates += wsDup;
+lost += wsGap;
+if (watched.ids.join() !== stream.join()) problems.push(`subscription: ${wsGap} missing, ${wsDup} doubled`);
+
+console.log("\n| fault | at (s) | recovery (s) |\n| --- | --- | --- |");
+for (const f of faults) console.log(`| ${f.fault} | ${f.at} | ${f.recoveryS?.toFixed(1) ?? "none"} |`);
+const summary = {
+  faultsInjected: faults.length,
+  workerKills: kills,
+  tasks: submitted.length,
+  tasksCompleted: completed,
+  segmentsLost: lost,
+  duplicates,
+  subscriptionEvents: watched.ids.length,
+  maxRecoveryS: Math.max(...faults.map((f) => f.recoveryS ?? Infinity)),
+  durationS: Number(elapsed()),
+};
+console.log("\n| metric | value |\n| --- | --- |");
+for (const [k, v] of Object.entries(summary)) console.log(`| ${k} | ${v} |`);
+for (const p of problems) console.log(`PROBLEM ${p}`);
+
+const ok = problems.length === 0 && lost === 0 && duplicates === 0 && completed === submitted.length;
+await writeFile(path.join(tmp, "summary.json"), JSON.stringify({ summary, faults, problems }, null, 2));
+await t.db.$disconnect();
+await cleanup();
+if (ok) await rm(tmp, { recursive: true, force: true });
+else say(`logs kept in ${tmp}`);
+console.log(ok ? "\nchaos: OK" : "\nchaos: FAILED");
+process.exit(ok ? 0 : 1);
