@@ -3,6 +3,7 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import { layout } from "../layout";
 import type { SegmentRecord, SentenceRecord, Stage, StageContext, TaskRecord } from "../ports";
+import { separatedStems } from "../separation/stems";
 import { cutReference, planReferences, referenceFileName, speakerKey } from "../tts/reference";
 import type { TtsRequest } from "../tts/types";
 import { CONTINUE, ensureParent, mapLimit, requireSegment, requireTask } from "./common";
@@ -76,7 +77,9 @@ async function referenceClip(
   if (onlySpeaker && (await stat(modelin).catch(() => null))?.isFile()) return modelin;
   return cutReference({
     plan,
-    segmentAudio: layout.segAudio(ctx.taskDir, seg.index),
+    // Clean speech when the segment stage separated it, as modelin does.
+    segmentAudio:
+      (await separatedStems(ctx.taskDir, seg.index))?.vocals ?? layout.segAudio(ctx.taskDir, seg.index),
     segmentStartMs: seg.startMs,
     out: await ensureParent(
       path.join(layout.segDir(ctx.taskDir, seg.index), "ref", referenceFileName(plan.speaker)),
