@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fft, ifft } from "./fft";
-import { istft, stft, stftFrameCount } from "./stft";
+import { istft, stft, stftFrameCount, stftPair } from "./stft";
 
 function noise(n: number, seed = 1): Float32Array {
   let s = seed;
@@ -61,6 +61,21 @@ describe("stft / istft", () => {
       maxErr = Math.max(maxErr, Math.abs((back[i] as number) - (signal[i] as number)));
     }
     expect(maxErr).toBeLessThan(1e-4);
+  });
+
+  it("stftPair equals two single transforms", () => {
+    const a = noise(3000, 3);
+    const b = noise(3000, 9);
+    const [pa, pb] = stftPair({ a, b, nFft: 480, hop: 120 });
+    for (const [pair, single] of [
+      [pa, stft({ signal: a, nFft: 480, hop: 120 })],
+      [pb, stft({ signal: b, nFft: 480, hop: 120 })],
+    ] as const) {
+      for (let i = 0; i < single.re.length; i += 7) {
+        expect(pair.re[i]).toBeCloseTo(single.re[i] as number, 4);
+        expect(pair.im[i]).toBeCloseTo(single.im[i] as number, 4);
+      }
+    }
   });
 
   it("puts a sine's energy in its bin", () => {

@@ -63,6 +63,59 @@ export function stft(opts: { signal: Float32Array; nFft: number; hop: number }):
   return { bins, frames, re, im };
 }
 
+/**
+ * STFT of two real signals of the same length with one complex FFT per frame
+ * (x = a + i·b, then A_k = (X_k + conj X_{n−k}) / 2 and B_k = (X_k − conj X_{n−k}) / 2i).
+ */
+export function stftPair(opts: {
+  a: Float32Array;
+  b: Float32Array;
+  nFft: number;
+  hop: number;
+}): [Spectrogram, Spectrogram] {
+  const { a, b, nFft, hop } = opts;
+  const win = hannWindow(nFft);
+  const bins = nFft / 2 + 1;
+  const frames = stftFrameCount(a.length, hop);
+  const specA: Spectrogram = {
+    bins,
+    frames,
+    re: new Float32Array(bins * frames),
+    im: new Float32Array(bins * frames),
+  };
+  const specB: Spectrogram = {
+    bins,
+    frames,
+    re: new Float32Array(bins * frames),
+    im: new Float32Array(bins * frames),
+  };
+  const fr = new Float64Array(nFft);
+  const fi = new Float64Array(nFft);
+  const half = nFft / 2;
+  for (let t = 0; t < frames; t++) {
+    const start = t * hop - half;
+    for (let i = 0; i < nFft; i++) {
+      const w = win[i] as number;
+      fr[i] = reflected(a, start + i) * w;
+      fi[i] = reflected(b, start + i) * w;
+    }
+    fft(fr, fi);
+    for (let k = 0; k < bins; k++) {
+      const j = (nFft - k) % nFft;
+      const xr = fr[k] as number;
+      const xi = fi[k] as number;
+      const yr = fr[j] as number;
+      const yi = fi[j] as number;
+      const o = k * frames + t;
+      specA.re[o] = (xr + yr) / 2;
+      specA.im[o] = (xi - yi) / 2;
+      specB.re[o] = (xi + yi) / 2;
+      specB.im[o] = (yr - xr) / 2;
+    }
+  }
+  return [specA, specB];
+}
+
 /** Inverse of `stft` (windowed overlap-add, normalised by the summed squared window). */
 export function istft(opts: { spec: Spectrogram; nFft: number; hop: number; length: number }): Float32Array {
   const { spec, nFft, hop, length } = opts;
