@@ -41,7 +41,8 @@ function Login({ onToken }: { onToken: (token: string) => void }) {
   const [error, setError] = useState<string | null>(null);
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    const token = String(new FormData(e.currentTarget).get("token") ?? "");
+    const value = new FormData(e.currentTarget).get("token");
+    const token = typeof value === "string" ? value : "";
     const { api, close } = createApiClient({ adminToken: token });
     try {
       await api.admin.login.query();
