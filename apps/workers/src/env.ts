@@ -45,7 +45,12 @@ const schema = z.object({
   TTS_VOICES: z
     .string()
     .optional()
-    .transform((v) => v?.split(",").map((x) => x.trim()).filter(Boolean)),
+    .transform((v) =>
+      v
+        ?.split(",")
+        .map((x) => x.trim())
+        .filter(Boolean),
+    ),
   TTS_BASE_URL: z.string().url().optional(),
   TTS_API_KEY: z.string().optional(),
   /** Vocal/background separation per segment; none: the mix ducks the original audio. */
