@@ -159,7 +159,7 @@ function watch(taskId: string) {
   );
   return () => {
     sub.unsubscribe();
-    wsClient.close();
+    void wsClient.close();
   };
 }
 
@@ -230,7 +230,7 @@ while (kills < WORKER_KILLS && Date.now() - started < DEADLINE_MS) {
     faults.push(row2);
     if (name.startsWith("web")) {
       await waitUntil(
-        async () => lastEventAt > eventsBefore || watched.completed,
+        () => Promise.resolve(lastEventAt > eventsBefore || watched.completed),
         120_000,
         "subscription",
       ).catch(() => undefined);
