@@ -3,6 +3,8 @@ import path from "node:path";
 
 export const layout = {
   cues: (taskDir: string) => path.join(taskDir, "work", "cues.json"),
+  /** Which segments start on a source keyframe and copy the video (see stages/segment.ts). */
+  videoPlan: (taskDir: string) => path.join(taskDir, "work", "video-plan.json"),
   segDir: (taskDir: string, k: number) => path.join(taskDir, "seg", String(k)),
   segAudio: (taskDir: string, k: number) => path.join(taskDir, "seg", String(k), "audio.wav"),
   segVideo: (taskDir: string, k: number) => path.join(taskDir, "seg", String(k), "video.mp4"),

@@ -7,6 +7,7 @@ export { detectSilences, parseSilencedetect } from "./media/silence";
 export type { Silence, DetectSilencesOptions } from "./media/silence";
 export { extractSegment, extractWav16k, buildExtractSegmentArgs } from "./media/extract";
 export type { ExtractSegmentOptions, ExtractSegmentResult } from "./media/extract";
+export { listKeyframesMs, parseKeyframePackets, COPYABLE_VIDEO_CODECS } from "./media/keyframes";
 export { mixSegment, buildMixArgs, escapeFilterValue } from "./media/mix";
 export type { MixSegmentOptions } from "./media/mix";
 

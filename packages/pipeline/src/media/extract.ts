@@ -12,7 +12,12 @@ export interface ExtractSegmentOptions {
   /** Silent H.264 MP4; only written when the input has video. */
   videoOut?: string;
   /** Probe result of `input`, to skip probing it again for every segment. */
-  info?: MediaInfo;
+  info?: Pick<MediaInfo, "audio" | "video">;
+  /**
+   * Copy the video stream instead of re-encoding it: only when the segment starts on a
+   * keyframe and the codec plays in browsers (see media/keyframes.ts).
+   */
+  copyVideo?: boolean;
   signal?: AbortSignal;
 }
 
@@ -40,6 +45,7 @@ export function buildExtractSegmentArgs(opts: {
   videoOut?: string;
   hasAudio: boolean;
   hasVideo: boolean;
+  copyVideo?: boolean;
 }): string[] {
   const dur = sec(opts.durationMs);
   const args = ["-ss", sec(opts.startMs), "-t", dur, "-i", resolve(opts.input)];
@@ -63,7 +69,27 @@ export function buildExtractSegmentArgs(opts: {
     resolve(opts.audioOut),
   );
 
-  if (opts.videoOut && opts.hasVideo) {
+  if (opts.videoOut && opts.hasVideo && opts.copyVideo) {
+    // Input seeking lands on the keyframe the segment starts at; nothing is decoded.
+    args.push(
+      "-map",
+      "0:v:0",
+      "-an",
+      "-sn",
+      "-dn",
+      "-c:v",
+      "copy",
+      "-t",
+      dur,
+      "-avoid_negative_ts",
+      "make_zero",
+      "-map_metadata",
+      "-1",
+      "-movflags",
+      "+faststart",
+      resolve(opts.videoOut),
+    );
+  } else if (opts.videoOut && opts.hasVideo) {
     args.push(
       "-map",
       "0:v:0",
@@ -113,6 +139,7 @@ export async function extractSegment(opts: ExtractSegmentOptions): Promise<Extra
       hasAudio: info.audio !== undefined,
       hasVideo,
       ...(writeVideo ? { videoOut: opts.videoOut } : {}),
+      ...(opts.copyVideo ? { copyVideo: true } : {}),
     }),
     { signal: opts.signal },
   );

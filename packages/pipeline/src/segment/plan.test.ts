@@ -201,3 +201,14 @@ describe("planSegments", () => {
     }
   });
 });
+
+describe("planSegments with keyframes", () => {
+  it("moves a cut onto a keyframe inside the chosen pause, and leaves pauses without one alone", () => {
+    const silences = [
+      { startMs: 7000, endMs: 8000 },
+      { startMs: 29_000, endMs: 30_000 },
+    ];
+    const plan = planSegments({ durationMs: 50_000, silences, keyframesMs: [0, 6000, 7900, 12_000, 31_000] });
+    expect(plan.map((s) => s.startMs)).toEqual([0, 7900, 29_500]);
+  });
+});

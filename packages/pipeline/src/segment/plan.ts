@@ -23,6 +23,11 @@ export interface PlanSegmentsOptions {
   laterMaxMs?: number;
   /** A remainder shorter than this is merged into the segment before it. */
   minTailMs?: number;
+  /**
+   * Video keyframe times. A cut inside a pause moves onto a keyframe there when one
+   * exists, so the next segment's video can be copied instead of re-encoded.
+   */
+  keyframesMs?: readonly number[];
 }
 
 /** A stretch of time where a cut is acceptable, with the point inside it we like best. */
@@ -88,13 +93,25 @@ function pausesFromCues(cues: TimeRange[], silences: readonly TimeRange[], durat
 }
 
 /** The acceptable point of `p` nearest its preferred point within [lo, hi], if any. */
+function preferKeyframes(pauses: Pause[], keyframesMs: readonly number[] | undefined): Pause[] {
+  if (!keyframesMs || keyframesMs.length === 0) return pauses;
+  return pauses.map((p) => {
+    let best: number | undefined;
+    for (const k of keyframesMs) {
+      if (k <= p.startMs || k >= p.endMs) continue;
+      if (best === undefined || Math.abs(k - p.preferMs) < Math.abs(best - p.preferMs)) best = k;
+    }
+    return best === undefined ? p : { ...p, preferMs: best };
+  });
+}
+
 function pointIn(p: Pause, lo: number, hi: number): number | undefined {
   const from = Math.max(lo, p.startMs);
   const to = Math.min(hi, p.endMs);
   return from <= to ? Math.round(clamp(p.preferMs, from, to)) : undefined;
 }
 
-function validate(o: Required<Omit<PlanSegmentsOptions, "cues">>): void {
+function validate(o: Required<Omit<PlanSegmentsOptions, "cues" | "keyframesMs">>): void {
   const bad = !(Number.isFinite(o.durationMs) && o.durationMs > 0)
     ? "durationMs must be a positive number"
     : !(o.firstMinMs > 0 && o.firstMinMs <= o.firstMaxMs)
@@ -130,10 +147,12 @@ export function planSegments(opts: PlanSegmentsOptions): PlannedSegment[] {
   validate(o);
   const durationMs = Math.round(o.durationMs);
   const cues = mergeCues(o.cues ?? [], durationMs);
-  const pauses =
+  const pauses = preferKeyframes(
     cues.length > 0
       ? pausesFromCues(cues, o.silences, durationMs)
-      : pausesFromSilences(o.silences, durationMs);
+      : pausesFromSilences(o.silences, durationMs),
+    o.keyframesMs,
+  );
   const lastCutMs = durationMs - o.minTailMs;
 
   const segments: PlannedSegment[] = [];

@@ -4,8 +4,10 @@ import path from "node:path";
 import { PipelineError } from "../errors";
 import { layout } from "../layout";
 import {
+  COPYABLE_VIDEO_CODECS,
   detectSilences,
   extractEmbeddedSubtitles,
+  listKeyframesMs,
   extractSegment,
   parseSubtitles,
   planSegments,
@@ -29,6 +31,7 @@ export const segmentStage: Stage = {
       durationMs: seg.durationMs,
       audioOut,
       ...(task.hasVideo ? { videoOut: layout.segVideo(ctx.taskDir, seg.index) } : {}),
+      copyVideo: (await readVideoPlan(ctx.taskDir)).copyVideo.includes(seg.index),
       signal: ctx.signal,
     });
     const separator = ctx.engines.separator;
@@ -64,8 +67,24 @@ async function planTask(task: TaskRecord, ctx: StageContext): Promise<StageResul
     });
   }
   if (cues) await writeFile(await ensureParent(layout.cues(ctx.taskDir)), JSON.stringify(cues));
-  const silences = info.audio ? await findPauses(source, info.durationMs, ctx) : [];
-  const plan = planSegments({ durationMs: info.durationMs, silences, ...(cues ? { cues } : {}) });
+  // Subtitle cues already say where speech is; pause detection only matters without them.
+  const silences = info.audio && !cues ? await findPauses(source, info.durationMs, ctx) : [];
+  // Cuts on source keyframes let those segments copy the video instead of re-encoding it.
+  const keyframesMs =
+    info.video && COPYABLE_VIDEO_CODECS.has(info.video.codec)
+      ? await listKeyframesMs(source, { signal: ctx.signal })
+      : [];
+  const plan = planSegments({
+    durationMs: info.durationMs,
+    silences,
+    keyframesMs,
+    ...(cues ? { cues } : {}),
+  });
+  const keyframes = new Set(keyframesMs);
+  const videoPlan: VideoPlan = {
+    copyVideo: plan.filter((s) => keyframes.has(s.startMs)).map((s) => s.index),
+  };
+  await writeFile(await ensureParent(layout.videoPlan(ctx.taskDir)), JSON.stringify(videoPlan));
   // One second of headroom: muxed chunks can run a few AAC frames past the plan.
   const targetDurationS = Math.ceil(Math.max(...plan.map((s) => s.durationMs)) / 1000) + 1;
   await ctx.store.savePlan(task.id, plan, targetDurationS);
@@ -76,7 +95,12 @@ async function planTask(task: TaskRecord, ctx: StageContext): Promise<StageResul
     durationMs: info.durationMs,
   });
   ctx.log.info(
-    { segments: plan.length, durationMs: info.durationMs, cues: cues?.length ?? 0 },
+    {
+      segments: plan.length,
+      durationMs: info.durationMs,
+      cues: cues?.length ?? 0,
+      videoCopied: videoPlan.copyVideo.length,
+    },
     "segments planned",
   );
   return { ...STOP, fanOut: plan.map((s) => s.index) };
@@ -112,6 +136,19 @@ async function loadCues(
     });
   }
   return inside.map((c) => ({ ...c, endMs: Math.min(c.endMs, durationMs) }));
+}
+
+interface VideoPlan {
+  copyVideo: number[];
+}
+
+async function readVideoPlan(taskDir: string): Promise<VideoPlan> {
+  try {
+    return JSON.parse(await readFile(layout.videoPlan(taskDir), "utf8")) as VideoPlan;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return { copyVideo: [] };
+    throw e;
+  }
 }
 
 export async function readCues(taskDir: string): Promise<Cue[] | null> {
