@@ -4,7 +4,7 @@ import { z } from "zod";
 const num = (def: number) => z.coerce.number().positive().default(def);
 
 /** Every TTS engine in the registry (tts-engines.ts); TTS_ENGINE also takes "auto". */
-export const TTS_ENGINE_NAMES = ["espeak", "cosyvoice", "openai"] as const;
+export const TTS_ENGINE_NAMES = ["espeak", "cosyvoice", "openai", "sherpa"] as const;
 export type TtsEngineName = (typeof TTS_ENGINE_NAMES)[number];
 
 const schema = z.object({

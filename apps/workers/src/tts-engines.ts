@@ -3,8 +3,11 @@
  * TTS_ENGINE_NAMES (env.ts), an entry here, and its place in TTS_AUTO_ORDER.
  * `TTS_ENGINE=auto` takes the first engine in TTS_AUTO_ORDER whose configuration is present.
  */
+import { existsSync } from "node:fs";
+import path from "node:path";
 import {
   createCosyVoiceEngine,
+  createSherpaTtsEngine,
   createEspeakEngine,
   createLlmClient,
   createOpenAiSpeechEngine,
@@ -65,10 +68,20 @@ export const TTS_ENGINES: Record<TtsEngineName, TtsEngineEntry> = {
       }),
     describe: (env) => `openai-compatible speech ${speechBaseUrl(env) ?? "?"} (${env.TTS_MODEL ?? "?"})`,
   },
+  sherpa: {
+    missing: (env) =>
+      !env.SHERPA_TTS_MODEL
+        ? "set SHERPA_TTS_MODEL to a Kokoro/VITS/Matcha model folder inside MODELS_DIR (`npm run models` fetches one)"
+        : existsSync(path.join(env.MODELS_DIR, env.SHERPA_TTS_MODEL))
+          ? null
+          : `put the model folder ${env.SHERPA_TTS_MODEL} into ${env.MODELS_DIR} (\`npm run models\`)`,
+    create: (env) => createSherpaTtsEngine({ modelsDir: env.MODELS_DIR, model: env.SHERPA_TTS_MODEL ?? "" }),
+    describe: (env) => `sherpa-onnx ${env.SHERPA_TTS_MODEL ?? "?"} in ${env.MODELS_DIR}`,
+  },
 };
 
-/** What `TTS_ENGINE=auto` tries, in order; espeak needs nothing, so it ends the list. */
-export const TTS_AUTO_ORDER: readonly TtsEngineName[] = ["cosyvoice", "openai", "espeak"];
+/** What `TTS_ENGINE=auto` tries, in order: a GPU server, a local model, a remote API; espeak needs nothing, so it ends the list. */
+export const TTS_AUTO_ORDER: readonly TtsEngineName[] = ["cosyvoice", "sherpa", "openai", "espeak"];
 
 /** The configured TTS engine; throws at boot, saying what to set, when it cannot start. */
 export function createTtsEngine(env: WorkerEnv): { engine: TtsEngine; name: TtsEngineName; label: string } {

@@ -42,6 +42,23 @@ describe("createTtsEngine", () => {
     expect(loadEnv({ TTS_VOICES: " echo, nova ,," }).TTS_VOICES).toEqual(["echo", "nova"]);
   });
 
+  it("picks the sherpa-onnx model when its folder is in MODELS_DIR, and says what is missing otherwise", async () => {
+    const { mkdtemp, mkdir } = await import("node:fs/promises");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    const models = await mkdtemp(path.join(os.tmpdir(), "vt-models-"));
+    await mkdir(path.join(models, "kokoro-multi-lang-v1_0"));
+    const env = { MODELS_DIR: models, SHERPA_TTS_MODEL: "kokoro-multi-lang-v1_0" };
+    const chosen = pick(env);
+    expect([chosen.name, chosen.engine.name]).toEqual(["sherpa", chosen.engine.name]);
+    expect(chosen.label).toBe(`sherpa-onnx kokoro-multi-lang-v1_0 in ${models}`);
+    expect(pick({ MODELS_DIR: models, SHERPA_TTS_MODEL: "absent" }).name).toBe("espeak");
+    expect(() => pick({ TTS_ENGINE: "sherpa" })).toThrow(/set SHERPA_TTS_MODEL/);
+    expect(() => pick({ TTS_ENGINE: "sherpa", MODELS_DIR: models, SHERPA_TTS_MODEL: "absent" })).toThrow(
+      /put the model folder absent/,
+    );
+  });
+
   it("fails at boot with what to set when the chosen engine is not configured", () => {
     expect(() => pick({ TTS_ENGINE: "cosyvoice" })).toThrow(
       /TTS_ENGINE=cosyvoice cannot start: set COSYVOICE_ADDR/,
