@@ -18,11 +18,12 @@ const SHOTS = path.join(ROOT, "test-results", "screenshots");
 let stack: Stack;
 let browser: Browser;
 let sample: SampleVideo;
+const ADMIN_TOKEN = "e2e-admin-token-0123456789";
 
 beforeAll(async () => {
   await mkdir(SHOTS, { recursive: true });
   // A little latency on the translation endpoint, as a real one has.
-  stack = await startStack({ llmLatencyMs: 300 });
+  stack = await startStack({ llmLatencyMs: 300, env: { ADMIN_TOKEN } });
   sample = await makeSampleVideo({
     dir: path.join(stack.storageDir, "inputs"),
     durationMs: 60_000,
@@ -116,5 +117,105 @@ describe("upload → watch while dubbing → download", () => {
     const srt = await fetch(`${stack.baseUrl}/api/tasks/${id}/subtitles.srt`).then((r) => r.text());
     expect(srt).toContain("[fr] Welcome to this short demonstration");
     await page.close();
+  });
+});
+
+describe("owner edits a line → share link is read-only → admin sees the timings", () => {
+  it("re-dubs an edited line live, refuses viewers, and lists the task on /admin", async () => {
+    const short = await makeSampleVideo({
+      dir: path.join(stack.storageDir, "inputs-edit"),
+      durationMs: 16_000,
+      name: "edit me",
+    });
+    const owner = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    owner.on("pageerror", (e) => console.error("page error:", e.message));
+    await owner.goto(stack.baseUrl + "/");
+    await owner.locator("#video").setInputFiles(short.video);
+    await owner.locator("#subtitles").setInputFiles(short.srt);
+    await owner.locator("#targetLanguage").selectOption("fr");
+    await owner.locator("#voice").selectOption("female");
+    // The duration is read in the browser before anything is uploaded.
+    await owner.waitForFunction(() => /0:16/.test(document.querySelector("#file-facts")?.textContent ?? ""));
+    await owner.getByRole("button", { name: "Dub it" }).click();
+    await owner.waitForURL(/\/watch\/[A-Za-z0-9_-]{22}$/, { timeout: 60_000 });
+    const id = owner.url().split("/").pop()!;
+
+    await owner.waitForFunction(
+      () => {
+        const v = document.querySelector<HTMLVideoElement>("#player");
+        return !!v && v.currentTime > 0.3 && !v.paused;
+      },
+      undefined,
+      { timeout: 120_000 },
+    );
+    await owner.waitForFunction(
+      () => /\[fr\]/.test(document.querySelector("#live-subtitle")?.textContent ?? ""),
+      undefined,
+      { timeout: 30_000 },
+    );
+
+    // The owner corrects the first line of the published part.
+    const line = owner.locator("#transcript li:has(.line-edit-button)").first();
+    await line.waitFor({ timeout: 60_000 });
+    const index = await line.getAttribute("data-index");
+    await line.locator(".line-edit-button").click();
+    const corrected = "Bonjour à tous, voici la phrase corrigée.";
+    await line.locator("textarea[name=translation]").fill(corrected);
+    await line.getByRole("button", { name: "Save and re-dub" }).click();
+    const edited = owner.locator(`#transcript li[data-index="${index}"]`);
+    await expect
+      .poll(async () => edited.locator(".line-translation").textContent(), { timeout: 30_000 })
+      .toBe(corrected);
+    await edited.locator(".redub-mark.done").waitFor({ timeout: 120_000 });
+    expect(await edited.locator(".redub-mark").textContent()).toBe("re-dubbed");
+    await owner.screenshot({ path: path.join(SHOTS, "watch.png") });
+
+    // Someone with the share link only: same text, no edit controls, and the server refuses edits.
+    const viewer = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    const phone = await viewer.newPage();
+    await phone.goto(`${stack.baseUrl}/watch/${id}`);
+    const seen = phone.locator(`#transcript li[data-index="${index}"]`);
+    await expect
+      .poll(async () => seen.locator(".line-translation").textContent(), { timeout: 30_000 })
+      .toBe(corrected);
+    expect(await seen.locator(".redub-mark").textContent()).toBe("re-dubbed");
+    expect(await phone.locator(".line-edit-button").count()).toBe(0);
+    const refused = await phone.evaluate(
+      async ({ id, index }) => {
+        const res = await fetch("/api/trpc/task.editSentence", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ id, index: Number(index), translation: "pirate", ownerToken: "guess" }),
+        });
+        return { status: res.status, body: await res.text() };
+      },
+      { id, index },
+    );
+    expect(refused.status).toBe(403);
+    expect(refused.body).toContain("FORBIDDEN");
+    // Nothing on the phone is wider than the screen.
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await phone.screenshot({ path: path.join(SHOTS, "watch-phone.png") });
+    await viewer.close();
+
+    // The admin signs in once and sees the task with its stage timings.
+    const admin = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await admin.goto(`${stack.baseUrl}/admin`);
+    await admin.locator("#admin-token").fill(ADMIN_TOKEN);
+    await admin.getByRole("button", { name: "Sign in" }).click();
+    const row = admin.locator(`#admin-tasks tr[data-task="${id}"]`);
+    await row.waitFor({ timeout: 30_000 });
+    await expect.poll(async () => row.locator(".stage-bar").count()).toBeGreaterThan(3);
+    expect(Number(await row.locator('.stage-bar[data-stage="tts"]').getAttribute("data-ms"))).toBeGreaterThan(
+      0,
+    );
+    expect(await admin.locator("#admin-queues .queue-card").count()).toBe(8);
+    await admin.screenshot({ path: path.join(SHOTS, "admin.png"), fullPage: true });
+    await admin.close();
+    await owner.close();
   });
 });
