@@ -158,11 +158,13 @@ describe("owner edits a line → share link is read-only → admin sees the timi
     const line = owner.locator("#transcript li:has(.line-edit-button)").first();
     await line.waitFor({ timeout: 60_000 });
     const index = await line.getAttribute("data-index");
-    await line.locator(".line-edit-button").click();
-    const corrected = "Bonjour à tous, voici la phrase corrigée.";
-    await line.locator("textarea[name=translation]").fill(corrected);
-    await line.getByRole("button", { name: "Save and re-dub" }).click();
+    // The line is found again by index: while editing it has no Edit button.
     const edited = owner.locator(`#transcript li[data-index="${index}"]`);
+    await edited.locator(".line-edit-button").click();
+    const corrected = "Bonjour à tous, voici la phrase corrigée.";
+    await edited.locator("textarea[name=translation]").fill(corrected);
+    await owner.screenshot({ path: path.join(SHOTS, "watch-edit.png") });
+    await edited.getByRole("button", { name: "Save and re-dub" }).click();
     await expect
       .poll(async () => edited.locator(".line-translation").textContent(), { timeout: 30_000 })
       .toBe(corrected);
