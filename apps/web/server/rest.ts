@@ -30,7 +30,12 @@ function statusBody(t: TaskSummary) {
     status: t.status,
     progress: Math.round(t.progress * 1000) / 1000,
     segments: { total: t.segmentCount ?? 0, published: t.publishedCount },
-    ...(t.errorCode ? { error: { code: t.errorCode, message: t.errorMessage ?? "" } } : {}),
+    // A completed task can carry a note (NOTHING_TO_DUB); anything else with a code is an error.
+    ...(t.errorCode
+      ? {
+          [t.status === "completed" ? "note" : "error"]: { code: t.errorCode, message: t.errorMessage ?? "" },
+        }
+      : {}),
   };
 }
 

@@ -210,10 +210,15 @@ export function createTaskStore(db: Db): TaskStore {
       );
     },
 
-    async completeTask(taskId) {
+    async completeTask(taskId, note) {
       await db.task.update({
         where: { id: taskId },
-        data: { status: "completed", finalReady: true, completedAt: new Date() },
+        data: {
+          status: "completed",
+          finalReady: true,
+          completedAt: new Date(),
+          ...(note ? { errorCode: note.code, errorMessage: note.message } : {}),
+        },
       });
     },
   };

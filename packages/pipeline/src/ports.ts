@@ -108,7 +108,8 @@ export interface TaskStore {
     taskId: string,
     write: (published: SegmentRecord[], complete: boolean) => Promise<void>,
   ): Promise<PublishOutcome>;
-  completeTask(taskId: string): Promise<void>;
+  /** `note` explains a completion without a dub (e.g. NOTHING_TO_DUB: no speech found). */
+  completeTask(taskId: string, note?: { code: string; message: string }): Promise<void>;
   /**
    * Under the same per-task lock as `publishReady`: when `revision` is newer than the
    * published one, calls `replace` (which swaps the chunk file in place), records the

@@ -53,16 +53,27 @@ export async function publishTask(taskId: string, ctx: StageContext): Promise<vo
     signal: ctx.signal,
   });
   await rename(tmpMp4, mp4);
-  const cues = (await ctx.store.listSentences(taskId))
+  const sentences = await ctx.store.listSentences(taskId);
+  const cues = sentences
     .filter((s) => s.translation)
     .map((s) => ({ startMs: s.startMs, endMs: s.endMs, text: s.translation ?? "" }));
   await writeFile(layout.finalSrt(ctx.taskDir), toSrt(cues));
   await writeFile(layout.finalVtt(ctx.taskDir), toVtt(cues));
-  await ctx.store.completeTask(taskId);
+  const note = sentences.length === 0 ? NOTHING_TO_DUB : undefined;
+  await ctx.store.completeTask(taskId, note);
   await ctx.events.emit(taskId, { type: "final", mp4: true, srt: true });
-  await ctx.events.emit(taskId, { type: "task", status: "completed" });
+  await ctx.events.emit(taskId, {
+    type: "task",
+    status: "completed",
+    ...(note ? { errorCode: note.code, errorMessage: note.message } : {}),
+  });
   ctx.log.info({ segments: outcome.published.length }, "task complete");
 }
+
+const NOTHING_TO_DUB = {
+  code: "NOTHING_TO_DUB",
+  message: "No speech was found in this file, so there was nothing to dub: the download is the original.",
+};
 
 async function ensureDir(file: string): Promise<string> {
   await mkdir(path.dirname(file), { recursive: true });

@@ -57,7 +57,7 @@ async function planTask(task: TaskRecord, ctx: StageContext): Promise<StageResul
     width: info.video?.width ?? null,
     height: info.video?.height ?? null,
   });
-  const cues = await loadCues(task, ctx, source, info.subtitleStreams[0]?.index, info.durationMs);
+  let cues = await loadCues(task, ctx, source, info.subtitleStreams[0]?.index, info.durationMs);
   if (!cues && !info.audio) {
     throw new PipelineError({
       code: "NO_AUDIO",
@@ -66,9 +66,14 @@ async function planTask(task: TaskRecord, ctx: StageContext): Promise<StageResul
         "The video has no audio track and no subtitles, so there is nothing to dub. Upload an .srt or .vtt file with it.",
     });
   }
-  if (cues) await writeFile(await ensureParent(layout.cues(ctx.taskDir)), JSON.stringify(cues));
   // Subtitle cues already say where speech is; pause detection only matters without them.
   const silences = info.audio && !cues ? await findPauses(source, info.durationMs, ctx) : [];
+  if (!cues && isSilentThroughout(silences, info.durationMs)) {
+    // No speech anywhere: no sentences to recognise, and the task ends with NOTHING_TO_DUB.
+    ctx.log.info({}, "no speech found");
+    cues = [];
+  }
+  if (cues) await writeFile(await ensureParent(layout.cues(ctx.taskDir)), JSON.stringify(cues));
   // Cuts on source keyframes let those segments copy the video instead of re-encoding it.
   const keyframesMs =
     info.video && COPYABLE_VIDEO_CODECS.has(info.video.codec)
@@ -104,6 +109,17 @@ async function planTask(task: TaskRecord, ctx: StageContext): Promise<StageResul
     "segments planned",
   );
   return { ...STOP, fanOut: plan.map((s) => s.index) };
+}
+
+function isSilentThroughout(
+  silences: readonly { startMs: number; endMs: number }[],
+  durationMs: number,
+): boolean {
+  const silent = silences.reduce(
+    (acc, s) => acc + Math.max(0, Math.min(durationMs, s.endMs) - Math.max(0, s.startMs)),
+    0,
+  );
+  return durationMs > 0 && silent >= durationMs * 0.98;
 }
 
 /** Pauses to cut in: between Silero's speech regions, or ffmpeg silencedetect's silences. */

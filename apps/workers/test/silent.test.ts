@@ -1,0 +1,51 @@
+/** A file with sound but no speech: nothing to dub, the original comes back with a note. */
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createHarness } from "./harness";
+import type { Harness } from "./harness";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness();
+  h.start();
+});
+afterAll(async () => h?.close());
+
+describe("silent video", () => {
+  it("completes with NOTHING_TO_DUB and returns the original, without needing speech recognition", async () => {
+    const dir = path.join(h.storageDir, "inputs");
+    await mkdir(dir, { recursive: true });
+    const video = path.join(dir, "silent.mp4");
+    const r = spawnSync("ffmpeg", [
+      "-y",
+      "-f",
+      "lavfi",
+      "-i",
+      "testsrc2=size=160x120:rate=25:duration=8",
+      "-f",
+      "lavfi",
+      "-i",
+      "anullsrc=r=44100:cl=stereo:d=8",
+      "-c:v",
+      "libx264",
+      "-preset",
+      "ultrafast",
+      "-pix_fmt",
+      "yuv420p",
+      "-c:a",
+      "aac",
+      "-shortest",
+      video,
+    ]);
+    expect(r.status).toBe(0);
+    const id = await h.submit({ video });
+    await h.waitForEnd(id, 120_000);
+    const snap = await h.snapshot(id);
+    expect([snap?.status, snap?.errorCode]).toEqual(["completed", "NOTHING_TO_DUB"]);
+    expect(snap?.sentences).toEqual([]);
+    expect(existsSync(path.join(h.storageDir, "tasks", id, "out", "dubbed.mp4"))).toBe(true);
+  });
+});
