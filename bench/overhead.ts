@@ -28,7 +28,21 @@ export async function measureOverhead(opts: { stack: BenchStack; video: SampleVi
   const work = await mkdtemp(path.join(os.tmpdir(), "vt-floor-"));
   const floorMs =
     timed(["-i", opts.video.video, "-vn", "-ac", "2", "-ar", "44100", path.join(work, "audio.wav")]) +
-    timed(["-i", opts.video.video, "-i", path.join(work, "audio.wav"), "-map", "0:v", "-map", "1:a", "-c:v", "copy", "-c:a", "aac", path.join(work, "out.mp4")]);
+    timed([
+      "-i",
+      opts.video.video,
+      "-i",
+      path.join(work, "audio.wav"),
+      "-map",
+      "0:v",
+      "-map",
+      "1:a",
+      "-c:v",
+      "copy",
+      "-c:a",
+      "aac",
+      path.join(work, "out.mp4"),
+    ]);
 
   const llm = await startFakeOpenAi({ latencyMs: 0 });
   const prefix = `bench-oh-${randomUUID()}`;
@@ -40,7 +54,9 @@ export async function measureOverhead(opts: { stack: BenchStack; video: SampleVi
     log,
     engines: {
       tts: createInstantTts(),
-      translator: createOpenAiTranslator({ client: createLlmClient({ baseURL: llm.url, apiKey: "x", model: "fake" }) }),
+      translator: createOpenAiTranslator({
+        client: createLlmClient({ baseURL: llm.url, apiKey: "x", model: "fake" }),
+      }),
       transcriber: null,
     },
   });

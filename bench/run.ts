@@ -51,7 +51,15 @@ async function input(spec: InputSpec): Promise<SampleVideo> {
   const meta = path.join(INPUT_DIR, `${spec.name}.json`);
   if (existsSync(meta)) return JSON.parse(await readFile(meta, "utf8")) as SampleVideo;
   process.stdout.write(`generating ${spec.name}… `);
-  const v = await makeSampleVideo({ dir: INPUT_DIR, name: spec.name, durationMs: spec.durationMs, width: spec.width, height: spec.height, fps: 30, music: true });
+  const v = await makeSampleVideo({
+    dir: INPUT_DIR,
+    name: spec.name,
+    durationMs: spec.durationMs,
+    width: spec.width,
+    height: spec.height,
+    fps: 30,
+    music: true,
+  });
   await writeFile(meta, JSON.stringify(v));
   console.log("done");
   return v;
@@ -86,11 +94,19 @@ async function runTask(stack: BenchStack, video: SampleVideo, t0 = Date.now()): 
       const p = await fetch(stack.baseUrl + playlistUrl);
       if (p.ok && (await p.text()).includes("seg_0.ts")) first = Date.now();
     }
-    const s = (await fetch(`${stack.baseUrl}/api/tasks/${id}`).then((r) => r.json())) as { status: string; error?: { message: string } };
+    const s = (await fetch(`${stack.baseUrl}/api/tasks/${id}`).then((r) => r.json())) as {
+      status: string;
+      error?: { message: string };
+    };
     if (s.status === "failed") throw new Error(`task failed: ${s.error?.message}`);
     if (s.status === "completed") {
       if (!first) first = Date.now();
-      return { id, uploadMs: uploaded - t0, firstSegmentMs: first - uploaded, totalMs: Date.now() - uploaded };
+      return {
+        id,
+        uploadMs: uploaded - t0,
+        firstSegmentMs: first - uploaded,
+        totalMs: Date.now() - uploaded,
+      };
     }
     await new Promise((r) => setTimeout(r, first ? 250 : 50));
   }
@@ -102,7 +118,15 @@ async function stageStats(stack: BenchStack, taskId: string) {
   for (const r of runs) by.set(r.stage, [...(by.get(r.stage) ?? []), r.durationMs ?? 0]);
   const total = runs.reduce((a, r) => a + (r.durationMs ?? 0), 0);
   return Object.fromEntries(
-    [...by].map(([stage, xs]) => [stage, { p50: quantile(xs, 0.5), p95: quantile(xs, 0.95), sumMs: xs.reduce((a, b) => a + b, 0), share: total ? xs.reduce((a, b) => a + b, 0) / total : 0 }]),
+    [...by].map(([stage, xs]) => [
+      stage,
+      {
+        p50: quantile(xs, 0.5),
+        p95: quantile(xs, 0.95),
+        sumMs: xs.reduce((a, b) => a + b, 0),
+        share: total ? xs.reduce((a, b) => a + b, 0) / total : 0,
+      },
+    ]),
   );
 }
 
@@ -151,7 +175,13 @@ async function main() {
         const runs = await Promise.all(Array.from({ length: 5 }, () => runTask(stack, video, t0)));
         const wall = Date.now() - t0;
         const ttfs = runs.map((r) => r.firstSegmentMs / 1000);
-        concurrency.push({ workers, tasks: 5, wallS: wall / 1000, throughputMediaSPerS: (5 * video.durationMs) / wall, timeToFirstSegmentS: ttfs });
+        concurrency.push({
+          workers,
+          tasks: 5,
+          wallS: wall / 1000,
+          throughputMediaSPerS: (5 * video.durationMs) / wall,
+          timeToFirstSegmentS: ttfs,
+        });
         console.log(
           `5 tasks, ${workers} worker process(es): wall ${fmt(wall)}, throughput ${((5 * video.durationMs) / wall).toFixed(2)}× real time, first segments ${ttfs.map((s) => s.toFixed(1)).join(" / ")} s`,
         );

@@ -37,7 +37,11 @@ async function freePort(): Promise<number> {
 }
 
 function launch(file: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", file], { cwd: ROOT, env, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", file], {
+    cwd: ROOT,
+    env,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let tail = "";
   child.stderr?.on("data", (d: Buffer) => (tail = (tail + d.toString()).slice(-4000)));
   child.on("exit", (code, signal) => {

@@ -24,7 +24,16 @@ const LEGACY_FIELDS = {
   burnSubtitles: "generate_subtitle",
 };
 
-function statusBody(t: TaskSummary) {
+interface StatusBody {
+  id: string;
+  status: TaskSummary["status"];
+  progress: number;
+  segments: { total: number; published: number };
+  note?: { code: string; message: string };
+  error?: { code: string; message: string };
+}
+
+function statusBody(t: TaskSummary): StatusBody {
   return {
     id: t.id,
     status: t.status,
@@ -163,7 +172,11 @@ export function createRestHandler(deps: ServiceDeps) {
       /^\/task\/([^/]+)$/,
       async (_req, res, m) => {
         const body = statusBody(await summary(m[1]!));
-        sendJson(res, 200, { task_id: body.id, ...body, message: body.error?.message ?? body.status });
+        sendJson(res, 200, {
+          task_id: body.id,
+          ...body,
+          message: body.error?.message ?? body.note?.message ?? body.status,
+        });
       },
     ],
     ["GET", /^\/download\/([^/]+)$/, async (req, res, m) => downloadMp4(req, res, m[1]!)],

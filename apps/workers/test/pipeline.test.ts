@@ -82,7 +82,9 @@ describe("a task with subtitles, end to end", () => {
     const uris = playlist.split("\n").filter((l) => l.endsWith(".ts"));
     expect(uris).toEqual(segments.map((s) => `seg_${s.index}.ts`));
     // The sample's H.264 has a keyframe every 2 s, so cuts land on keyframes and the video is copied.
-    const videoPlan = JSON.parse(await readFile(path.join(taskDir, "work", "video-plan.json"), "utf8")) as { copyVideo: number[] };
+    const videoPlan = JSON.parse(await readFile(path.join(taskDir, "work", "video-plan.json"), "utf8")) as {
+      copyVideo: number[];
+    };
     expect(videoPlan.copyVideo).toContain(0);
     expect(videoPlan.copyVideo.length).toBeGreaterThanOrEqual(segments.length - 1);
 
