@@ -7,9 +7,9 @@ import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { freePort } from "@vitranslator/testkit";
 import { createTestDatabase } from "@vitranslator/db/testing";
 import type { TestDatabase } from "@vitranslator/db/testing";
 
@@ -23,17 +23,6 @@ export interface BenchStack {
   workers: ChildProcess[];
   setWorkers(n: number): Promise<void>;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
 }
 
 function launch(file: string, env: NodeJS.ProcessEnv): ChildProcess {

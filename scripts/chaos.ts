@@ -16,7 +16,8 @@ import { makeSampleVideo } from "@vitranslator/testkit";
 import type { SampleVideo } from "@vitranslator/testkit";
 import { Redis } from "ioredis";
 import WebSocket from "ws";
-import { Child, freePort, ThrowawayPostgres, ThrowawayRedis, waitUntil } from "./chaos-stack";
+import { freePort } from "@vitranslator/testkit";
+import { Child, ThrowawayPostgres, ThrowawayRedis, waitUntil } from "./chaos-stack";
 
 const WORKER_KILLS = 20;
 /** Faults stop being injected after DEADLINE_MS; the tasks then get until FINISH_MS to complete. */

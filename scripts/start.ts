@@ -5,11 +5,14 @@
  */
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { Redis } from "ioredis";
 import { migrate } from "../packages/db/src/migrate";
 
 const root = path.resolve(import.meta.dirname, "..");
+// Settings from .env (copy .env.example); variables already set in the shell win.
+if (existsSync(path.join(root, ".env"))) process.loadEnvFile(path.join(root, ".env"));
 const env = {
   ...process.env,
   DATABASE_URL: process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/vitranslator",

@@ -7,12 +7,11 @@ import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { createTestDatabase } from "@vitranslator/db/testing";
 import type { TestDatabase } from "@vitranslator/db/testing";
-import { startFakeOpenAi } from "@vitranslator/testkit";
+import { freePort, startFakeOpenAi } from "@vitranslator/testkit";
 import type { FakeOpenAi } from "@vitranslator/testkit";
 
 export const ROOT = path.resolve(import.meta.dirname, "..", "..");
@@ -24,17 +23,6 @@ export interface Stack {
   llm: FakeOpenAi;
   logs: string[];
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
 }
 
 async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {

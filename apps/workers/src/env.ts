@@ -1,4 +1,5 @@
 /** The workers' configuration: read and validated here only. */
+import { parseEnv, sharedEnvShape } from "@vitranslator/pipeline";
 import { z } from "zod";
 
 const num = (def: number) => z.coerce.number().positive().default(def);
@@ -8,9 +9,7 @@ export const TTS_ENGINE_NAMES = ["espeak", "cosyvoice", "openai", "sherpa"] as c
 export type TtsEngineName = (typeof TTS_ENGINE_NAMES)[number];
 
 const schema = z.object({
-  DATABASE_URL: z.string().url().default("postgresql://postgres@127.0.0.1:5432/vitranslator"),
-  REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
-  STORAGE_DIR: z.string().min(1).default("./storage"),
+  ...sharedEnvShape,
   LLM_BASE_URL: z.string().url().optional(),
   LLM_API_KEY: z.string().optional(),
   LLM_MODEL: z.string().default("gpt-4o-mini"),
@@ -70,23 +69,12 @@ const schema = z.object({
   HOUSEKEEPING_INTERVAL_MIN: num(60),
   /** Serves GET /healthz on this port when set. */
   WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
-  QUEUE_PREFIX: z
-    .string()
-    .regex(/^[a-z0-9-]+$/)
-    .default("vt"),
-  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
-  LOG_FORMAT: z.enum(["json", "pretty"]).default(process.stdout.isTTY ? "pretty" : "json"),
 });
 
 export type WorkerEnv = z.infer<typeof schema>;
 
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): WorkerEnv {
-  const parsed = schema.safeParse(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== "")));
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new Error(`Invalid worker configuration:\n${lines.join("\n")}`);
-  }
-  return parsed.data;
+  return parseEnv(schema, source, "worker");
 }
 
 /** Per-stage concurrency override: WORKER_CONCURRENCY_TTS=4 etc. */

@@ -12,3 +12,4 @@ export * from "./logger";
 export * from "./separation-index";
 export * from "./models-index";
 export * from "./tts-index";
+export * from "./config";

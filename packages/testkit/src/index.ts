@@ -17,3 +17,4 @@ export type {
   FakeCosyVoiceRequest,
 } from "./fake-cosyvoice";
 export { answerSpeech, speechMs, SPEECH_SAMPLE_RATE } from "./fake-openai-speech";
+export { freePort } from "./net";
