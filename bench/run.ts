@@ -24,6 +24,7 @@ const { values } = parseArgs({
     quick: { type: "boolean", default: false },
     "llm-latency": { type: "string", default: "300" },
     "skip-concurrency": { type: "boolean", default: false },
+    out: { type: "string", default: "bench/results.json" },
   },
 });
 const LLM_LATENCY = Number(values["llm-latency"]);
@@ -112,6 +113,15 @@ async function runTask(stack: BenchStack, video: SampleVideo, t0 = Date.now()): 
   }
 }
 
+/** The first segment's critical path: planning, then each stage of segment 0, in order. */
+async function firstSegmentPath(stack: BenchStack, taskId: string) {
+  const runs = await stack.db.db.stageRun.findMany({
+    where: { taskId, segmentIndex: { in: [-1, 0] } },
+    orderBy: { startedAt: "asc" },
+  });
+  return runs.map((r) => ({ stage: r.segmentIndex === -1 ? "plan" : r.stage, ms: r.durationMs ?? 0 }));
+}
+
 async function stageStats(stack: BenchStack, taskId: string) {
   const runs = await stack.db.db.stageRun.findMany({ where: { taskId } });
   const by = new Map<string, number[]>();
@@ -147,6 +157,7 @@ async function main() {
       const video = videos.get(spec.name)!;
       const run = await runTask(stack, video);
       const stages = await stageStats(stack, run.id);
+      const firstPath = await firstSegmentPath(stack, run.id);
       const overhead = await measureOverhead({ stack, video });
       const row = {
         input: spec.name,
@@ -156,9 +167,13 @@ async function main() {
         totalS: run.totalMs / 1000,
         realTimeFactor: run.totalMs / video.durationMs,
         stages,
+        firstSegmentPath: firstPath,
         overhead,
       };
       results.push(row);
+      console.log(
+        `  first segment path: ${firstPath.map((p) => `${p.stage} ${(p.ms / 1000).toFixed(1)}`).join(" → ")} s`,
+      );
       console.log(
         `${spec.name.padEnd(12)} first segment ${fmt(run.firstSegmentMs).padStart(7)}  total ${fmt(run.totalMs).padStart(8)}  RTF ${row.realTimeFactor.toFixed(2)}  overhead ${overhead.ratio.toFixed(2)}× floor (${fmt(overhead.pipelineMs)} vs ${fmt(overhead.floorMs)})`,
       );
@@ -199,8 +214,8 @@ async function main() {
       peakRss: rss,
       concurrency,
     };
-    await writeFile(path.join(ROOT, "bench", "results.json"), JSON.stringify(out, null, 2) + "\n");
-    console.log("\nwrote bench/results.json");
+    await writeFile(path.resolve(ROOT, values.out), JSON.stringify(out, null, 2) + "\n");
+    console.log(`\nwrote ${values.out}`);
   } finally {
     await stack.stop();
     await llm.close();

@@ -10,7 +10,7 @@ import { failTask, getTaskStatus, recordStageEnd, recordStageStart } from "@vitr
 import type { Db } from "@vitranslator/db";
 import { isPipelineError, stages } from "@vitranslator/pipeline";
 import type { Engines, EventSink, PipelineConfig, TaskStore } from "@vitranslator/pipeline";
-import { enqueue, jobPayload, NEXT_STAGE } from "@vitranslator/queue";
+import { enqueue, jobPayload, NEXT_STAGE, RELEASE_LATER_SEGMENTS_AFTER } from "@vitranslator/queue";
 import type { JobPayload, StageName, StageQueues } from "@vitranslator/queue";
 import type { AppLogger, Storage } from "@vitranslator/pipeline";
 
@@ -31,6 +31,19 @@ async function stageFinished(
 ): Promise<boolean> {
   const r = await db.stageRun.findUnique({ where: { taskId_segmentIndex_stage: run } });
   return r !== null && r.finishedAt !== null && r.errorCode === null;
+}
+
+/** Queues the extraction of segments 1..n-1 once segment 0 is out (see RELEASE_LATER_SEGMENTS_AFTER). */
+async function releaseLaterSegments(
+  stage: StageName,
+  payload: JobPayload,
+  deps: ProcessorDeps,
+): Promise<void> {
+  if (stage !== RELEASE_LATER_SEGMENTS_AFTER || payload.segmentIndex !== 0 || payload.revision) return;
+  const task = await deps.store.getTask(payload.taskId);
+  for (let k = 1; k < (task?.segmentCount ?? 0); k++) {
+    await enqueue(deps.queues, "segment", { taskId: payload.taskId, segmentIndex: k });
+  }
 }
 
 export function createProcessor(stage: StageName, deps: ProcessorDeps) {
@@ -56,6 +69,7 @@ export function createProcessor(stage: StageName, deps: ProcessorDeps) {
       await deps.store.setSegmentStage(payload.taskId, payload.segmentIndex, stage);
       const next = NEXT_STAGE[stage];
       if (next && stage !== "mix") await enqueue(deps.queues, next, payload);
+      await releaseLaterSegments(stage, payload, deps);
       log.info({}, "stage already done: handed over again");
       return;
     }
@@ -97,6 +111,7 @@ export function createProcessor(stage: StageName, deps: ProcessorDeps) {
       }
       const next = NEXT_STAGE[stage];
       if (result.continue && next) await enqueue(deps.queues, next, payload);
+      await releaseLaterSegments(stage, payload, deps);
       log.info({}, "stage done");
     } catch (err) {
       const code = isPipelineError(err) ? err.code : "INTERNAL_ERROR";

@@ -20,6 +20,13 @@ export const NEXT_STAGE: Record<StageName, StageName | null> = {
   mix: null,
 };
 
+/**
+ * The first segment goes through the pipeline alone: the other segments' extraction is
+ * queued only when segment 0 has been mixed and published (by its `mix` job), so on a
+ * small machine the first dubbed part does not share the CPU with the rest of the video.
+ */
+export const RELEASE_LATER_SEGMENTS_AFTER: StageName = "mix";
+
 export const jobPayload = z.object({
   taskId: z.string().min(1),
   segmentIndex: z.number().int().min(0).optional(),

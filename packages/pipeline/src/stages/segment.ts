@@ -108,7 +108,8 @@ async function planTask(task: TaskRecord, ctx: StageContext): Promise<StageResul
     },
     "segments planned",
   );
-  return { ...STOP, fanOut: plan.map((s) => s.index) };
+  // Only the first segment now; the workers release the others once it is published.
+  return { ...STOP, fanOut: [0] };
 }
 
 function isSilentThroughout(
