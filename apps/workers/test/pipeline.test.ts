@@ -71,6 +71,11 @@ describe("a task with subtitles, end to end", () => {
       .filter((e) => e.type === "published")
       .map((e) => (e.type === "published" ? e.index : -1));
     expect(published).toEqual(segments.map((s) => s.index));
+    // The first segment went through alone: later segments were only extracted after it was published.
+    const runs = await h.t.db.stageRun.findMany({ where: { taskId: id, stage: "segment", segmentIndex: { gt: 0 } } });
+    const seg0 = await h.t.db.segment.findUniqueOrThrow({ where: { taskId_index: { taskId: id, index: 0 } } });
+    expect(runs.length).toBe(segments.length - 1);
+    for (const r of runs) expect(r.startedAt.getTime()).toBeGreaterThanOrEqual(seg0.publishedAt!.getTime());
     const firstPublished = events.findIndex((e) => e.type === "published");
     const completed = events.findIndex((e) => e.type === "task" && e.status === "completed");
     expect(firstPublished).toBeLessThan(completed);
