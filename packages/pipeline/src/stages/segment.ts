@@ -5,6 +5,7 @@ import { PipelineError } from "../errors";
 import { layout } from "../layout";
 import {
   COPYABLE_VIDEO_CODECS,
+  isProcessError,
   detectSilences,
   extractEmbeddedSubtitles,
   listKeyframesMs,
@@ -33,6 +34,8 @@ export const segmentStage: Stage = {
       ...(task.hasVideo ? { videoOut: layout.segVideo(ctx.taskDir, seg.index) } : {}),
       copyVideo: (await readVideoPlan(ctx.taskDir)).copyVideo.includes(seg.index),
       signal: ctx.signal,
+    }).catch((err: unknown) => {
+      throw asUndecodable(err) ?? err;
     });
     const separator = ctx.engines.separator;
     if (separator && task.hasAudio) {
@@ -110,6 +113,21 @@ async function planTask(task: TaskRecord, ctx: StageContext): Promise<StageResul
   );
   // Only the first segment now; the workers release the others once it is published.
   return { ...STOP, fanOut: [0] };
+}
+
+/** ffmpeg's words for input it cannot decode: bad input, so no retry can help. */
+const UNDECODABLE =
+  /Invalid data found when processing input|error while decoding|Invalid NAL unit|missing picture in access unit|decode_slice_header error|moov atom not found|corrupt/i;
+
+export function asUndecodable(err: unknown): PipelineError | null {
+  if (!isProcessError(err) || err.command !== "ffmpeg" || !UNDECODABLE.test(err.stderrTail)) return null;
+  return new PipelineError({
+    code: "UNDECODABLE_MEDIA",
+    category: "user",
+    message:
+      "Part of the file cannot be decoded (it is damaged or uses a codec ffmpeg cannot read). Re-export it and upload it again.",
+    cause: err,
+  });
 }
 
 function isSilentThroughout(
