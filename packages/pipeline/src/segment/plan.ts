@@ -19,8 +19,14 @@ export interface PlanSegmentsOptions {
   cues?: readonly TimeRange[];
   firstMinMs?: number;
   firstMaxMs?: number;
+  /** Longest part; parts grow from the first one towards this (see `growth`). */
   laterMinMs?: number;
   laterMaxMs?: number;
+  /**
+   * Each part may be this many times longer than the one before, up to laterMaxMs: short
+   * parts first so the viewer starts at once, longer ones later (less overhead per second).
+   */
+  growth?: number;
   /** A remainder shorter than this is merged into the segment before it. */
   minTailMs?: number;
   /**
@@ -111,6 +117,19 @@ function pointIn(p: Pause, lo: number, hi: number): number | undefined {
   return from <= to ? Math.round(clamp(p.preferMs, from, to)) : undefined;
 }
 
+/** [min, max] length of part `k`: the first part's window, grown by `growth` per part up to the later window. */
+export function partWindow(
+  k: number,
+  o: Pick<Required<PlanSegmentsOptions>, "firstMinMs" | "firstMaxMs" | "laterMinMs" | "laterMaxMs" | "growth">,
+): { minMs: number; maxMs: number } {
+  if (k === 0) return { minMs: o.firstMinMs, maxMs: o.firstMaxMs };
+  const scale = Math.pow(o.growth, Math.min(k, 64));
+  return {
+    minMs: Math.min(o.laterMinMs, o.firstMinMs * scale),
+    maxMs: Math.min(o.laterMaxMs, o.firstMaxMs * scale),
+  };
+}
+
 function validate(o: Required<Omit<PlanSegmentsOptions, "cues" | "keyframesMs">>): void {
   const bad = !(Number.isFinite(o.durationMs) && o.durationMs > 0)
     ? "durationMs must be a positive number"
@@ -128,20 +147,25 @@ function validate(o: Required<Omit<PlanSegmentsOptions, "cues" | "keyframesMs">>
 }
 
 /**
- * Splits [0, durationMs] into segments cut at pauses. The first segment is short so the first
- * dubbed chunk is ready quickly; later ones are longer. Order of preference for each cut:
- * the longest pause inside [min, max]; else the first pause after max up to 1.5 × max; else
- * the last pause before min (at least minTailMs in); else a hard cut at max (moved to the edge
- * of a cue when cues are given, so a cut never splits a sentence). A remainder shorter than
- * minTailMs joins the previous segment. The result tiles [0, durationMs] exactly.
+ * Splits [0, durationMs] into parts cut at pauses. The first part is short so the first
+ * dubbed chunk is ready quickly; each later one may grow by `growth` up to the later window
+ * (see partWindow). Order of preference for each cut: the longest pause inside [min, max];
+ * else the first pause after max up to 1.5 × max; else the last pause before min (at least
+ * minTailMs in); else a hard cut at max, moved to the edge of a cue when cues are given so
+ * that a sentence is not split — unless that cue alone would make the part longer than
+ * 1.5 × max, in which case the cue is cut (a subtitle spanning the whole video must not
+ * make one part as long as the video). A remainder shorter than minTailMs joins the
+ * previous part. The result tiles [0, durationMs] exactly and no part is longer than
+ * 1.5 × laterMaxMs + minTailMs.
  */
 export function planSegments(opts: PlanSegmentsOptions): PlannedSegment[] {
   const o = {
-    firstMinMs: 6000,
-    firstMaxMs: 12_000,
-    laterMinMs: 20_000,
-    laterMaxMs: 40_000,
-    minTailMs: 3000,
+    firstMinMs: 2500,
+    firstMaxMs: 5000,
+    laterMinMs: 15_000,
+    laterMaxMs: 30_000,
+    growth: 1.5,
+    minTailMs: 2000,
     ...opts,
   };
   validate(o);
@@ -158,9 +182,7 @@ export function planSegments(opts: PlanSegmentsOptions): PlannedSegment[] {
   const segments: PlannedSegment[] = [];
   let cursor = 0;
   while (cursor < durationMs) {
-    const first = segments.length === 0;
-    const minLen = first ? o.firstMinMs : o.laterMinMs;
-    const maxLen = first ? o.firstMaxMs : o.laterMaxMs;
+    const { minMs: minLen, maxMs: maxLen } = partWindow(segments.length, o);
     let cut: number;
     if (durationMs - cursor <= maxLen) {
       cut = durationMs;
@@ -169,8 +191,9 @@ export function planSegments(opts: PlanSegmentsOptions): PlannedSegment[] {
         bestInWindow(pauses, cursor + minLen, Math.min(cursor + maxLen, lastCutMs)) ??
         firstAfter(pauses, cursor + maxLen, Math.min(cursor + maxLen * 1.5, lastCutMs)) ??
         lastBefore(pauses, cursor + o.minTailMs, Math.min(cursor + minLen, lastCutMs)) ??
-        hardCut(cues, cursor, cursor + maxLen, o.minTailMs);
-      if (durationMs - cut < o.minTailMs) cut = durationMs;
+        hardCut(cues, cursor, cursor + maxLen, o.minTailMs, maxLen * 1.5);
+      // The tail joins this part unless that would make it too long: then it stands alone.
+      if (durationMs - cut < o.minTailMs && durationMs - cursor <= maxLen * 1.5 + o.minTailMs) cut = durationMs;
     }
     segments.push({ index: segments.length, startMs: cursor, durationMs: cut - cursor });
     cursor = cut;
@@ -197,9 +220,19 @@ function lastBefore(pauses: Pause[], lo: number, hi: number): number | undefined
   return points.length > 0 ? Math.max(...points) : undefined;
 }
 
-/** Cut at `at`, unless that is inside a cue: then before the cue if that leaves a real segment, else after it. */
-function hardCut(cues: TimeRange[], cursor: number, at: number, minLenMs: number): number {
+/**
+ * Cut at `at`, unless that is inside a cue: then before the cue if that leaves a real part,
+ * else after it — but never past `cursor + longestMs` (a cue that long is cut inside).
+ */
+function hardCut(
+  cues: TimeRange[],
+  cursor: number,
+  at: number,
+  minLenMs: number,
+  longestMs: number,
+): number {
   const inside = cues.find((c) => c.startMs < at && at < c.endMs);
   if (!inside) return Math.round(at);
-  return inside.startMs - cursor >= minLenMs ? inside.startMs : inside.endMs;
+  if (inside.startMs - cursor >= minLenMs) return inside.startMs;
+  return inside.endMs - cursor <= longestMs ? inside.endMs : Math.round(at);
 }

@@ -29,7 +29,12 @@ export const asrStage: Stage = {
     if (cues) {
       found = cues
         .filter((c) => c.startMs >= seg.startMs && c.startMs < segEnd)
-        .map((c) => ({ startMs: c.startMs, endMs: Math.max(c.endMs, c.startMs + 1), sourceText: c.text }));
+        // A cue longer than a part was cut by the planner: it ends with its part.
+        .map((c) => ({
+          startMs: c.startMs,
+          endMs: Math.min(segEnd, Math.max(c.endMs, c.startMs + 1)),
+          sourceText: c.text,
+        }));
     } else if (ctx.engines.transcriber) {
       const result = await ctx.engines.transcriber.transcribe({
         audioPath: await segmentAudio16k(),
@@ -49,9 +54,15 @@ export const asrStage: Stage = {
           "No speech recognition is available: upload an .srt/.vtt subtitle file with the video, put a SenseVoice/Whisper model in MODELS_DIR (`npm run models`), or set LLM_BASE_URL/LLM_API_KEY and ASR_MODEL for an OpenAI-compatible transcription endpoint.",
       });
     }
-    let sentences: NewSentence[] = found
-      .filter((s) => s.sourceText !== "")
-      .map((s, i) => ({ ...s, index: seg.index * SENTENCES_PER_SEGMENT + i }));
+    const spoken = found.filter((s) => s.sourceText !== "");
+    if (spoken.length >= SENTENCES_PER_SEGMENT) {
+      throw new PipelineError({
+        code: "TOO_MANY_SENTENCES",
+        category: "user",
+        message: `One part of the video has ${spoken.length} subtitle lines; at most ${SENTENCES_PER_SEGMENT - 1} fit in a part.`,
+      });
+    }
+    let sentences: NewSentence[] = spoken.map((s, i) => ({ ...s, index: seg.index * SENTENCES_PER_SEGMENT + i }));
     if (ctx.engines.diarizer && sentences.length > 0) {
       sentences = await withSpeakers(ctx, {
         segmentIndex: seg.index,
