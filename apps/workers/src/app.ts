@@ -5,7 +5,8 @@ import { createLocalStorage } from "@vitranslator/pipeline";
 import type { AppLogger, Engines } from "@vitranslator/pipeline";
 import { closeQueues, createQueues, createRedis, EventBus } from "@vitranslator/queue";
 import type { StageName } from "@vitranslator/queue";
-import { createEngines } from "./engines";
+import { startCapabilityPublisher } from "./capabilities";
+import { createEngineSet, enginesOf, reportEngines, reportGivenEngines } from "./engines";
 import { stageConcurrency } from "./env";
 import type { WorkerEnv } from "./env";
 import { checkHealth, startHealthServer } from "./health";
@@ -37,12 +38,14 @@ export function startWorkers(opts: {
   const db = createDb({ url: env.DATABASE_URL });
   const redis = createRedis(env.REDIS_URL);
   const queues = createQueues(redis, env.QUEUE_PREFIX);
+  const engineSet = opts.engines ? null : createEngineSet(env, log);
+  const engines = opts.engines ?? enginesOf(engineSet ?? createEngineSet(env, log));
   const deps = {
     db,
     store: createTaskStore(db),
     events: new EventBus(redis, env.QUEUE_PREFIX),
     queues,
-    engines: opts.engines ?? createEngines(env, log),
+    engines,
     storage: createLocalStorage(env.STORAGE_DIR),
     config: {
       maxSpeed: env.ALIGN_MAX_SPEED,
@@ -98,6 +101,14 @@ export function startWorkers(opts: {
     { db, redis, storage: deps.storage, events: deps.events, prefix: env.QUEUE_PREFIX, log },
     { retentionDays: env.RETENTION_DAYS, intervalMs: env.HOUSEKEEPING_INTERVAL_MIN * 60_000 },
   );
+  const capabilities = startCapabilityPublisher({
+    redis,
+    prefix: env.QUEUE_PREFIX,
+    stages: opts.stages,
+    report: () =>
+      engineSet ? reportEngines(engineSet, opts.stages) : reportGivenEngines(engines, opts.stages),
+    log,
+  });
   const health =
     env.WORKER_HEALTH_PORT === undefined
       ? null
@@ -114,6 +125,7 @@ export function startWorkers(opts: {
       // close() lets running jobs finish; one still running after the grace period is
       // handed back to the queue by BullMQ's stalled-job check and retried elsewhere.
       housekeeping.stop();
+      await capabilities.stop();
       (await health)?.close();
       await Promise.race([
         Promise.all(workers.map((w) => w.close())),
@@ -122,7 +134,8 @@ export function startWorkers(opts: {
       await closeQueues(queues);
       redis.disconnect();
       await db.$disconnect();
-      deps.engines.tts.close?.();
+      if (engineSet) await engineSet.close();
+      else engines.tts.close?.();
     },
   };
 }
