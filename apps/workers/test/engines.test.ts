@@ -97,10 +97,8 @@ describe("every kind", () => {
     const before = await reportEngines(set, ["asr", "translate", "tts"]);
     const byKind = Object.fromEntries(before.map((s) => [s.kind, s]));
     expect(byKind.asr).toMatchObject({ ready: false, missing: { fix: "npm run models", download: true } });
-    expect(byKind.translation).toMatchObject({
-      ready: false,
-      missing: { fix: expect.stringMatching(/LLM_BASE_URL/) },
-    });
+    expect(byKind.translation?.ready).toBe(false);
+    expect(byKind.translation?.missing?.fix).toMatch(/LLM_BASE_URL/);
     expect(byKind.diarization).toMatchObject({ ready: false, missing: { fix: "npm run models" } });
     expect(byKind.tts).toMatchObject({
       name: "espeak",
@@ -134,11 +132,9 @@ describe("every kind", () => {
 
   it("ASR_ENGINE=subtitles is off on purpose: not ready, and says how to turn it on", async () => {
     const set = setOf({ ASR_ENGINE: "subtitles" });
-    expect(await set.status("asr")).toMatchObject({
-      name: null,
-      ready: false,
-      missing: { fix: expect.stringMatching(/unset ASR_ENGINE/) },
-    });
+    const asr = await set.status("asr");
+    expect([asr.name, asr.ready]).toEqual([null, false]);
+    expect(asr.missing?.fix).toMatch(/unset ASR_ENGINE/);
     expect(await setOf({ SEPARATOR: "none" }).status("separation")).toMatchObject({
       name: null,
       ready: true,
