@@ -1,8 +1,11 @@
 /**
  * MDX-Net (UVR) separation on onnxruntime-node. Each chunk of `hop·(dim_t−1)` samples is
  * turned into a `[1, 4, dim_f, dim_t]` spectrogram (real/imag of left, then right; bins
- * above dim_f dropped), run through the model, turned back with the iSTFT, and the chunks
- * are crossfaded. The model gives one stem; the other is mix − that stem.
+ * above dim_f dropped, the lowest 3 bins zeroed as UVR does), run through the model,
+ * turned back with the iSTFT, and the chunks are crossfaded. The model gives one stem; the
+ * other is mix − compensate·stem. As python-audio-separator does, a mix peaking above 0.9
+ * is scaled down to 0.9 before the model; here both stems are scaled back afterwards, so
+ * every segment's background keeps the original level (segments are separated one by one).
  */
 import ort from "onnxruntime-node";
 import { PipelineError } from "../errors";
@@ -21,8 +24,10 @@ export interface MdxConfig {
   dimF?: number;
   dimT?: number;
   sampleRate?: number;
-  /** Gain on the model's stem (UVR's "compensate"; 1.009 for Kim_Vocal_2). */
+  /** Gain on the model's stem when the other stem is derived (UVR's "compensate"; 1.009 for Kim_Vocal_2). */
   compensate?: number;
+  /** The mix is scaled down to this peak before the model when it is louder (audio-separator's normalization_threshold). */
+  mixPeak?: number;
   /** Which stem the model outputs. */
   primaryStem?: "vocals" | "instrumental";
   /** Fraction of a chunk's usable part shared with its neighbour for the crossfade. */
@@ -37,9 +42,26 @@ export const KIM_VOCAL_2 = {
   dimT: 256,
   sampleRate: 44100,
   compensate: 1.009,
+  mixPeak: 0.9,
   primaryStem: "vocals",
   overlap: 0.25,
 } as const satisfies Omit<MdxConfig, "modelPath">;
+
+/** UVR zeroes the lowest frequency bins of the model's input (below ~17 Hz at 7680/44.1 kHz). */
+export const MDX_ZEROED_BINS = 3;
+
+/** The mix scaled so its peak is at most `maxPeak`, and the gain used (1 when it was quiet enough). */
+export function limitPeak(mix: PcmAudio, maxPeak: number): { audio: PcmAudio; gain: number } {
+  let peak = 0;
+  for (const ch of mix.channels) for (const v of ch) peak = Math.max(peak, Math.abs(v));
+  if (peak <= maxPeak) return { audio: mix, gain: 1 };
+  const gain = maxPeak / peak;
+  return { audio: scale(mix, gain), gain };
+}
+
+function scale(audio: PcmAudio, gain: number): PcmAudio {
+  return { sampleRate: audio.sampleRate, channels: audio.channels.map((ch) => ch.map((v) => v * gain)) };
+}
 
 const sessions = new Map<string, Promise<ort.InferenceSession>>();
 
@@ -73,7 +95,7 @@ function chunkWeights(chunk: number, trim: number, fade: number): Float32Array {
   return w;
 }
 
-/** Runs the model over a stereo mix; returns the model's stem, same length as the input. */
+/** Runs the model over a stereo mix; returns the model's stem (uncompensated), same length as the input. */
 export async function runMdx(opts: {
   mix: PcmAudio;
   config: MdxConfig;
@@ -120,7 +142,7 @@ export async function runMdx(opts: {
       const piece = new Float32Array(chunk);
       for (let i = 0; i < chunk; i++) piece[i] = src[origin + i] ?? 0;
       const spec = stft({ signal: piece, nFft, hop });
-      for (let b = 0; b < dimF; b++) {
+      for (let b = MDX_ZEROED_BINS; b < dimF; b++) {
         data.set(spec.re.subarray(b * dimT, (b + 1) * dimT), 2 * ch * plane + b * dimT);
         data.set(spec.im.subarray(b * dimT, (b + 1) * dimT), (2 * ch + 1) * plane + b * dimT);
       }
@@ -151,7 +173,7 @@ export async function runMdx(opts: {
         const t = origin + i;
         const w = weights[i] as number;
         if (t < 0 || t >= length || w === 0) continue;
-        dst[t] = (dst[t] as number) + (wave[i] as number) * c.compensate * w;
+        dst[t] = (dst[t] as number) + (wave[i] as number) * w;
         if (ch === 0) wsum[t] = (wsum[t] as number) + w;
       }
       await yieldToEventLoop();
@@ -170,8 +192,11 @@ export function createMdxSeparator(config: MdxConfig): Separator {
     async separate(opts: SeparateOptions): Promise<void> {
       const { signal } = opts;
       const mix = await decodePcm({ input: opts.input, sampleRate, channels: 2, signal });
-      const stem = await runMdx({ mix, config, signal });
-      const other = subtract(mix, stem);
+      const { audio, gain } = limitPeak(mix, config.mixPeak ?? KIM_VOCAL_2.mixPeak);
+      const raw = await runMdx({ mix: audio, config, signal });
+      const compensate = config.compensate ?? KIM_VOCAL_2.compensate;
+      const other = scale(subtract(audio, scale(raw, compensate)), 1 / gain);
+      const stem = gain === 1 ? raw : scale(raw, 1 / gain);
       const instrumental = (config.primaryStem ?? KIM_VOCAL_2.primaryStem) === "instrumental";
       await encodeWav({
         audio: instrumental ? other : stem,
