@@ -68,29 +68,41 @@ export interface Translator {
   shorten(req: ShortenRequest): Promise<string[]>;
 }
 
-export interface OpenAiTranslatorOptions {
-  client: LlmClient;
+export interface TranslatorOptions {
   batchSize?: number;
   /** Neighbouring sentences sent before and after each batch as context. */
   contextSize?: number;
   logger?: LlmLogger;
+}
+
+export interface OpenAiTranslatorOptions extends TranslatorOptions {
+  client: LlmClient;
   /** Send `response_format: json_object`; turn off for servers that reject it. */
   jsonMode?: boolean;
   temperature?: number;
 }
 
+/** One request to a model: the payload, its system prompt, and which try this is (1 = first). */
+export interface CompletionRequest {
+  payload: LlmTaskPayload;
+  system: string;
+  attempt: number;
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * The port every translation engine implements (OpenAI-compatible chat, embedded llama.cpp):
+ * one JSON value per request, parsed but not yet validated. Throwing an answer error
+ * (LLM_BAD_JSON / LLM_BAD_ANSWER) makes the caller ask again in smaller pieces.
+ */
+export type JsonCompletion = (req: CompletionRequest) => Promise<unknown>;
+
 /** A single sentence (or a shorten request) gets this many tries before it fails the job. */
 const SINGLE_ATTEMPTS = 2;
 
 export function createOpenAiTranslator(opts: OpenAiTranslatorOptions): Translator {
-  const { client, batchSize = 20, contextSize = 3, logger, jsonMode = true, temperature } = opts;
-  if (!Number.isInteger(batchSize) || batchSize < 1)
-    throw invalidOption(`batchSize must be ≥ 1, got ${batchSize}`);
-  if (!Number.isInteger(contextSize) || contextSize < 0) {
-    throw invalidOption(`contextSize must be ≥ 0, got ${contextSize}`);
-  }
-
-  async function complete(payload: LlmTaskPayload, system: string, signal?: AbortSignal): Promise<unknown> {
+  const { client, jsonMode = true, temperature, ...rest } = opts;
+  const complete: JsonCompletion = async ({ payload, system, signal }) => {
     let completion;
     try {
       completion = await client.openai.chat.completions.create(
@@ -122,13 +134,25 @@ export function createOpenAiTranslator(opts: OpenAiTranslatorOptions): Translato
       throw badAnswer(refusal ? `The LLM refused: ${refusal}` : "The LLM answered with empty content.");
     }
     return extractJson(content);
+  };
+  return createTranslator({ ...rest, complete });
+}
+
+/** Batching, context, validation and the split-in-halves retry, over any JsonCompletion. */
+export function createTranslator(opts: TranslatorOptions & { complete: JsonCompletion }): Translator {
+  const { complete, batchSize = 20, contextSize = 3, logger } = opts;
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw invalidOption(`batchSize must be ≥ 1, got ${batchSize}`);
+  if (!Number.isInteger(contextSize) || contextSize < 0) {
+    throw invalidOption(`contextSize must be ≥ 0, got ${contextSize}`);
   }
 
   async function translateBatch(
     payload: TranslatePayload,
+    attempt: number,
     signal?: AbortSignal,
   ): Promise<Map<number, string>> {
-    const json = await complete(payload, translateSystemPrompt(payload), signal);
+    const json = await complete({ payload, system: translateSystemPrompt(payload), attempt, signal });
     const parsed = TranslateAnswerSchema.safeParse(json);
     if (!parsed.success) {
       throw badAnswer(
@@ -185,7 +209,7 @@ export function createOpenAiTranslator(opts: OpenAiTranslatorOptions): Translato
         after: contextAt(hi, hi + contextSize),
       };
       try {
-        for (const [index, text] of await translateBatch(payload, signal)) done.set(index, text);
+        for (const [index, text] of await translateBatch(payload, attempt, signal)) done.set(index, text);
       } catch (err) {
         if (!isAnswerError(err)) throw err;
         const indices = batch.map((s) => s.index);
@@ -244,7 +268,12 @@ export function createOpenAiTranslator(opts: OpenAiTranslatorOptions): Translato
     for (let attempt = 1; attempt <= SINGLE_ATTEMPTS; attempt++) {
       req.signal?.throwIfAborted();
       try {
-        const json = await complete(payload, shortenSystemPrompt(payload), req.signal);
+        const json = await complete({
+          payload,
+          system: shortenSystemPrompt(payload),
+          attempt,
+          signal: req.signal,
+        });
         const parsed = ShortenAnswerSchema.safeParse(json);
         if (!parsed.success) {
           throw badAnswer(
