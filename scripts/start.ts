@@ -1,6 +1,8 @@
 /**
  * `npm start`: applies migrations, then runs the web server (pages, REST, tRPC HTTP+WS)
- * and one worker process serving all eight stages, and prints the URL.
+ * and one worker process serving all eight stages, and prints the URL. When models of the
+ * default pack are missing it fetches them in the background (MODELS_AUTO_DOWNLOAD=0: it
+ * only says what is missing); the workers pick each model up once it is in place.
  * Postgres and Redis come from DATABASE_URL / REDIS_URL (local, or `docker compose up postgres redis`).
  */
 import { spawn } from "node:child_process";
@@ -8,6 +10,7 @@ import type { ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { Redis } from "ioredis";
+import { DEFAULT_MODEL_PACK, firstStartModels } from "@vitranslator/pipeline";
 import { migrate } from "../packages/db/src/migrate";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -19,6 +22,8 @@ const env = {
   REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
   STORAGE_DIR: path.resolve(root, process.env.STORAGE_DIR ?? "storage"),
   PORT: process.env.PORT ?? "3000",
+  // Absolute, so the web server (progress banner) and the workers look in the same folder.
+  MODELS_DIR: path.resolve(root, process.env.MODELS_DIR ?? "models"),
 };
 
 async function checkServices() {
@@ -60,10 +65,23 @@ console.log(
   `\n  ViTranslator: http://localhost:${env.PORT}\n  (workers: all stages; media in ${env.STORAGE_DIR})\n`,
 );
 
+// Never awaited: the app serves while the models arrive (progress also in MODELS_DIR/.downloads/status.json).
+const downloads = new AbortController();
+firstStartModels({
+  modelsDir: env.MODELS_DIR,
+  entries: DEFAULT_MODEL_PACK,
+  autoDownload: process.env.MODELS_AUTO_DOWNLOAD !== "0",
+  signal: downloads.signal,
+  print: (text) => console.log(text.replace(/^/gm, "[models] ")),
+}).catch((e: unknown) => {
+  if (!downloads.signal.aborted) console.error(`[models] download stopped: ${(e as Error).message}`);
+});
+
 let stopping = false;
 const stop = (signal: NodeJS.Signals) => {
   if (stopping) return;
   stopping = true;
+  downloads.abort();
   for (const c of children) c.kill(signal);
 };
 for (const c of children) {

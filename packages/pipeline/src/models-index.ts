@@ -14,8 +14,22 @@ export {
   lockPath,
   sha256File,
   describeMissing,
+  manualInstallLine,
   renderProgressBar,
 } from "./models/download";
+export { fetchModelPack, missingModels } from "./models/first-run";
+export type { FetchModelPackOptions } from "./models/first-run";
+export { firstStartModels } from "./models/first-start";
+export type { FirstStartOptions, FirstStartOutcome } from "./models/first-start";
+export {
+  STATUS_HEARTBEAT_MS,
+  modelPackStatusSchema,
+  packProgressLine,
+  packStatusPath,
+  readModelPackStatus,
+  writeModelPackStatus,
+} from "./models/pack-status";
+export type { ModelPackStatus, ModelPackView, ModelProgress } from "./models/pack-status";
 export type { DownloadProgress, InstallReport, ModelsLock } from "./models/download";
 
 export {

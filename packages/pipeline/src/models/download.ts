@@ -237,16 +237,21 @@ export async function installModels(opts: {
   return report;
 }
 
+/** One missing model, for a person: what it is, where it comes from and where it goes. */
+export function manualInstallLine(modelsDir: string, entry: ModelEntry): string {
+  const where = path.join(modelsDir, entry.target);
+  const how =
+    entry.format === "tar.bz2"
+      ? `download and run \`tar -xjf <file> -C ${modelsDir}\` (gives ${where}/)`
+      : `save it as ${where}`;
+  return `  - ${entry.purpose}${entry.sizeMb ? ` (~${entry.sizeMb} MB)` : ""}\n    ${entry.url}\n    ${how}`;
+}
+
 /** What to tell a user whose downloads failed: each missing model, its URL and where it goes. */
 export function describeMissing(modelsDir: string, failed: InstallReport["failed"]): string {
-  const lines = failed.map(({ entry, error }) => {
-    const where = path.join(modelsDir, entry.target);
-    const how =
-      entry.format === "tar.bz2"
-        ? `download and run \`tar -xjf <file> -C ${modelsDir}\` (gives ${where}/)`
-        : `save it as ${where}`;
-    return `  - ${entry.purpose}${entry.sizeMb ? ` (~${entry.sizeMb} MB)` : ""}\n    ${entry.url}\n    ${how}\n    error: ${error.message}`;
-  });
+  const lines = failed.map(
+    ({ entry, error }) => `${manualInstallLine(modelsDir, entry)}\n    error: ${error.message}`,
+  );
   return `These models are missing (no internet, or the server refused):\n${lines.join("\n")}\nRun \`npm run models\` again when online; finished parts are kept and resumed.`;
 }
 
