@@ -55,4 +55,32 @@ describe("dubbing through CosyVoice", () => {
       expect(s.predictedMs!).toBeLessThan(cosy.toneMs(s.spokenText!) + 50);
     }
   });
+
+  it("an upstream server that cannot read prompts fails the task at once with TTS_SERVER_MISMATCH (no retries)", async () => {
+    const unpatched = await startFakeCosyVoice({ upstream: "unpatched-file-prompt" });
+    try {
+      await h.stopWorkers();
+      h.start(undefined, {
+        TTS_ENGINE: "cosyvoice",
+        COSYVOICE_ADDR: unpatched.address,
+        COSYVOICE_VERSION: "3",
+      });
+      const id = await h.submit({
+        video: sample.video,
+        subtitles: sample.srt,
+        sourceLanguage: "en",
+        targetLanguage: "zh",
+      });
+      await h.waitForEnd(id);
+      const snap = await h.snapshot(id);
+      expect([snap?.status, snap?.errorCode]).toEqual(["failed", "TTS_SERVER_MISMATCH"]);
+      expect(snap?.errorMessage).toContain("server.py");
+      const runs = await h.t.db.stageRun.findMany({ where: { taskId: id, stage: "tts" } });
+      expect(runs.length).toBeGreaterThan(0);
+      expect(Math.max(...runs.map((r) => r.attempts))).toBe(1);
+      expect(unpatched.requests.every((r) => r.mode === "cross_lingual")).toBe(true);
+    } finally {
+      await unpatched.close();
+    }
+  });
 });

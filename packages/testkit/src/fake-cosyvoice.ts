@@ -30,7 +30,17 @@ export interface FakeCosyVoiceBehaviour {
   hang?: boolean;
 }
 
+/**
+ * Which upstream checkout it answers like. "working": revision d985100 or older (v1/v2) or
+ * a server.py patched to hand the prompt over as a WAV. "unpatched-file-prompt": cosyvoice
+ * at 622a3a1 or later with its own server.py, which still passes the prompt as a tensor
+ * to functions that load a file — every zero-shot and cross-lingual request fails.
+ */
+export type FakeCosyVoiceUpstream = "working" | "unpatched-file-prompt";
+
 export interface FakeCosyVoiceOptions {
+  /** Default "working". */
+  upstream?: FakeCosyVoiceUpstream;
   /** Rate of the PCM it streams: 22050 (v1) or 24000 (v2/v3, default). */
   sampleRate?: number;
   /** Speakers its SFT model knows (default 中文女, 英文男). */
@@ -69,6 +79,23 @@ function tone(durationMs: number, sampleRate: number): Buffer {
   return pcm;
 }
 
+/** grpcio's answer to a Python exception raised while the servicer's generator runs. */
+function pythonException(call: grpc.ServerWritableStream<WireRequest, { tts_audio: Buffer }>, error: string) {
+  call.emit("error", {
+    code: grpc.status.UNKNOWN,
+    details: `Exception iterating responses: ${error}`,
+  } as grpc.ServiceError);
+}
+
+/** Roughly how torch prints the prompt tensor server.py builds (int16 / 2^15, shape [1, n]). */
+function tensorRepr(pcm: Buffer): string {
+  const n = Math.floor(pcm.length / 2);
+  const at = (k: number) => (pcm.readInt16LE(2 * k) / 32768).toFixed(4);
+  return n < 6
+    ? `tensor([[${Array.from({ length: n }, (_, k) => at(k)).join(", ")}]])`
+    : `tensor([[${at(0)}, ${at(1)}, ${at(2)},  ..., ${at(n - 3)}, ${at(n - 2)}, ${at(n - 1)}]])`;
+}
+
 function parse(req: WireRequest): FakeCosyVoiceRequest | string {
   switch (req.RequestPayload) {
     case "sft_request":
@@ -101,6 +128,7 @@ function parse(req: WireRequest): FakeCosyVoiceRequest | string {
 }
 
 export async function startFakeCosyVoice(opts: FakeCosyVoiceOptions = {}): Promise<FakeCosyVoice> {
+  const upstream = opts.upstream ?? "working";
   const sampleRate = opts.sampleRate ?? 24_000;
   const speakers = opts.speakers ?? ["中文女", "英文男"];
   const msPerChar = opts.msPerChar ?? 60;
@@ -140,12 +168,12 @@ export async function startFakeCosyVoice(opts: FakeCosyVoiceOptions = {}): Promi
         return invalid("prompt_audio must be int16 PCM");
       }
       if ((parsed.mode === "sft" || parsed.mode === "instruct") && !speakers.includes(parsed.spkId ?? "")) {
-        // What the real server does: the Python KeyError becomes UNKNOWN.
-        call.emit("error", {
-          code: grpc.status.UNKNOWN,
-          details: `Exception calling application: '${parsed.spkId ?? ""}'`,
-        } as grpc.ServiceError);
-        return;
+        // frontend_sft's spk2info[spk_id]: the KeyError prints as the quoted key.
+        return pythonException(call, `'${parsed.spkId ?? ""}'`);
+      }
+      if (upstream === "unpatched-file-prompt" && parsed.promptAudio !== undefined) {
+        // load_wav → soundfile, given server.py's tensor instead of a file.
+        return pythonException(call, `Invalid file: ${tensorRepr(parsed.promptAudio)}`);
       }
       const pcm = tone(toneMs(parsed.ttsText), sampleRate);
       const step = Math.ceil(pcm.length / 2 / chunkCount) * 2;

@@ -130,7 +130,7 @@ describe("CosyVoiceEngine", () => {
     }
   });
 
-  it("maps the server's refusals: bad request → user error, unknown speaker → retried server error", async () => {
+  it("maps the server's refusals: bad request and unknown speaker → user errors, other exceptions → retried", async () => {
     server.setBehaviour({ fail: { code: grpc.status.INVALID_ARGUMENT, details: "bad text", times: 1 } });
     const bad = await failure(
       engine.synthesize({ text: "hi", language: "en", outPath: join(tmp.dir, "b.wav") }),
@@ -143,10 +143,104 @@ describe("CosyVoiceEngine", () => {
       const f = await failure(
         unknownSpk.synthesize({ text: "hi", language: "en", outPath: join(tmp.dir, "u.wav") }),
       );
-      expect(f).toMatchObject({ code: "TTS_SERVER_ERROR", category: "third_party" });
-      expect(f.message).toContain("nobody");
+      // The KeyError of the server's spk2info lookup: a configuration error, not retried.
+      expect(f).toMatchObject({ code: "TTS_CONFIG", category: "user" });
+      expect(f.message).toContain('"nobody"');
+      expect(f.message).toContain("CosyVoice-300M-SFT");
     } finally {
       unknownSpk.close();
+    }
+
+    server.setBehaviour({
+      fail: {
+        code: grpc.status.UNKNOWN,
+        details: "Exception iterating responses: CUDA out of memory",
+        times: 1,
+      },
+    });
+    const oom = await failure(
+      engine.synthesize({ text: "hi", language: "en", outPath: join(tmp.dir, "o.wav") }),
+    );
+    expect(oom).toMatchObject({ code: "TTS_SERVER_ERROR", category: "third_party" });
+  });
+
+  it("an upstream ≥ 622a3a1 server with its own server.py (prompt as tensor) fails at once, naming the fix", async () => {
+    const unpatched = await startFakeCosyVoice({ upstream: "unpatched-file-prompt" });
+    const v3 = new CosyVoiceEngine({ address: unpatched.address, version: 3, speakerId: "英文男" });
+    try {
+      for (const referenceLanguage of ["en", "fr"]) {
+        const f = await failure(
+          v3.synthesize({
+            text: "Hello there",
+            language: "en",
+            outPath: join(tmp.dir, "mm.wav"),
+            referenceAudio: reference,
+            referenceText: "Bonjour",
+            referenceLanguage,
+          }),
+        );
+        expect(f).toMatchObject({ code: "TTS_SERVER_MISMATCH", category: "user" });
+        expect(f.message).toContain("server.py");
+        expect(f.message).toContain("16 kHz WAV");
+        expect(f.message).toContain("d985100");
+      }
+      expect(unpatched.requests.map((r) => r.mode)).toEqual(["zero_shot", "cross_lingual"]);
+      // The reverse: server.py patched (prompt as a file) on a checkout older than 622a3a1.
+      server.setBehaviour({
+        fail: {
+          code: grpc.status.UNKNOWN,
+          details: "Exception iterating responses: 'str' object has no attribute 'is_floating_point'",
+          times: 1,
+        },
+      });
+      const old = await failure(
+        engine.synthesize({
+          text: "Hi",
+          language: "zh",
+          outPath: join(tmp.dir, "mm2.wav"),
+          referenceAudio: reference,
+        }),
+      );
+      expect(old).toMatchObject({ code: "TTS_SERVER_MISMATCH", category: "user" });
+      expect(old.message).toContain("3b44913");
+      // The same server still speaks with a built-in speaker (no prompt audio involved).
+      await v3.synthesize({ text: "Hello", language: "en", outPath: join(tmp.dir, "mm-sft.wav") });
+      expect(unpatched.requests.at(-1)?.mode).toBe("sft");
+    } finally {
+      v3.close();
+      await unpatched.close();
+    }
+  });
+
+  it("v3: every request carries the <|endofprompt|> marker (zero-shot in the prompt text, cross-lingual and sft in the text)", async () => {
+    const v3 = new CosyVoiceEngine({ address: server.address, version: 3, speakerId: "中文女" });
+    const marker = "You are a helpful assistant.<|endofprompt|>";
+    try {
+      const base = { language: "de", referenceAudio: reference, referenceText: "Guten Morgen" };
+      await v3.synthesize({
+        ...base,
+        text: "Hallo Welt",
+        outPath: join(tmp.dir, "v3a.wav"),
+        referenceLanguage: "de",
+      });
+      await v3.synthesize({
+        ...base,
+        text: "Hallo Welt",
+        outPath: join(tmp.dir, "v3b.wav"),
+        referenceLanguage: "en",
+      });
+      await v3.synthesize({ text: "你好", language: "zh", outPath: join(tmp.dir, "v3c.wav") });
+      expect(server.requests).toEqual([
+        expect.objectContaining({
+          mode: "zero_shot",
+          ttsText: "Hallo Welt",
+          promptText: `${marker}Guten Morgen`,
+        }),
+        expect.objectContaining({ mode: "cross_lingual", ttsText: `${marker}Hallo Welt` }),
+        { mode: "sft", ttsText: `${marker}你好`, spkId: "中文女" },
+      ]);
+    } finally {
+      v3.close();
     }
   });
 

@@ -19,6 +19,7 @@ import {
   cosyVoiceText,
 } from "./mode";
 import type { CosyVoiceMode, CosyVoiceVersion } from "./mode";
+import { cosyVoiceMismatch } from "./server-errors";
 
 export interface CosyVoiceOptions {
   /** host:port of the gRPC server (the official server listens on 50000). */
@@ -249,7 +250,9 @@ export class CosyVoiceEngine implements TtsEngine {
       );
     if (err.code === s.UNAUTHENTICATED || err.code === s.PERMISSION_DENIED)
       return make("TTS_AUTH", "user", `${where} refused access (${status}: ${details}).`);
-    // UNKNOWN is what a Python exception in the servicer becomes: often transient (GPU OOM).
+    const mismatch = cosyVoiceMismatch({ details, where, speakerId: this.#speakerId, cause: err });
+    if (mismatch) return mismatch;
+    // Any other Python exception in the servicer becomes UNKNOWN: often transient (GPU OOM).
     return make("TTS_SERVER_ERROR", "third_party", `${where} failed (${status}: ${details}).`);
   }
 }

@@ -48,6 +48,10 @@ describe("request text per version", () => {
       "You are a helpful assistant.<|endofprompt|>Hallo",
     );
     expect(cosyVoiceText({ version: 3, mode: "zero_shot", text: "Hallo", language: "de" })).toBe("Hallo");
+    expect(cosyVoiceText({ version: 3, mode: "sft", text: "Hallo", language: "de" })).toBe(
+      "You are a helpful assistant.<|endofprompt|>Hallo",
+    );
+    expect(cosyVoiceText({ version: 2, mode: "sft", text: "Hallo", language: "de" })).toBe("Hallo");
     expect(cosyVoicePromptText(3, "Guten Tag")).toBe("You are a helpful assistant.<|endofprompt|>Guten Tag");
     expect(cosyVoicePromptText(2, "Guten Tag")).toBe("Guten Tag");
   });

@@ -17,7 +17,11 @@ const LANGUAGES: Record<CosyVoiceVersion, readonly string[]> = {
   3: ["zh", "en", "ja", "ko", "yue", "de", "es", "fr", "it", "ru"],
 };
 
-/** v3 reads a system prompt before `<|endofprompt|>` in the text it is conditioned on. */
+/**
+ * v3 reads a system prompt before `<|endofprompt|>` in the text it is conditioned on: the
+ * prompt text for zero-shot, the spoken text itself for cross-lingual and sft (which have
+ * no prompt text). Upstream warns from 3b44913 on when the marker is missing.
+ */
 const V3_PROMPT = "You are a helpful assistant.<|endofprompt|>";
 
 /** Base language of a tag: "zh-HK" → "yue" (Cantonese), "en-US" → "en", "cmn" → "zh". */
@@ -63,11 +67,12 @@ export function chooseCosyVoiceMode(input: ModeInput): CosyVoiceMode {
     category: "user",
     message:
       "CosyVoice has no voice for this sentence: there is no reference clip of the speaker (the video has no audio) " +
-      "and COSYVOICE_SPK_ID is not set. Set COSYVOICE_SPK_ID to a speaker of the server's SFT model (e.g. 中文女, 英文男).",
+      "and COSYVOICE_SPK_ID is not set. Set COSYVOICE_SPK_ID to a speaker the server's model knows " +
+      "(中文女, 英文男, … on CosyVoice-300M-SFT; on CosyVoice2/3 only speakers saved with add_zero_shot_spk + save_spkinfo).",
   });
 }
 
-/** Text of the request: v1 cross-lingual wants a language tag, v3 a system prompt. */
+/** Text of the request: v1 cross-lingual wants a language tag; v3 cross-lingual and sft a system prompt. */
 export function cosyVoiceText(opts: {
   version: CosyVoiceVersion;
   mode: CosyVoiceMode;
@@ -75,7 +80,7 @@ export function cosyVoiceText(opts: {
   language: string;
 }): string {
   const text = opts.text.replace(/\s+/g, " ").trim();
-  if (opts.version === 3 && opts.mode === "cross_lingual") return `${V3_PROMPT}${text}`;
+  if (opts.version === 3 && opts.mode !== "zero_shot") return `${V3_PROMPT}${text}`;
   if (opts.version === 1 && opts.mode === "cross_lingual") {
     const lang = baseLanguage(opts.language);
     return LANGUAGES[1].includes(lang) ? `<|${lang}|>${text}` : text;
