@@ -116,9 +116,9 @@ describe("MDX-Net separator", () => {
     const { vocals, background } = await separateFile("hum", [both, both], await model("id-hum", "Identity"));
     const mid = (x: Float32Array) => x.subarray(4000, n - 4000);
     // The identity "vocals" model passes the 2 kHz tone and never sees the hum.
-    expect(energy(mid(vocals.channels[0] as Float32Array).map((v, i) => v - (mid(voice)[i] as number)))).toBeLessThan(
-      energy(mid(hum)) * 0.05,
-    );
+    expect(
+      energy(mid(vocals.channels[0] as Float32Array).map((v, i) => v - (mid(voice)[i] as number))),
+    ).toBeLessThan(energy(mid(hum)) * 0.05);
     expect(db(energy(mid(background.channels[0] as Float32Array)) / energy(mid(hum)))).toBeGreaterThan(-1);
   });
 
@@ -146,8 +146,18 @@ describe("MDX-Net separator", () => {
     const r = await separateFile("loud", loud, await model("half", "Mul", 0.5), { compensate: 1 });
     for (const c of [0, 1]) {
       const mix = r.mix.channels[c] as Float32Array;
-      expect(diff(r.vocals.channels[c] as Float32Array, mix.map((v) => v / 2))).toBeLessThan(2e-3);
-      expect(diff(r.background.channels[c] as Float32Array, mix.map((v) => v / 2))).toBeLessThan(2e-3);
+      expect(
+        diff(
+          r.vocals.channels[c] as Float32Array,
+          mix.map((v) => v / 2),
+        ),
+      ).toBeLessThan(2e-3);
+      expect(
+        diff(
+          r.background.channels[c] as Float32Array,
+          mix.map((v) => v / 2),
+        ),
+      ).toBeLessThan(2e-3);
     }
   });
 });
