@@ -12,7 +12,18 @@ export interface StoredEvent {
 }
 
 const MAX_EVENTS_PER_TASK = 10_000;
-const streamKey = (prefix: string, taskId: string) => `${prefix}:events:${taskId}`;
+export const streamKey = (prefix: string, taskId: string) => `${prefix}:events:${taskId}`;
+
+/** A Redis stream id as clients send it back (`<ms>-<seq>`), or "0" for "from the start". */
+const EVENT_ID = /^(0|\d{1,16}-\d{1,16})$/;
+export const isEventId = (id: string): boolean => EVENT_ID.test(id);
+
+/** Orders two stream ids (`<ms>-<seq>`, "0" first). */
+export function compareEventIds(a: string, b: string): number {
+  const [am = 0n, as = 0n] = a.split("-").map(BigInt);
+  const [bm = 0n, bs = 0n] = b.split("-").map(BigInt);
+  return am === bm ? Number(as - bs) || 0 : am < bm ? -1 : 1;
+}
 
 export class EventBus {
   constructor(
