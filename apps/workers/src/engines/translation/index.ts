@@ -3,6 +3,7 @@
  * takes the first ready engine in `auto`: a configured endpoint wins over an embedded model.
  */
 import { defineRegistry } from "../types";
+import { llamaTranslation } from "./llama";
 import { openaiTranslation } from "./openai";
 
 export const translationEngines = defineRegistry({
@@ -10,6 +11,6 @@ export const translationEngines = defineRegistry({
   selector: "TRANSLATION_ENGINE",
   default: "auto",
   required: true,
-  engines: [openaiTranslation],
-  auto: ["openai"],
+  engines: [openaiTranslation, llamaTranslation],
+  auto: ["openai", "llama"],
 });
