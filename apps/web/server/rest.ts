@@ -7,6 +7,7 @@ import { getTaskSummary, TASK_ID_PATTERN } from "@vitranslator/db";
 import type { TaskSummary } from "@vitranslator/db";
 import { layout } from "@vitranslator/pipeline";
 import { HttpError, sendError, sendFile, sendJson } from "./http-util";
+import { requestedMsn, waitForPlaylist } from "./playlist-wait";
 import { TARGET_LANGUAGES } from "./languages";
 import { createTaskFromUpload } from "./tasks-service";
 import type { ServiceDeps } from "./tasks-service";
@@ -146,11 +147,13 @@ export function createRestHandler(deps: ServiceDeps) {
     ],
     [
       "GET",
-      /^\/media\/([^/]+)\/hls\/(index\.m3u8|seg_\d{1,6}\.ts)$/,
+      /^\/media\/([^/]+)\/hls\/(index\.m3u8|seg_\d{1,6}_\d{1,4}\.ts)$/,
       async (req, res, m) => {
         const dir = taskDirOf(m[1]!);
-        const file =
-          m[2] === "index.m3u8" ? layout.playlist(dir) : layout.hlsChunk(dir, Number(m[2]!.slice(4, -3)));
+        const chunk = layout.parseHlsChunkName(m[2]!);
+        const file = chunk ? layout.hlsChunk(dir, chunk.part, chunk.chunk) : layout.playlist(dir);
+        const msn = chunk ? null : requestedMsn(req.url);
+        if (msn !== null) await holdPlaylist(res, file, msn);
         await sendFile(req, res, file, {
           root: deps.storage.root,
           // A chunk keeps its URI when the owner re-dubs a line, so it must be revalidated too.
@@ -200,4 +203,16 @@ export function createRestHandler(deps: ServiceDeps) {
     }
     return false;
   };
+}
+
+/** Holds a playlist request until it has chunk `msn` (see playlist-wait.ts); a viewer who leaves ends the wait. */
+async function holdPlaylist(res: ServerResponse, file: string, msn: number): Promise<void> {
+  const gone = new AbortController();
+  const onClose = () => gone.abort();
+  res.once("close", onClose);
+  try {
+    await waitForPlaylist({ file, msn, signal: gone.signal });
+  } finally {
+    res.off("close", onClose);
+  }
 }

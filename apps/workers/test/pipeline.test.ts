@@ -71,11 +71,16 @@ describe("a task with subtitles, end to end", () => {
       .filter((e) => e.type === "published")
       .map((e) => (e.type === "published" ? e.index : -1));
     expect(published).toEqual(segments.map((s) => s.index));
-    // The first segment went through alone: later segments were only extracted after it was published.
-    const runs = await h.t.db.stageRun.findMany({ where: { taskId: id, stage: "segment", segmentIndex: { gt: 0 } } });
-    const seg0 = await h.t.db.segment.findUniqueOrThrow({ where: { taskId_index: { taskId: id, index: 0 } } });
-    expect(runs.length).toBe(segments.length - 1);
-    for (const r of runs) expect(r.startedAt.getTime()).toBeGreaterThanOrEqual(seg0.publishedAt!.getTime());
+    // Parts are pipelined one behind the other: part k+1 is extracted only once part k has
+    // finished its tts stage (PIPELINE.releaseNextPartAfter), never all at once.
+    const runs = await h.t.db.stageRun.findMany({ where: { taskId: id, segmentIndex: { gte: 0 } } });
+    const runOf = (stage: string, k: number) => runs.find((r) => r.stage === stage && r.segmentIndex === k)!;
+    expect(runs.filter((r) => r.stage === "segment").length).toBe(segments.length);
+    for (let k = 1; k < segments.length; k++) {
+      expect(runOf("segment", k).startedAt.getTime()).toBeGreaterThanOrEqual(
+        runOf("tts", k - 1).finishedAt!.getTime(),
+      );
+    }
     const firstPublished = events.findIndex((e) => e.type === "published");
     const completed = events.findIndex((e) => e.type === "task" && e.status === "completed");
     expect(firstPublished).toBeLessThan(completed);
@@ -84,8 +89,14 @@ describe("a task with subtitles, end to end", () => {
     const playlist = await readFile(path.join(taskDir, "hls", "index.m3u8"), "utf8");
     expect(playlist).toContain("#EXT-X-PLAYLIST-TYPE:EVENT");
     expect(playlist.trim().endsWith("#EXT-X-ENDLIST")).toBe(true);
+    // Every part's chunks, in order; no chunk longer than the 6 s target duration.
     const uris = playlist.split("\n").filter((l) => l.endsWith(".ts"));
-    expect(uris).toEqual(segments.map((s) => `seg_${s.index}.ts`));
+    expect(uris).toEqual(segments.flatMap((s) => s.chunkMs.map((_, j) => `seg_${s.index}_${j}.ts`)));
+    expect(playlist).toContain("#EXT-X-TARGETDURATION:6\n");
+    const extinf = [...playlist.matchAll(/#EXTINF:([\d.]+),/g)].map((m) => Number(m[1]));
+    expect(extinf.length).toBe(uris.length);
+    for (const d of extinf) expect(d).toBeLessThanOrEqual(6);
+    expect(Math.abs(extinf.reduce((a, b) => a + b, 0) * 1000 - snap!.durationMs!)).toBeLessThan(50);
     // The sample's H.264 has a keyframe every 2 s, so cuts land on keyframes and the video is copied.
     const videoPlan = JSON.parse(await readFile(path.join(taskDir, "work", "video-plan.json"), "utf8")) as {
       copyVideo: number[];

@@ -68,8 +68,8 @@ describe("re-dub one line", () => {
     const before = await h.snapshot(id);
     expect(before!.segments.length).toBeGreaterThan(1);
     const line = before!.sentences.find((s) => s.segmentIndex === 0)!;
-    const chunk0 = layout.hlsChunk(dir, 0);
-    const chunk1 = layout.hlsChunk(dir, 1);
+    const chunk0 = layout.hlsChunk(dir, 0, 0);
+    const chunk1 = layout.hlsChunk(dir, 1, 0);
     const [playlist, hash0, hash1, mp4] = await Promise.all([
       readFile(layout.playlist(dir), "utf8"),
       md5(chunk0),

@@ -8,7 +8,8 @@ import {
   TASK_ID_PATTERN,
 } from "@vitranslator/db";
 import type { StageName } from "@vitranslator/queue";
-import { enqueue, NEXT_STAGE, STAGE_NAMES } from "@vitranslator/queue";
+import { nextStage } from "@vitranslator/pipeline/graph";
+import { enqueue, STAGE_NAMES } from "@vitranslator/queue";
 import { z } from "zod";
 import type { ApiContext } from "./trpc";
 import { adminProcedure, publicProcedure, TRPCError } from "./trpc";
@@ -78,7 +79,7 @@ export const adminRouter = {
           ? "segment"
           : p.lastStage === null
             ? "segment"
-            : NEXT_STAGE[p.lastStage as StageName];
+            : nextStage(p.lastStage as StageName);
       if (!stage) continue;
       await enqueue(ctx.queues, stage, {
         taskId: input.id,

@@ -95,7 +95,7 @@ async function publishedTask(name = "talk.mp4"): Promise<string> {
       { index: seg * 1000 + 1, translation: `[fr] Bye ${seg}.` },
     ]);
   }
-  await store.markSegmentMixed(id, 0, 10_000);
+  await store.markSegmentMixed(id, 0, [10_000]);
   await store.publishReady(id, () => Promise.resolve());
   return id;
 }

@@ -12,6 +12,7 @@ import type {
   TaskStore,
 } from "@vitranslator/pipeline";
 import type { Db } from "./client";
+import { failTask, getTaskStatus, recordStageEnd, recordStageStart } from "./tasks";
 import type { Segment, Sentence, Task } from "./generated/prisma/client";
 
 export const toTaskRecord = (t: Task): TaskRecord => ({
@@ -37,6 +38,7 @@ export const toSegmentRecord = (s: Segment): SegmentRecord => ({
   durationMs: s.durationMs,
   status: s.status,
   hlsDurationMs: s.hlsDurationMs,
+  chunkMs: s.chunkMs,
   revision: s.revision,
   publishedRevision: s.publishedRevision,
 });
@@ -67,6 +69,17 @@ export function createTaskStore(db: Db): TaskStore {
       const t = await db.task.findUnique({ where: { id: taskId } });
       return t ? toTaskRecord(t) : null;
     },
+
+    taskStatus: (taskId) => getTaskStatus(db, taskId),
+
+    async stageRunFinished(run) {
+      const r = await db.stageRun.findUnique({ where: { taskId_segmentIndex_stage: run } });
+      return r !== null && r.finishedAt !== null && r.errorCode === null;
+    },
+
+    recordStageStart: (run) => recordStageStart(db, run),
+    recordStageEnd: (run) => recordStageEnd(db, run),
+    failTask: (taskId, err) => failTask(db, taskId, err),
 
     async saveProbe(taskId, p: ProbeUpdate) {
       await db.task.update({
@@ -143,11 +156,12 @@ export function createTaskStore(db: Db): TaskStore {
       );
     },
 
-    async markSegmentMixed(taskId, index, hlsDurationMs) {
+    async markSegmentMixed(taskId, index, chunkMs) {
       // A published segment is never taken back to "mixed" by a retried job.
+      const hlsDurationMs = chunkMs.reduce((a, b) => a + b, 0);
       await db.segment.updateMany({
         where: { taskId, index, status: { not: "published" } },
-        data: { status: "mixed", stage: "mix", hlsDurationMs },
+        data: { status: "mixed", stage: "mix", hlsDurationMs, chunkMs },
       });
     },
 

@@ -1,5 +1,6 @@
 /** Task repository functions used by the web app and the workers outside the stage port. */
 import type { SegmentRecord, SentenceRecord, TaskOptions, TaskStatus } from "@vitranslator/pipeline";
+import { taskProgress } from "@vitranslator/pipeline/graph";
 import type { Db } from "./client";
 import type { Prisma } from "./generated/prisma/client";
 import { toSegmentRecord, toSentenceRecord } from "./task-store";
@@ -47,26 +48,8 @@ export interface TaskSnapshot extends TaskSummary {
   sentences: SentenceRecord[];
 }
 
-const STAGE_WEIGHT: Record<string, number> = {
-  asr: 1,
-  translate: 2,
-  modelin: 3,
-  tts: 4,
-  align: 5,
-  audiogen: 6,
-};
-
-export function computeProgress(
-  t: { status: TaskStatus; segmentCount: number | null; publishedCount: number },
-  sentences?: { stage: string }[],
-): number {
-  if (t.status === "completed") return 1;
-  if (!t.segmentCount) return 0;
-  const published = t.publishedCount / t.segmentCount;
-  if (!sentences || sentences.length === 0) return Math.min(0.99, published);
-  const work = sentences.reduce((acc, s) => acc + (STAGE_WEIGHT[s.stage] ?? 0) / 7, 0) / sentences.length;
-  return Math.min(0.99, Math.max(published, published * 0.5 + work * 0.5));
-}
+/** Task progress 0..1 (the stage graph's formula, shared with the browser). */
+export const computeProgress = taskProgress;
 
 type TaskRow = Prisma.TaskGetPayload<object>;
 

@@ -79,11 +79,11 @@ describe("task store", () => {
       return Promise.resolve();
     };
     // Segment 1 finishes first: nothing may be published before 0.
-    await store.markSegmentMixed(id, 1, 10010);
+    await store.markSegmentMixed(id, 1, [6000, 4010]);
     const early = await store.publishReady(id, write);
     expect(early.newlyPublished).toEqual([]);
-    await store.markSegmentMixed(id, 0, 10020);
-    await store.markSegmentMixed(id, 2, 10000);
+    await store.markSegmentMixed(id, 0, [4000, 6020]);
+    await store.markSegmentMixed(id, 2, [10000]);
     const results = await Promise.all([
       store.publishReady(id, write),
       store.publishReady(id, write),
@@ -94,9 +94,10 @@ describe("task store", () => {
     expect(results.some((r) => r.complete)).toBe(true);
     expect(writes.at(-1)).toEqual({ indexes: [0, 1, 2], complete: true });
     // A retried mix job must not take a published segment back.
-    await store.markSegmentMixed(id, 0, 1);
+    await store.markSegmentMixed(id, 0, [1]);
     expect((await store.getSegment(id, 0))?.status).toBe("published");
     expect((await store.getSegment(id, 0))?.hlsDurationMs).toBe(10020);
+    expect((await store.getSegment(id, 0))?.chunkMs).toEqual([4000, 6020]);
     const snap = await getTaskSnapshot(t.db, id);
     expect(snap?.publishedCount).toBe(3);
     expect(snap?.firstSegmentAt).not.toBeNull();

@@ -1,17 +1,10 @@
 /** Progress events a task emits; the web app replays and tails them per task. */
 export type TaskStatus = "queued" | "processing" | "completed" | "failed" | "cancelled";
 
-export const STAGE_NAMES = [
-  "segment",
-  "asr",
-  "translate",
-  "modelin",
-  "tts",
-  "align",
-  "audiogen",
-  "mix",
-] as const;
-export type StageName = (typeof STAGE_NAMES)[number];
+import type { StageName } from "./graph";
+
+export { STAGE_NAMES } from "./graph";
+export type { StageName } from "./graph";
 
 export interface SentenceView {
   index: number;

@@ -1,5 +1,9 @@
 export * from "./errors";
 export * from "./events";
+export { PIPELINE, STAGES, isStageName, nextStage, taskProgress } from "./graph";
+export type { StageSpec } from "./graph";
+export { runStage, StageFailure } from "./runner";
+export type { JobScheduler, RunnerDeps, RunOutcome, StageJob } from "./runner";
 export * from "./ports";
 export * from "./layout";
 export * from "./text";

@@ -21,12 +21,22 @@ export const layout = {
   segBurnSrt: (taskDir: string, k: number) => path.join(taskDir, "seg", String(k), "burn.srt"),
   hlsDir: (taskDir: string) => path.join(taskDir, "hls"),
   playlist: (taskDir: string) => path.join(taskDir, "hls", "index.m3u8"),
-  hlsChunkName: (k: number) => `seg_${k}.ts`,
-  hlsChunk: (taskDir: string, k: number) => path.join(taskDir, "hls", `seg_${k}.ts`),
+  /** Chunk `j` of part `k` (a part publishes one or more HLS chunks of at most ~6 s). */
+  hlsChunkName: (k: number, j: number) => `seg_${k}_${j}.ts`,
+  hlsChunk: (taskDir: string, k: number, j: number) => path.join(taskDir, "hls", `seg_${k}_${j}.ts`),
+  /** Inverse of hlsChunkName, for serving: null for any other name. */
+  parseHlsChunkName: (name: string): { part: number; chunk: number } | null => {
+    const m = /^seg_(\d{1,6})_(\d{1,4})\.ts$/.exec(name);
+    return m ? { part: Number(m[1]), chunk: Number(m[2]) } : null;
+  },
   finalMp4: (taskDir: string) => path.join(taskDir, "out", "dubbed.mp4"),
   finalSrt: (taskDir: string) => path.join(taskDir, "out", "subtitles.srt"),
   finalVtt: (taskDir: string) => path.join(taskDir, "out", "subtitles.vtt"),
 };
 
-/** Sentence ids are `segment * SENTENCES_PER_SEGMENT + position`, so they sort in time order. */
-export const SENTENCES_PER_SEGMENT = 1000;
+/**
+ * Sentence ids are `part * SENTENCES_PER_SEGMENT + position`, so they sort in time order;
+ * a part never holds more sentences than this (the asr stage refuses it), so ids of two
+ * parts cannot collide. 100 000 × the most parts a capped upload plans stays inside an int.
+ */
+export const SENTENCES_PER_SEGMENT = 100_000;

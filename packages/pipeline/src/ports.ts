@@ -37,6 +37,8 @@ export interface SegmentRecord {
   durationMs: number;
   status: "pending" | "processing" | "mixed" | "published" | "failed";
   hlsDurationMs: number | null;
+  /** Durations of the part's HLS chunks in order (empty until it is mixed). */
+  chunkMs: number[];
   /** Re-dub revision requested (bumped by an edit) and the one now published. */
   revision?: number;
   publishedRevision?: number;
@@ -84,8 +86,23 @@ export interface PublishOutcome {
   complete: boolean;
 }
 
+/** One (task, part, stage) run; segmentIndex -1 is the task's planning job. */
+export interface StageRunKey {
+  taskId: string;
+  segmentIndex: number;
+  stage: StageName;
+}
+
 export interface TaskStore {
   getTask(taskId: string): Promise<TaskRecord | null>;
+  /** null when the task does not exist (deleted). */
+  taskStatus(taskId: string): Promise<TaskStatus | null>;
+  /** The stage finished for this part without an error (a re-delivered job only hands over). */
+  stageRunFinished(run: StageRunKey): Promise<boolean>;
+  recordStageStart(run: StageRunKey): Promise<void>;
+  recordStageEnd(run: StageRunKey & { errorCode?: string }): Promise<void>;
+  /** Fails a queued or running task; false when it had already ended. */
+  failTask(taskId: string, err: { code: string; message: string; stage: StageName }): Promise<boolean>;
   saveProbe(taskId: string, probe: ProbeUpdate): Promise<void>;
   /** Idempotent: re-planning the same task keeps existing rows. */
   savePlan(
@@ -98,7 +115,8 @@ export interface TaskStore {
   replaceSentences(taskId: string, segmentIndex: number, sentences: NewSentence[]): Promise<void>;
   listSentences(taskId: string, segmentIndex?: number): Promise<SentenceRecord[]>;
   updateSentences(taskId: string, updates: SentenceUpdate[]): Promise<void>;
-  markSegmentMixed(taskId: string, index: number, hlsDurationMs: number): Promise<void>;
+  /** The part's chunks are in place: their durations, in order. */
+  markSegmentMixed(taskId: string, index: number, chunkMs: number[]): Promise<void>;
   /**
    * Under a per-task lock: publishes every mixed segment that directly follows the
    * published prefix, then calls `write` with the whole published list so the playlist

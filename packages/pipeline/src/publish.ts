@@ -6,22 +6,28 @@
  */
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { HLS_TARGET_DURATION_S } from "./hls/chunks";
 import { layout } from "./layout";
 import { buildPlaylist, concatToMp4, toSrt, toVtt, writeFileAtomic } from "./media-index";
 import type { SegmentRecord, StageContext } from "./ports";
 
-export function renderPlaylist(
+/** The HLS chunks of published parts, in playback order. */
+export function publishedChunks(
   published: SegmentRecord[],
-  complete: boolean,
-  targetDurationS: number | null,
-): string {
+): { part: number; chunk: number; durationMs: number }[] {
+  return published.flatMap((s) =>
+    s.chunkMs.map((durationMs, chunk) => ({ part: s.index, chunk, durationMs })),
+  );
+}
+
+export function renderPlaylist(published: SegmentRecord[], complete: boolean): string {
   return buildPlaylist({
-    segments: published.map((s) => ({
-      uri: layout.hlsChunkName(s.index),
-      durationSec: (s.hlsDurationMs ?? s.durationMs) / 1000,
+    segments: publishedChunks(published).map((c) => ({
+      uri: layout.hlsChunkName(c.part, c.chunk),
+      durationSec: c.durationMs / 1000,
     })),
     ended: complete,
-    ...(targetDurationS ? { targetDurationSec: targetDurationS } : {}),
+    targetDurationSec: HLS_TARGET_DURATION_S,
   });
 }
 
@@ -30,10 +36,7 @@ export async function publishTask(taskId: string, ctx: StageContext): Promise<vo
   if (!task) return;
   await mkdir(layout.hlsDir(ctx.taskDir), { recursive: true });
   const outcome = await ctx.store.publishReady(taskId, async (published, complete) => {
-    await writeFileAtomic(
-      layout.playlist(ctx.taskDir),
-      renderPlaylist(published, complete, task.targetDurationS),
-    );
+    await writeFileAtomic(layout.playlist(ctx.taskDir), renderPlaylist(published, complete));
   });
   for (const index of outcome.newlyPublished) {
     await ctx.events.emit(taskId, {
@@ -48,7 +51,7 @@ export async function publishTask(taskId: string, ctx: StageContext): Promise<vo
   const mp4 = await ensureDir(layout.finalMp4(ctx.taskDir));
   const tmpMp4 = `${mp4}.${process.pid}.${Date.now()}.tmp.mp4`;
   await concatToMp4({
-    tsPaths: outcome.published.map((s) => layout.hlsChunk(ctx.taskDir, s.index)),
+    tsPaths: publishedChunks(outcome.published).map((c) => layout.hlsChunk(ctx.taskDir, c.part, c.chunk)),
     out: tmpMp4,
     signal: ctx.signal,
   });

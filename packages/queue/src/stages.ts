@@ -1,31 +1,13 @@
 /**
- * The pipeline's wiring, as data: which queue follows which. Queue names are the stage
- * names of DESIGN §2; payloads carry ids only.
+ * Queues for the stage graph (@vitranslator/pipeline/graph): queue names are the stage
+ * names of DESIGN §2, payloads carry ids only, job ids dedup, priorities order the work.
  */
-import { STAGE_NAMES } from "@vitranslator/pipeline/events";
-import type { StageName } from "@vitranslator/pipeline/events";
+import { STAGE_NAMES } from "@vitranslator/pipeline/graph";
+import type { StageName } from "@vitranslator/pipeline/graph";
 import { z } from "zod";
 
 export { STAGE_NAMES };
 export type { StageName };
-
-export const NEXT_STAGE: Record<StageName, StageName | null> = {
-  segment: "asr",
-  asr: "translate",
-  translate: "modelin",
-  modelin: "tts",
-  tts: "align",
-  align: "audiogen",
-  audiogen: "mix",
-  mix: null,
-};
-
-/**
- * The first segment goes through the pipeline alone: the other segments' extraction is
- * queued only when segment 0 has been mixed and published (by its `mix` job), so on a
- * small machine the first dubbed part does not share the CPU with the rest of the video.
- */
-export const RELEASE_LATER_SEGMENTS_AFTER: StageName = "mix";
 
 export const jobPayload = z.object({
   taskId: z.string().min(1),

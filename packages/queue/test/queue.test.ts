@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import { EventBus, jobId, jobPriority, NEXT_STAGE, parseStages, STAGE_NAMES } from "../src/index";
+import { nextStage } from "@vitranslator/pipeline/graph";
+import { EventBus, jobId, jobPriority, parseStages, STAGE_NAMES } from "../src/index";
 
 const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
 afterAll(() => redis.disconnect());
@@ -9,10 +10,10 @@ afterAll(() => redis.disconnect());
 describe("stage wiring", () => {
   it("chains the eight stages in DESIGN order and ends at mix", () => {
     const order: string[] = ["segment"];
-    let s = NEXT_STAGE.segment;
+    let s = nextStage("segment");
     while (s) {
       order.push(s);
-      s = NEXT_STAGE[s];
+      s = nextStage(s);
     }
     expect(order).toEqual([...STAGE_NAMES]);
   });

@@ -1,13 +1,15 @@
-import { writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderTimeline } from "../audio/timeline";
 import { extractSegment } from "../media/extract";
 import { buildMixArgs, escapeFilterValue, mixSegment } from "../media/mix";
 import { probeMedia } from "../media/probe";
-import { ffprobeJson } from "../media/process";
+import { ffprobeJson, runProcess } from "../media/process";
 import { makeAudio, makeTmpDir, makeVideo } from "../media/test-media";
 import { EspeakEngine } from "../tts/espeak";
+import { listKeyframesMs } from "../media/keyframes";
+import { chunkDurations, planChunkCuts } from "./chunks";
 import { concatListLine, concatToMp4, probeDurationMs } from "./final";
 
 describe("escapeFilterValue", () => {
@@ -30,7 +32,7 @@ describe("buildMixArgs", () => {
       originalAudio: "/o.wav",
       dubbedVocals: "/d.wav",
       durationMs: 2500,
-      outTs: "/o.ts",
+      outDir: "/o",
       tsOffsetMs: 8000,
     });
     expect(args.join(" ")).toContain("-map 0:v:0 -c:v copy");
@@ -38,6 +40,20 @@ describe("buildMixArgs", () => {
     expect(args.join(" ")).toContain("-t 2.500");
     expect(args.join(" ")).toContain("-output_ts_offset 8.000 -muxdelay 0");
     expect(args.at(-3)).toBe("-f");
+    expect(args.at(-1)).toBe("/o/chunk_0.ts");
+  });
+
+  it("cuts chunks with the segment muxer at times that include the part's offset", () => {
+    const args = buildMixArgs({
+      originalAudio: "/o.wav",
+      dubbedVocals: "/d.wav",
+      durationMs: 12_000,
+      outDir: "/o",
+      chunkCutsMs: [4000, 8000],
+      tsOffsetMs: 10_000,
+    });
+    expect(args.join(" ")).toContain("-f segment -segment_times 13.995,17.995 -segment_format mpegts");
+    expect(args.at(-1)).toBe("/o/chunk_%d.ts");
   });
 });
 
@@ -66,17 +82,19 @@ describe("mix → HLS chunks → final MP4 (real ffmpeg + espeak)", () => {
     });
     const vocals = join(tmp.dir, `vocals${index}.wav`);
     await renderTimeline({ clips: [{ path: speech.path, atMs: 200 }], durationMs, out: vocals });
-    const outTs = join(tmp.dir, `chunk${index}.ts`);
-    await mixSegment({
+    const outDir = join(tmp.dir, `chunks${index}`);
+    await mkdir(outDir);
+    const [outTs, ...more] = await mixSegment({
       video,
       originalAudio: audio,
       dubbedVocals: vocals,
       durationMs,
-      outTs,
+      outDir,
       tsOffsetMs: startMs,
       ...(extra.burn ? { burnSubtitlesPath: extra.burn } : {}),
     });
-    return outTs;
+    expect(more).toEqual([]);
+    return outTs!;
   }
 
   it("produces continuous TS chunks of exact length that join into the final MP4", async () => {
@@ -111,16 +129,64 @@ describe("mix → HLS chunks → final MP4 (real ffmpeg + espeak)", () => {
     const orig = await makeAudio({ out: join(tmp.dir, "orig.wav"), durationS: 1 });
     const vocals = join(tmp.dir, "silent.wav");
     await renderTimeline({ clips: [], durationMs: 1200, out: vocals });
-    const outTs = join(tmp.dir, "audio.ts");
-    await mixSegment({
+    const outDir = join(tmp.dir, "audio");
+    await mkdir(outDir);
+    const [outTs] = await mixSegment({
       originalAudio: orig,
       dubbedVocals: vocals,
       durationMs: 1200,
-      outTs,
+      outDir,
       tsOffsetMs: 3000,
     });
-    const info = await probeMedia(outTs);
+    const info = await probeMedia(outTs!);
     expect(info.video).toBeUndefined();
     expect(Math.abs(info.durationMs - 1200)).toBeLessThanOrEqual(60);
+  });
+
+  it("splits a part into chunks on its keyframes, continuous and each starting with one", async () => {
+    const long = await makeVideo({ out: join(tmp.dir, "long.mp4"), durationS: 9 });
+    const audio = join(tmp.dir, "long.wav");
+    const video = join(tmp.dir, "long-v.mp4");
+    await extractSegment({ input: long, startMs: 0, durationMs: 9000, audioOut: audio, videoOut: video });
+    const keyframes = await listKeyframesMs(video);
+    const cuts = planChunkCuts(9000, keyframes);
+    expect(cuts).toEqual([4000]);
+    const outDir = join(tmp.dir, "long-chunks");
+    await mkdir(outDir);
+    const files = await mixSegment({
+      video,
+      originalAudio: audio,
+      dubbedVocals: audio,
+      durationMs: 9000,
+      outDir,
+      chunkCutsMs: cuts,
+      tsOffsetMs: 20_000,
+    });
+    expect(files.map((f) => f.slice(outDir.length + 1))).toEqual(["chunk_0.ts", "chunk_1.ts"]);
+    const durations = chunkDurations(9000, cuts);
+    let startSec = 20;
+    for (const [i, f] of files.entries()) {
+      const json = (await ffprobeJson(f)) as { streams: { codec_type: string; start_time: string }[] };
+      const v = json.streams.find((st) => st.codec_type === "video");
+      expect(Math.abs(Number(v?.start_time) - startSec)).toBeLessThan(0.05);
+      const first = await runProcess({
+        command: "ffprobe",
+        args: [
+          "-v",
+          "error",
+          "-select_streams",
+          "v:0",
+          "-show_entries",
+          "packet=flags",
+          "-read_intervals",
+          "%+#1",
+          "-of",
+          "csv=p=0",
+          f,
+        ],
+      });
+      expect(first.stdout.trim()).toMatch(/^K/);
+      startSec += (durations[i] as number) / 1000;
+    }
   });
 });

@@ -1,4 +1,5 @@
-import { resolve } from "node:path";
+import { readdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { ffmpeg } from "./process";
 
 export interface MixSegmentOptions {
@@ -8,8 +9,14 @@ export interface MixSegmentOptions {
   originalAudio: string;
   dubbedVocals: string;
   durationMs: number;
-  outTs: string;
-  /** Where this chunk starts on the task's timeline, so chunk timestamps are continuous. */
+  /** Empty folder the chunks are written to, as chunk_0.ts, chunk_1.ts, … */
+  outDir: string;
+  /**
+   * Where to start a new chunk, in ms from the part's start (see hls/chunks.ts); they must
+   * be video keyframes. None: the part is one chunk.
+   */
+  chunkCutsMs?: readonly number[];
+  /** Where this part starts on the task's timeline, so chunk timestamps are continuous. */
   tsOffsetMs: number;
   /** Gain applied to `originalAudio`, in dB (-14 when absent; 0 for a separated background). */
   duckDb?: number;
@@ -92,19 +99,40 @@ export function buildMixArgs(opts: Omit<MixSegmentOptions, "signal">): string[] 
     "0",
     "-muxpreload",
     "0",
+  );
+  const cuts = opts.chunkCutsMs ?? [];
+  if (cuts.length === 0) {
+    args.push("-f", "mpegts", join(resolve(opts.outDir), "chunk_0.ts"));
+    return args;
+  }
+  // The segment muxer compares cut times with output timestamps, which carry the offset, and
+  // cuts at the first keyframe at or after each time: 5 ms early, so a keyframe whose exact
+  // time rounds up to the cut still starts the chunk (no frame is that close before it).
+  const times = cuts.map((c) => ((opts.tsOffsetMs + c - 5) / 1000).toFixed(3)).join(",");
+  args.push(
     "-f",
+    "segment",
+    "-segment_times",
+    times,
+    "-segment_format",
     "mpegts",
-    resolve(opts.outTs),
+    "-reset_timestamps",
+    "0",
+    join(resolve(opts.outDir), "chunk_%d.ts"),
   );
   return args;
 }
 
 /**
- * Mixes the dub over the ducked original audio and muxes it with the segment's silent video
- * into one MPEG-TS chunk for HLS (audio-only TS when there is no video). The chunk lasts
- * exactly `durationMs`.
+ * Mixes the dub over the ducked original audio and muxes it with the part's silent video
+ * into MPEG-TS chunks for HLS (audio-only TS when there is no video), cut at
+ * `chunkCutsMs`. Together the chunks last exactly `durationMs`. Returns their paths in order.
  */
-export async function mixSegment(opts: MixSegmentOptions): Promise<void> {
+export async function mixSegment(opts: MixSegmentOptions): Promise<string[]> {
   const { signal, ...rest } = opts;
   await ffmpeg(buildMixArgs(rest), { signal });
+  const names = (await readdir(opts.outDir)).filter((n) => /^chunk_\d+\.ts$/.test(n));
+  return names
+    .sort((a, b) => Number(a.slice(6, -3)) - Number(b.slice(6, -3)))
+    .map((n) => join(opts.outDir, n));
 }

@@ -235,9 +235,9 @@ export async function ffmpeg(args: readonly string[], opts: ToolOptions = {}): P
   }
 }
 
-/** A plain output path with an extension (not "-", "pipe:1", a null sink or an option). */
+/** A plain output path with an extension (not "-", "pipe:1", a null sink, an option or a %d pattern). */
 function isOutputFile(arg: string): boolean {
-  return !arg.startsWith("-") && !arg.includes(":") && extname(arg) !== "";
+  return !arg.startsWith("-") && !arg.includes(":") && !arg.includes("%") && extname(arg) !== "";
 }
 
 /** ffprobe's JSON description of a file's format and streams (unparsed). */

@@ -2,6 +2,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { PipelineError } from "../errors";
+import { HLS_TARGET_DURATION_S, maxKeyframeGapMs } from "../hls/chunks";
 import { layout } from "../layout";
 import {
   COPYABLE_VIDEO_CODECS,
@@ -88,14 +89,11 @@ async function planTask(task: TaskRecord, ctx: StageContext): Promise<StageResul
     keyframesMs,
     ...(cues ? { cues } : {}),
   });
-  const keyframes = new Set(keyframesMs);
   const videoPlan: VideoPlan = {
-    copyVideo: plan.filter((s) => keyframes.has(s.startMs)).map((s) => s.index),
+    copyVideo: plan.filter((s) => canCopyVideo(s, keyframesMs)).map((s) => s.index),
   };
   await writeFile(await ensureParent(layout.videoPlan(ctx.taskDir)), JSON.stringify(videoPlan));
-  // One second of headroom: muxed chunks can run a few AAC frames past the plan.
-  const targetDurationS = Math.ceil(Math.max(...plan.map((s) => s.durationMs)) / 1000) + 1;
-  await ctx.store.savePlan(task.id, plan, targetDurationS);
+  await ctx.store.savePlan(task.id, plan, HLS_TARGET_DURATION_S);
   await ctx.events.emit(task.id, {
     type: "task",
     status: "processing",
@@ -114,6 +112,27 @@ async function planTask(task: TaskRecord, ctx: StageContext): Promise<StageResul
   // Only the first segment now; the workers release the others once it is published.
   return { ...STOP, fanOut: [0] };
 }
+
+/**
+ * A part copies the source video when it starts on a source keyframe and the keyframes
+ * inside it are close enough for HLS chunks of at most the target duration (see
+ * hls/chunks.ts); any other part is re-encoded with a keyframe every 2 s.
+ */
+function canCopyVideo(
+  part: { startMs: number; durationMs: number },
+  keyframesMs: readonly number[],
+): boolean {
+  if (!keyframesMs.includes(part.startMs)) return false;
+  const inside = keyframesMs.filter((k) => k >= part.startMs && k < part.startMs + part.durationMs);
+  return (
+    maxKeyframeGapMs(
+      inside.map((k) => k - part.startMs),
+      part.durationMs,
+    ) <= MAX_COPIED_KEYFRAME_GAP_MS
+  );
+}
+/** Keyframes this far apart still give chunks within the target (planChunkCuts keeps ≥ 1 s tails). */
+const MAX_COPIED_KEYFRAME_GAP_MS = 5000;
 
 /** ffmpeg's words for input it cannot decode: bad input, so no retry can help. */
 const UNDECODABLE =

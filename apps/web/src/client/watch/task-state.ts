@@ -1,4 +1,5 @@
 import type { SentenceView, TaskEvent, TaskSnapshot } from "@vitranslator/api/types";
+import { STAGE_NAMES, taskProgress } from "@vitranslator/pipeline/graph";
 
 type TaskStatus = TaskSnapshot["status"];
 
@@ -117,30 +118,15 @@ export function etaSeconds(state: WatchState, nowMs: number): number | null {
 
 /** How many sentences are at each stage, in pipeline order. */
 export function stageCounts(sentences: readonly SentenceView[]): { stage: string; count: number }[] {
-  const order = ["asr", "translate", "modelin", "tts", "align", "audiogen"];
+  const order = STAGE_NAMES.filter((st) => st !== "segment");
   const counts = new Map<string, number>();
   for (const s of sentences) counts.set(s.stage, (counts.get(s.stage) ?? 0) + 1);
   return order.filter((st) => counts.has(st)).map((stage) => ({ stage, count: counts.get(stage) ?? 0 }));
 }
 
-const STAGE_WEIGHT: Record<string, number> = {
-  asr: 1,
-  translate: 2,
-  modelin: 3,
-  tts: 4,
-  align: 5,
-  audiogen: 6,
-};
-
-/** 0..1: published segments, blended with how far the known sentences have got. */
+/** 0..1: published segments, blended with how far the known sentences have got (the graph's formula). */
 export function progressOf(state: WatchState): number {
-  if (state.status === "completed") return 1;
-  if (!state.segmentCount) return 0;
-  const published = state.publishedCount / state.segmentCount;
-  if (state.sentences.length === 0) return Math.min(0.99, published);
-  const work =
-    state.sentences.reduce((acc, s) => acc + (STAGE_WEIGHT[s.stage] ?? 0) / 7, 0) / state.sentences.length;
-  return Math.min(0.99, Math.max(published, published * 0.5 + work * 0.5));
+  return taskProgress(state, state.sentences);
 }
 
 /** The sentence whose [startMs, endMs) holds the playback position, if any. */

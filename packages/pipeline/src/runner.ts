@@ -1,0 +1,164 @@
+/**
+ * The stage runner, free of any queue library: skip a job whose task is gone or whose stage
+ * already finished, record the start, run the stage, record the end, and hand over by the
+ * stage graph (graph.ts). Done and skipped hand over the same way, through one function.
+ * The BullMQ processor in apps/workers is a thin adapter around `runStage`.
+ */
+import { isPipelineError } from "./errors";
+import { nextStage, PIPELINE } from "./graph";
+import type { StageName } from "./graph";
+import type {
+  Engines,
+  EventSink,
+  Logger,
+  PipelineConfig,
+  Stage,
+  StageInput,
+  StageResult,
+  TaskStore,
+} from "./ports";
+
+/** Adds a job for a stage; adding the same job twice is a no-op (dedup ids). */
+export interface JobScheduler {
+  enqueue(stage: StageName, payload: StageInput): Promise<void>;
+}
+
+export interface RunnerDeps {
+  stages: Record<StageName, Stage>;
+  store: TaskStore;
+  events: EventSink;
+  scheduler: JobScheduler;
+  engines: Engines;
+  config: PipelineConfig;
+  /** Absolute folder of a task's media. */
+  taskDir(taskId: string): string;
+  log: Logger;
+}
+
+export interface StageJob {
+  stage: StageName;
+  payload: StageInput;
+  /** 1 for the first attempt. */
+  attempt: number;
+  maxAttempts: number;
+  signal: AbortSignal;
+}
+
+export type RunOutcome = "done" | "skipped" | "handed-over";
+
+/** A stage failed. `retry` false: bad input or the last attempt — the task has been failed. */
+export class StageFailure extends Error {
+  constructor(
+    readonly code: string,
+    readonly retry: boolean,
+    override readonly cause: unknown,
+  ) {
+    super(`${code}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = "StageFailure";
+  }
+}
+
+export async function runStage(job: StageJob, deps: RunnerDeps): Promise<RunOutcome> {
+  const { stage, payload } = job;
+  const log = deps.log;
+  const status = await deps.store.taskStatus(payload.taskId);
+  if (status === null || status === "cancelled" || status === "failed") {
+    log.info({ status }, "skipped: task is not active");
+    return "skipped";
+  }
+  const run = { taskId: payload.taskId, segmentIndex: payload.segmentIndex ?? -1, stage };
+  // A worker killed after the stage finished but before the queue recorded the job as done
+  // gets the job again: do not redo the work (a second ASR run would replace sentences that
+  // later stages already filled in), only the hand-over.
+  if (payload.segmentIndex !== undefined && !payload.revision && (await deps.store.stageRunFinished(run))) {
+    await handOver(stage, payload, { continue: true }, deps);
+    log.info({}, "stage already done: handed over again");
+    return "handed-over";
+  }
+  await deps.store.recordStageStart(run);
+  if (payload.segmentIndex !== undefined) {
+    await deps.events.emit(payload.taskId, {
+      type: "segment",
+      index: payload.segmentIndex,
+      stage,
+      status: "started",
+    });
+  }
+  let result: StageResult;
+  try {
+    result = await deps.stages[stage].run(payload, {
+      store: deps.store,
+      events: deps.events,
+      taskDir: deps.taskDir(payload.taskId),
+      engines: deps.engines,
+      config: deps.config,
+      signal: job.signal,
+      log,
+    });
+  } catch (err) {
+    throw await failed(job, run, err, deps);
+  }
+  await deps.store.recordStageEnd(run);
+  if (payload.segmentIndex !== undefined) {
+    await deps.events.emit(payload.taskId, {
+      type: "segment",
+      index: payload.segmentIndex,
+      stage,
+      status: "done",
+    });
+  }
+  await handOver(stage, payload, result, deps);
+  log.info({}, "stage done");
+  return "done";
+}
+
+/**
+ * What follows a finished stage, by the graph: the same stage's fan-out jobs (planning →
+ * part 0), the part's next stage, and the next part's release (PIPELINE.releaseNextPartAfter).
+ */
+async function handOver(
+  stage: StageName,
+  payload: StageInput,
+  result: StageResult,
+  deps: RunnerDeps,
+): Promise<void> {
+  const { taskId, segmentIndex, revision } = payload;
+  if (segmentIndex !== undefined) await deps.store.setSegmentStage(taskId, segmentIndex, stage);
+  for (const k of result.fanOut ?? []) {
+    await deps.scheduler.enqueue(stage, { taskId, segmentIndex: k, ...(revision ? { revision } : {}) });
+  }
+  const next = nextStage(stage);
+  if (result.continue && next && segmentIndex !== undefined) await deps.scheduler.enqueue(next, payload);
+  // A re-dub redoes one part; it releases nothing.
+  if (stage === PIPELINE.releaseNextPartAfter && segmentIndex !== undefined && !revision) {
+    const task = await deps.store.getTask(taskId);
+    if (task?.segmentCount && segmentIndex + 1 < task.segmentCount) {
+      await deps.scheduler.enqueue(PIPELINE.entry, { taskId, segmentIndex: segmentIndex + 1 });
+    }
+  }
+}
+
+async function failed(
+  job: StageJob,
+  run: { taskId: string; segmentIndex: number; stage: StageName },
+  err: unknown,
+  deps: RunnerDeps,
+): Promise<StageFailure> {
+  const code = isPipelineError(err) ? err.code : "INTERNAL_ERROR";
+  await deps.store.recordStageEnd({ ...run, errorCode: code }).catch(() => undefined);
+  const userError = isPipelineError(err) && err.category === "user";
+  const lastAttempt = job.attempt >= job.maxAttempts;
+  deps.log.error({ err, code, userError, lastAttempt }, "stage failed");
+  if (userError || lastAttempt) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (await deps.store.failTask(run.taskId, { code, message, stage: run.stage })) {
+      await deps.events.emit(run.taskId, {
+        type: "task",
+        status: "failed",
+        errorCode: code,
+        errorMessage: message,
+      });
+    }
+  }
+  return new StageFailure(code, !userError && !lastAttempt, err);
+}
