@@ -1,3 +1,4 @@
+import { ModelDownloadBanner } from "../src/client/model-download-banner";
 import { UploadForm } from "../src/client/upload-form";
 
 export default function HomePage() {
@@ -10,6 +11,7 @@ export default function HomePage() {
           ready, and keeps going while the rest is made.
         </p>
       </section>
+      <ModelDownloadBanner />
       <UploadForm />
     </div>
   );

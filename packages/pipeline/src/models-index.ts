@@ -26,10 +26,16 @@ export {
   modelPackStatusSchema,
   packProgressLine,
   packStatusPath,
+  readModelPackProgress,
   readModelPackStatus,
   writeModelPackStatus,
 } from "./models/pack-status";
-export type { ModelPackStatus, ModelPackView, ModelProgress } from "./models/pack-status";
+export type {
+  ModelPackProgress,
+  ModelPackStatus,
+  ModelPackView,
+  ModelProgress,
+} from "./models/pack-status";
 export type { DownloadProgress, InstallReport, ModelsLock } from "./models/download";
 
 export {

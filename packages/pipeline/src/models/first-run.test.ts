@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fetchModelPack } from "./first-run";
 import { firstStartModels } from "./first-start";
 import type { ModelEntry } from "./manifest";
-import { packProgressLine, packStatusPath, readModelPackStatus } from "./pack-status";
+import { packProgressLine, packStatusPath, readModelPackProgress, readModelPackStatus } from "./pack-status";
 import type { ModelPackStatus } from "./pack-status";
 
 let dir: string;
@@ -150,6 +150,42 @@ describe("readModelPackStatus", () => {
   });
 });
 
+describe("readModelPackProgress", () => {
+  it("gives the browser names, states and bytes, but no paths, URLs or error text", async () => {
+    const modelsDir = path.join(dir, "h");
+    const gone: ModelEntry = {
+      purpose: "p",
+      url: "http://127.0.0.1:1/secret/x.gguf",
+      format: "file",
+      target: "llm/x.gguf",
+    };
+    await fetchModelPack({ modelsDir, entries: [entry("small.onnx"), gone] });
+    const progress = await readModelPackProgress(modelsDir);
+    expect(progress?.state).toBe("incomplete");
+    expect(progress?.models).toEqual([
+      {
+        name: "small.onnx",
+        purpose: "model small.onnx",
+        state: "installed",
+        received: SMALL.length,
+        total: SMALL.length,
+      },
+      {
+        name: "x.gguf",
+        purpose: "p",
+        state: "failed",
+        received: 0,
+        total: null,
+        error: "MODEL_DOWNLOAD_FAILED",
+      },
+    ]);
+    const json = JSON.stringify(progress);
+    expect(json).not.toContain(modelsDir);
+    expect(json).not.toContain("127.0.0.1");
+    expect(await readModelPackProgress(path.join(dir, "never"))).toBeNull();
+  });
+});
+
 describe("firstStartModels", () => {
   it("says nothing when every model is there", async () => {
     const modelsDir = path.join(dir, "e");
@@ -169,9 +205,9 @@ describe("firstStartModels", () => {
     const modelsDir = path.join(dir, "f");
     const off: string[] = [];
     const entries = [entry("small.onnx"), entry("big.gguf", { sizeMb: 1 })];
-    expect(await firstStartModels({ modelsDir, entries, autoDownload: false, print: (t) => off.push(t) })).toBe(
-      "disabled",
-    );
+    expect(
+      await firstStartModels({ modelsDir, entries, autoDownload: false, print: (t) => off.push(t) }),
+    ).toBe("disabled");
     expect(off.join("\n")).toContain(`${base}/big.gguf`);
     expect(off.join("\n")).toContain(`save it as ${path.join(modelsDir, "big.gguf")}`);
     expect(await exists(path.join(modelsDir, "small.onnx"))).toBe(false);
@@ -194,7 +230,12 @@ describe("firstStartModels", () => {
       target: "model.gguf",
       sizeMb: 3,
     };
-    const r = await firstStartModels({ modelsDir, entries: [gone], autoDownload: true, print: (t) => out.push(t) });
+    const r = await firstStartModels({
+      modelsDir,
+      entries: [gone],
+      autoDownload: true,
+      print: (t) => out.push(t),
+    });
     expect(r).toBe("incomplete");
     const text = out.at(-1) ?? "";
     expect(text).toContain("translation (test) (~3 MB)");
@@ -217,7 +258,15 @@ describe("packProgressLine", () => {
       updatedAt: "",
       models: [
         { target: "a", purpose: "", state: "installed", received: 0, total: 1e6, path: "/m/a", url: "" },
-        { target: "x/b.gguf", purpose: "", state: "downloading", received: 5e5, total: 3e6, path: "", url: "" },
+        {
+          target: "x/b.gguf",
+          purpose: "",
+          state: "downloading",
+          received: 5e5,
+          total: 3e6,
+          path: "",
+          url: "",
+        },
       ],
     };
     expect(packProgressLine(status, 10)).toBe("models 1/2 [####......]  37% · b.gguf 0.5/3.0 MB");

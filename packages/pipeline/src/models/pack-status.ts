@@ -90,6 +90,45 @@ export async function readModelPackStatus(modelsDir: string, now = Date.now()): 
   return { ...status, stalled, fraction: overallFraction(status.models) };
 }
 
+/** What the web may show anyone (no paths, URLs or pids): per-model progress for the upload page's banner. */
+export interface ModelPackProgress {
+  /** stalled: a download was running but its process stopped writing (killed). */
+  state: "running" | "done" | "incomplete" | "stalled";
+  fraction: number | null;
+  updatedAt: string;
+  models: {
+    name: string;
+    purpose: string;
+    state: ModelProgress["state"];
+    received: number;
+    total: number | null;
+    /** Error code only (e.g. MODEL_DOWNLOAD_FAILED); the terminal has the detail. */
+    error?: string;
+  }[];
+}
+
+/** readModelPackStatus, reduced to what a browser may see; null when no download was ever started. */
+export async function readModelPackProgress(
+  modelsDir: string,
+  now = Date.now(),
+): Promise<ModelPackProgress | null> {
+  const view = await readModelPackStatus(modelsDir, now);
+  if (!view) return null;
+  return {
+    state: view.stalled ? "stalled" : view.state,
+    fraction: view.fraction,
+    updatedAt: view.updatedAt,
+    models: view.models.map((m) => ({
+      name: path.basename(m.target),
+      purpose: m.purpose,
+      state: m.state,
+      received: m.received,
+      total: m.total,
+      ...(m.error ? { error: m.error.code } : {}),
+    })),
+  };
+}
+
 /** One terminal line: `models 2/6 [#####.....]  41% · qwen2.5-1.5b-instruct-q4_k_m.gguf 120.0/1117.3 MB`. */
 export function packProgressLine(status: ModelPackStatus, width = 20): string {
   const finished = status.models.filter((m) => m.state === "installed" || m.state === "present").length;
