@@ -1,8 +1,20 @@
 /** Public API of the media and engine layer (media, subtitles, segment, tts, align, audio, hls). */
-export { runProcess, ffmpeg, ffprobeJson, ProcessError, isProcessError } from "./media/process";
-export type { RunProcessOptions, ProcessResult, ToolOptions } from "./media/process";
+export { runProcess, ffmpeg, ffprobe, ffprobeJson, ProcessError, isProcessError } from "./media/process";
+export type { RunProcessOptions, ProcessResult, ToolOptions, FfprobeOptions } from "./media/process";
+export { applyInputPolicy, demuxerForPath } from "./media/input-policy";
 export { probeMedia, parseProbe, parseRate } from "./media/probe";
-export type { MediaInfo } from "./media/probe";
+export type { MediaInfo, ProbeMediaOptions } from "./media/probe";
+export {
+  admitMedia,
+  probeUntrusted,
+  checkAllowed,
+  checkCaps,
+  ALLOWED_DEMUXERS,
+  DEFAULT_MEDIA_CAPS,
+} from "./media/admission";
+export type { AdmittedMedia, MediaCaps } from "./media/admission";
+export { measureDurationMs, parseLastPacketEndS } from "./media/duration";
+export { normaliseSource, buildNormaliseArgs } from "./media/normalise";
 export { detectSilences, parseSilencedetect } from "./media/silence";
 export type { Silence, DetectSilencesOptions } from "./media/silence";
 export { extractSegment, extractWav16k, buildExtractSegmentArgs } from "./media/extract";

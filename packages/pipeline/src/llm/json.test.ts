@@ -91,6 +91,15 @@ describe("extractJson", () => {
     expect(extractJson(reply)).toEqual({ translations: [] });
   });
 
+  it("drops only a leading reasoning block: <think> inside a translation is text", () => {
+    const reply = '{"translations": ["Write <think> first.", "Then </think> closes it."]}';
+    expect(extractJson(reply)).toEqual({ translations: ["Write <think> first.", "Then </think> closes it."] });
+    const reasoned = `<think>plan: keep "<think>" as is</think>\n${reply}`;
+    expect(extractJson(reasoned)).toEqual({ translations: ["Write <think> first.", "Then </think> closes it."] });
+    // An unclosed leading block is not reasoning we can delimit: nothing is cut.
+    expect(extractJson('<think> {"a": "<think>"}')).toEqual({ a: "<think>" });
+  });
+
   it("unwraps JSON that was encoded as a JSON string", () => {
     expect(extractJson(JSON.stringify('{"a": [1]}'))).toEqual({ a: [1] });
   });

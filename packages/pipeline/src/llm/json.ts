@@ -7,7 +7,7 @@ import { PipelineError } from "../errors";
  * repaired (e.g. a reply cut off mid-object) throws `LLM_BAD_JSON` so the caller can retry.
  */
 export function extractJson(text: string): unknown {
-  const cleaned = text.replace(/<think>[\s\S]*?<\/think>/gi, "").trim();
+  const cleaned = withoutLeadingReasoning(text).trim();
   if (cleaned === "") throw badJson("the reply was empty", text);
 
   const direct = tryParse(cleaned);
@@ -23,6 +23,18 @@ export function extractJson(text: string): unknown {
     if (value.ok) return unwrapEncoded(value.value);
   }
   throw badJson("no parsable JSON object or array was found", text);
+}
+
+/**
+ * A reasoning model's reply may open with `<think>…</think>`; only that leading block is
+ * dropped. `<think>` anywhere else is the translation's own text (a subtitle may well say
+ * "<think> and </think> mark reasoning") and must survive.
+ */
+export function withoutLeadingReasoning(text: string): string {
+  const open = /^\s*<think>/i.exec(text);
+  if (!open) return text;
+  const close = text.toLowerCase().indexOf("</think>", open[0].length);
+  return close === -1 ? text : text.slice(close + "</think>".length);
 }
 
 type Parsed = { ok: true; value: unknown } | { ok: false };

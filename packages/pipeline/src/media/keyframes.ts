@@ -2,8 +2,7 @@
  * Keyframe times of a video stream, read from packet flags (no decoding), in ms from the
  * start of the file as `-ss` counts it. Segments that start on one can copy the video.
  */
-import { resolve } from "node:path";
-import { runProcess } from "./process";
+import { ffprobe } from "./process";
 
 export function parseKeyframePackets(csv: string, startTimeS: number): number[] {
   const out: number[] = [];
@@ -17,28 +16,13 @@ export function parseKeyframePackets(csv: string, startTimeS: number): number[] 
 }
 
 export async function listKeyframesMs(input: string, opts: { signal?: AbortSignal } = {}): Promise<number[]> {
-  const file = resolve(input);
   const [{ stdout: start }, { stdout: packets }] = await Promise.all([
-    runProcess({
-      command: "ffprobe",
-      args: ["-v", "error", "-show_entries", "format=start_time", "-of", "csv=p=0", file],
-      ...opts,
-    }),
-    runProcess({
-      command: "ffprobe",
-      args: [
-        "-v",
-        "error",
-        "-select_streams",
-        "v:0",
-        "-show_entries",
-        "packet=pts_time,flags",
-        "-of",
-        "csv=p=0",
-        file,
-      ],
-      ...opts,
-    }),
+    ffprobe(input, ["-show_entries", "format=start_time", "-of", "csv=p=0"], opts),
+    ffprobe(
+      input,
+      ["-select_streams", "v:0", "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0"],
+      opts,
+    ),
   ]);
   const startTimeS = Number(start.trim());
   return parseKeyframePackets(packets, Number.isFinite(startTimeS) ? startTimeS : 0);

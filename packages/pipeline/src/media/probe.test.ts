@@ -30,6 +30,9 @@ describe("parseProbe", () => {
       durationMs: 12_346,
       formatName: "mov,mp4,m4a,3gp,3g2,mj2",
       sizeBytes: 98_765,
+      startTimeS: 0,
+      streamCount: 4,
+      streamIndex: { video: 0, audio: 1 },
       video: { codec: "h264", width: 1920, height: 1080, fps: 30000 / 1001 },
       audio: { codec: "aac", sampleRate: 48_000, channels: 2 },
       subtitleStreams: [

@@ -1,14 +1,21 @@
 import { stat } from "node:fs/promises";
 import { z } from "zod";
 import { PipelineError } from "../errors";
-import { ffmpeg, ffprobeJson, isProcessError } from "./process";
+import { measureDurationMs } from "./duration";
+import { ffprobeJson, isProcessError } from "./process";
 
 export interface MediaInfo {
   durationMs: number;
   formatName: string;
   sizeBytes: number;
+  /** Timestamp of the first packet (MPEG-TS often starts above 0), in seconds. */
+  startTimeS: number;
+  /** All streams, attachments and data included. */
+  streamCount: number;
   video?: { codec: string; width: number; height: number; fps: number };
   audio?: { codec: string; sampleRate: number; channels: number };
+  /** Absolute index of the main video and audio streams (for `-map 0:<index>`). */
+  streamIndex: { video?: number; audio?: number };
   subtitleStreams: { index: number; codec: string; language?: string }[];
 }
 
@@ -32,7 +39,9 @@ const streamSchema = z.object({
 
 const probeSchema = z.object({
   streams: z.array(streamSchema).default([]),
-  format: z.object({ format_name: z.string().optional(), duration: numeric, size: numeric }).optional(),
+  format: z
+    .object({ format_name: z.string().optional(), duration: numeric, size: numeric, start_time: numeric })
+    .optional(),
 });
 
 type ProbeStream = z.infer<typeof streamSchema>;
@@ -66,7 +75,7 @@ function languageOf(s: ProbeStream): string | undefined {
 /**
  * Turns ffprobe's `-show_format -show_streams` JSON into MediaInfo. Pure, so it can be tested
  * on captured outputs. `durationMs` is 0 when neither the container nor any stream knows it
- * (e.g. WebM from a browser's MediaRecorder); probeMedia then measures it by decoding.
+ * (e.g. WebM from a browser's MediaRecorder); probeMedia then reads it from the packets.
  */
 export function parseProbe(json: unknown): MediaInfo {
   const parsed = probeSchema.safeParse(json);
@@ -89,11 +98,18 @@ export function parseProbe(json: unknown): MediaInfo {
     durationSec = streamDurations.length > 0 ? Math.max(...streamDurations) : 0;
   }
   const size = toNumber(format?.size);
+  const startTime = toNumber(format?.start_time);
 
   const info: MediaInfo = {
     durationMs: Math.round(durationSec * 1000),
     formatName: format?.format_name ?? "unknown",
     sizeBytes: Number.isFinite(size) ? size : 0,
+    startTimeS: Number.isFinite(startTime) ? startTime : 0,
+    streamCount: streams.length,
+    streamIndex: {
+      ...(videoStream ? { video: videoStream.index } : {}),
+      ...(audioStream ? { audio: audioStream.index } : {}),
+    },
     subtitleStreams: streams
       .filter((s) => s.codec_type === "subtitle")
       .map((s) => {
@@ -120,27 +136,18 @@ export function parseProbe(json: unknown): MediaInfo {
   return info;
 }
 
-/** Last "time=HH:MM:SS.xx" progress value in ffmpeg's stderr, in ms. */
-export function parseLastProgressTimeMs(stderr: string): number {
-  const matches = [...stderr.matchAll(/time=\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)/g)];
-  const last = matches.at(-1);
-  if (!last) return 0;
-  return Math.round((Number(last[1]) * 3600 + Number(last[2]) * 60 + Number(last[3])) * 1000);
-}
-
-/** Decodes the whole file to find its length; only for containers that do not store one. */
-async function measureDurationMs(path: string, hasAudio: boolean, signal?: AbortSignal): Promise<number> {
-  // Audio alone decodes far faster than video and gives the same length.
-  const map = hasAudio ? "0:a:0" : "0:v:0";
-  const { stderr } = await ffmpeg(["-i", path, "-map", map, "-f", "null", "-"], { signal });
-  return parseLastProgressTimeMs(stderr);
+export interface ProbeMediaOptions {
+  signal?: AbortSignal;
+  /** How to open the file (see input-policy.ts); by default the demuxer of its extension. */
+  inputOptions?: readonly string[];
 }
 
 /**
- * Describes a media file. Unreadable files and files without audio or video are the
- * user's fault (category "user"), so the task fails at once with a clear message.
+ * Describes a media file we wrote or normalised (an upload goes through admission.ts
+ * first). Unreadable files and files without audio or video are the user's fault
+ * (category "user"), so the task fails at once with a clear message.
  */
-export async function probeMedia(path: string, opts: { signal?: AbortSignal } = {}): Promise<MediaInfo> {
+export async function probeMedia(path: string, opts: ProbeMediaOptions = {}): Promise<MediaInfo> {
   try {
     await stat(path);
   } catch (cause) {
@@ -153,7 +160,7 @@ export async function probeMedia(path: string, opts: { signal?: AbortSignal } = 
   }
   let json: unknown;
   try {
-    json = await ffprobeJson(path, { signal: opts.signal });
+    json = await ffprobeJson(path, opts);
   } catch (cause) {
     if (isProcessError(cause) && cause.code === "PROCESS_FAILED") {
       throw new PipelineError({
@@ -174,8 +181,7 @@ export async function probeMedia(path: string, opts: { signal?: AbortSignal } = 
       message: "The file contains neither a video nor an audio track",
     });
   }
-  if (info.durationMs <= 0)
-    info.durationMs = await measureDurationMs(path, info.audio !== undefined, opts.signal);
+  if (info.durationMs <= 0) info.durationMs = await measureDurationMs({ path, info, ...opts });
   if (info.durationMs <= 0) {
     throw new PipelineError({
       code: "INVALID_MEDIA",

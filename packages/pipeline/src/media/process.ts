@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { rename, unlink } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { PipelineError } from "../errors";
+import { applyInputPolicy, inputOptions } from "./input-policy";
 
 export interface RunProcessOptions {
   command: string;
@@ -205,11 +206,13 @@ export interface ToolOptions {
 
 /**
  * Runs ffmpeg non-interactively; it always overwrites outputs (our paths are deterministic).
- * The last argument, when it is a file, is written to a temp name beside it and renamed
- * into place on success: a reader (or a retried job) never sees a half-written file, even
- * when a killed worker leaves its ffmpeg child running on the same path.
+ * Every input is opened by the input policy (forced demuxer, `file` protocol only; see
+ * input-policy.ts). The last argument, when it is a file, is written to a temp name beside
+ * it and renamed into place on success: a reader (or a retried job) never sees a
+ * half-written file, even when a killed worker leaves its ffmpeg child running on the same path.
  */
-export async function ffmpeg(args: readonly string[], opts: ToolOptions = {}): Promise<ProcessResult> {
+export async function ffmpeg(rawArgs: readonly string[], opts: ToolOptions = {}): Promise<ProcessResult> {
+  const args = applyInputPolicy(rawArgs);
   const out = args.at(-1);
   const atomic = out !== undefined && isOutputFile(out) ? out : undefined;
   if (!atomic) {
@@ -240,12 +243,31 @@ function isOutputFile(arg: string): boolean {
   return !arg.startsWith("-") && !arg.includes(":") && !arg.includes("%") && extname(arg) !== "";
 }
 
-/** ffprobe's JSON description of a file's format and streams (unparsed). */
-export async function ffprobeJson(path: string, opts: ToolOptions = {}): Promise<unknown> {
-  const { stdout } = await runProcess({
+export interface FfprobeOptions extends ToolOptions {
+  /**
+   * Options that open the input, e.g. `["-f", "matroska"]`; without `-f` the demuxer is
+   * the one for the file's extension (input-policy.ts).
+   */
+  inputOptions?: readonly string[];
+}
+
+/** Runs ffprobe on one file, opened by the input policy like every ffmpeg input. */
+export function ffprobe(
+  path: string,
+  args: readonly string[],
+  opts: FfprobeOptions = {},
+): Promise<ProcessResult> {
+  const { inputOptions: given = [], ...tool } = opts;
+  const input = resolve(path);
+  return runProcess({
     command: "ffprobe",
-    args: ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", "-i", resolve(path)],
-    ...opts,
+    args: ["-v", "error", ...given, ...inputOptions(input, given), ...args, "-i", input],
+    ...tool,
   });
+}
+
+/** ffprobe's JSON description of a file's format and streams (unparsed). */
+export async function ffprobeJson(path: string, opts: FfprobeOptions = {}): Promise<unknown> {
+  const { stdout } = await ffprobe(path, ["-print_format", "json", "-show_format", "-show_streams"], opts);
   return JSON.parse(stdout) as unknown;
 }

@@ -1,4 +1,5 @@
 import { PipelineError } from "../errors";
+import { cueText, oneLine, srtLine } from "./cue-text";
 
 export interface Cue {
   startMs: number;
@@ -7,7 +8,26 @@ export interface Cue {
 }
 
 /** "01:02:03,456", "02:03.456" (VTT without hours), "1:02:03.4", "00:01:02" (no ms). */
-const TIME = String.raw`(?:(\d+):)?(\d{1,2}):(\d{1,2})(?:[.,:](\d{1,3}))?`;
+const TIME = String.raw`(?:(\d{1,3}):)?(\d{1,2}):(\d{1,2})(?:[.,:](\d{1,3}))?`;
+
+/**
+ * Caps on a subtitle file (DESIGN §7b). The largest real files (a 3 h film, ~2 000 cues,
+ * ~150 KB) are far inside them; anything beyond is refused with a code naming the cap.
+ */
+export interface SubtitleLimits {
+  /** Characters of the whole file (the web server checks the same number in bytes). */
+  maxChars: number;
+  maxCues: number;
+  maxLineChars: number;
+  maxCueMs: number;
+}
+
+export const SUBTITLE_LIMITS: SubtitleLimits = {
+  maxChars: 2 * 1024 * 1024,
+  maxCues: 20_000,
+  maxLineChars: 1_000,
+  maxCueMs: 5 * 60_000,
+};
 const TIMING_LINE = new RegExp(String.raw`^\s*${TIME}\s*-->\s*${TIME}`);
 
 function toMs(
@@ -21,44 +41,24 @@ function toMs(
   return ((Number(h ?? 0) * 60 + Number(m)) * 60 + Number(s)) * 1000 + ms;
 }
 
-const ENTITIES: Record<string, string> = {
-  amp: "&",
-  lt: "<",
-  gt: ">",
-  quot: '"',
-  apos: "'",
-  nbsp: " ",
-  lrm: "",
-  rlm: "",
-};
-
-/** Removes markup (VTT/SRT <i>, <c.x>, <v Name>, timestamps, ASS {\an8} overrides) and decodes entities. */
-function cleanText(lines: readonly string[]): string {
-  return lines
-    .join(" ")
-    .replace(/<[^>]*>/g, "")
-    .replace(/\{\\[^}]*\}/g, "")
-    .replace(/&(#\d+|#x[0-9a-f]+|[a-z]+);/gi, (whole, name: string) => {
-      if (name.startsWith("#x") || name.startsWith("#X"))
-        return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
-      if (name.startsWith("#")) return String.fromCodePoint(Number(name.slice(1)));
-      return ENTITIES[name.toLowerCase()] ?? whole;
-    })
-    .replace(/\\N/g, " ")
-    .replace(/\s+/g, " ")
-    .trim();
-}
-
-function invalid(message: string): PipelineError {
-  return new PipelineError({ code: "INVALID_SUBTITLES", category: "user", message });
+function invalid(message: string, code = "INVALID_SUBTITLES"): PipelineError {
+  return new PipelineError({ code, category: "user", message });
 }
 
 /**
  * Parses SRT or WebVTT (detected from content). Line-based rather than block-based, so files
  * with missing index lines or missing blank lines between cues still parse. VTT NOTE, STYLE
  * and REGION blocks are skipped. Returns cues sorted by start time; empty cues are dropped.
+ * Linear in the input; over a cap in `limits` it throws SUBTITLES_TOO_LARGE,
+ * SUBTITLES_TOO_MANY_CUES, SUBTITLES_LINE_TOO_LONG or SUBTITLES_CUE_TOO_LONG (user).
  */
-export function parseSubtitles(text: string): Cue[] {
+export function parseSubtitles(text: string, limits: SubtitleLimits = SUBTITLE_LIMITS): Cue[] {
+  if (text.length > limits.maxChars) {
+    throw invalid(
+      `The subtitle file is larger than ${Math.round(limits.maxChars / 1024)} KB`,
+      "SUBTITLES_TOO_LARGE",
+    );
+  }
   const lines = text.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/);
   const isVtt = /^WEBVTT\b/.test(lines[0]?.trim() ?? "");
   const cues: Cue[] = [];
@@ -68,13 +68,35 @@ export function parseSubtitles(text: string): Cue[] {
 
   const flush = (): void => {
     if (!current) return;
-    const cueText = cleanText(current.lines);
-    if (cueText && current.endMs > current.startMs)
-      cues.push({ startMs: current.startMs, endMs: current.endMs, text: cueText });
+    const text = cueText(current.lines);
+    if (text && current.endMs > current.startMs) {
+      // A cue is spoken as one line, so its joined text has the same cap as a line.
+      if (text.length > limits.maxLineChars) {
+        throw invalid(
+          `Cue ${cues.length + 1} has more than ${limits.maxLineChars} characters of text`,
+          "SUBTITLES_LINE_TOO_LONG",
+        );
+      }
+      if (current.endMs - current.startMs > limits.maxCueMs) {
+        throw invalid(
+          `Cue ${cues.length + 1} lasts ${Math.round((current.endMs - current.startMs) / 1000)} s; the limit is ${Math.round(limits.maxCueMs / 1000)} s`,
+          "SUBTITLES_CUE_TOO_LONG",
+        );
+      }
+      if (cues.length >= limits.maxCues)
+        throw invalid(`The subtitle file has more than ${limits.maxCues} cues`, "SUBTITLES_TOO_MANY_CUES");
+      cues.push({ startMs: current.startMs, endMs: current.endMs, text });
+    }
     current = undefined;
   };
 
   for (const [i, raw] of lines.entries()) {
+    if (raw.length > limits.maxLineChars) {
+      throw invalid(
+        `Line ${i + 1} of the subtitle file is longer than ${limits.maxLineChars} characters`,
+        "SUBTITLES_LINE_TOO_LONG",
+      );
+    }
     const line = raw.trim();
     if (line === "") {
       flush();
@@ -130,19 +152,11 @@ function formatTime(ms: number, sep: "," | "."): string {
   return `${pad(h, 2)}:${pad(m, 2)}:${pad(s, 2)}${sep}${pad(total % 1000, 3)}`;
 }
 
-/** A blank line would end the cue early; "-->" would be read as a timing line. */
-function oneLine(text: string): string {
-  return text
-    .replace(/\s*\r?\n\s*/g, " ")
-    .replace(/-->/g, "->")
-    .trim();
-}
-
 export function toSrt(cues: readonly Cue[]): string {
   return cues
     .map(
       (c, i) =>
-        `${i + 1}\n${formatTime(c.startMs, ",")} --> ${formatTime(c.endMs, ",")}\n${oneLine(c.text)}\n`,
+        `${i + 1}\n${formatTime(c.startMs, ",")} --> ${formatTime(c.endMs, ",")}\n${srtLine(c.text)}\n`,
     )
     .join("\n");
 }

@@ -1,0 +1,118 @@
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isPipelineError } from "../errors";
+import { buildNormaliseArgs, normaliseSource } from "./normalise";
+import { probeMedia } from "./probe";
+import { ffprobe, runProcess } from "./process";
+import { makeTmpDir, makeVideo } from "./test-media";
+
+async function make(args: string[]): Promise<void> {
+  await runProcess({ command: "ffmpeg", args: ["-v", "error", "-y", ...args] });
+}
+
+describe("buildNormaliseArgs", () => {
+  it("copies the main streams and text subtitles with the admitted demuxer forced", () => {
+    const args = buildNormaliseArgs({
+      input: "/t/source/original.mp4",
+      info: {
+        demuxer: "mov",
+        streamIndex: { video: 1, audio: 2 },
+        subtitleStreams: [
+          { index: 3, codec: "mov_text" },
+          { index: 4, codec: "hdmv_pgs_subtitle" },
+        ],
+      },
+      container: "mov",
+      out: "/t/source/canonical.mov",
+    });
+    expect(args.slice(0, 4)).toEqual(["-format_whitelist", "mov", "-f", "mov"]);
+    expect(args.join(" ")).toContain("-map 0:1 -map 0:2 -map 0:3 -c copy -c:s mov_text");
+    expect(args).not.toContain("0:4");
+    expect(args.slice(-3)).toEqual(["-f", "mov", "/t/source/canonical.mov"]);
+  });
+});
+
+describe("normaliseSource (real ffmpeg)", () => {
+  let tmp: Awaited<ReturnType<typeof makeTmpDir>>;
+  let n = 0;
+  beforeAll(async () => {
+    tmp = await makeTmpDir();
+  });
+  afterAll(() => tmp.cleanup());
+
+  /** A task folder holding `bytes` (or a file made by `fill`) as source/original<ext>. */
+  async function task(ext: string, fill: (path: string) => Promise<unknown>) {
+    const taskDir = join(tmp.dir, `task${n++}`);
+    await mkdir(join(taskDir, "source"), { recursive: true });
+    const sourceFile = `source/original${ext}`;
+    await fill(join(taskDir, sourceFile));
+    return { taskDir, sourceFile };
+  }
+
+  it("remuxes an MP4 into a QuickTime file, keeping the rotation, once", async () => {
+    const t = await task(".mp4", async (path) => {
+      const plain = `${path}.plain.mp4`;
+      await makeVideo({ out: plain, durationS: 2 });
+      await make(["-i", plain, "-c", "copy", "-metadata:s:v:0", "rotate=90", path]);
+    });
+    const canonical = await normaliseSource(t);
+    expect(canonical).toBe(join(t.taskDir, "source/canonical.mov"));
+    const { stdout } = await ffprobe(canonical, ["-show_streams", "-select_streams", "v:0"]);
+    expect(stdout).toMatch(/rotation=-?90/);
+    const info = await probeMedia(canonical);
+    expect(info.video?.codec).toBe("h264");
+    expect(Math.abs(info.durationMs - 2000)).toBeLessThan(100);
+    const before = (await stat(canonical)).mtimeMs;
+    expect(await normaliseSource(t)).toBe(canonical);
+    expect((await stat(canonical)).mtimeMs).toBe(before);
+  });
+
+  it("remuxes anything else into Matroska, dropping a lying header's duration", async () => {
+    const t = await task(".mkv", async (path) => {
+      await make(
+        [
+          "-f",
+          "lavfi",
+          "-i",
+          "testsrc=s=64x36:r=5:d=2",
+          "-f",
+          "lavfi",
+          "-i",
+          "sine=d=2",
+          "-c:v",
+          "libx264",
+        ].concat(["-c:a", "aac", "-shortest", path]),
+      );
+      const bytes = await readFile(path);
+      bytes.writeDoubleBE(3 * 3600 * 1000, bytes.indexOf(Buffer.from([0x44, 0x89, 0x88])) + 3);
+      await writeFile(path, bytes);
+    });
+    const canonical = await normaliseSource(t);
+    expect(canonical).toBe(join(t.taskDir, "source/canonical.mkv"));
+    const info = await probeMedia(canonical);
+    expect(Math.abs(info.durationMs - 2000)).toBeLessThan(150);
+    expect(info.audio?.codec).toBe("aac");
+  });
+
+  it("keeps text subtitle tracks (as SRT in Matroska)", async () => {
+    const srt = join(tmp.dir, "s.srt");
+    await writeFile(srt, "1\n00:00:00,500 --> 00:00:01,500\nHello there.\n");
+    const t = await task(".mkv", async (path) => {
+      const mp4 = `${path}.mp4`;
+      await makeVideo({ out: mp4, durationS: 2, subtitlesSrt: srt });
+      await make(["-i", mp4, "-map", "0", "-c", "copy", "-c:s", "srt", path]);
+    });
+    const info = await probeMedia(await normaliseSource(t));
+    expect(info.formatName).toContain("matroska");
+    expect(info.subtitleStreams).toEqual([{ index: 2, codec: "subrip", language: "eng" }]);
+  });
+
+  it("refuses an HLS playlist posing as a video before ffmpeg opens what it names", async () => {
+    const t = await task(".mp4", (path) =>
+      writeFile(path, "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\n/etc/passwd\n#EXT-X-ENDLIST\n"),
+    );
+    const err = await normaliseSource(t).catch((e: unknown) => e);
+    expect(isPipelineError(err) && [err.code, err.category]).toEqual(["UNSUPPORTED_FORMAT", "user"]);
+  });
+});
