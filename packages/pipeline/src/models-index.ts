@@ -30,12 +30,7 @@ export {
   readModelPackStatus,
   writeModelPackStatus,
 } from "./models/pack-status";
-export type {
-  ModelPackProgress,
-  ModelPackStatus,
-  ModelPackView,
-  ModelProgress,
-} from "./models/pack-status";
+export type { ModelPackProgress, ModelPackStatus, ModelPackView, ModelProgress } from "./models/pack-status";
 export type { DownloadProgress, InstallReport, ModelsLock } from "./models/download";
 
 export {

@@ -18,3 +18,5 @@ export type {
 } from "./fake-cosyvoice";
 export { answerSpeech, speechMs, SPEECH_SAMPLE_RATE } from "./fake-openai-speech";
 export { freePort } from "./net";
+export { buildTinyGguf, tinyVocabulary, writeTinyGguf } from "./tiny-gguf";
+export type { TinyGgufOptions } from "./tiny-gguf";

@@ -78,9 +78,7 @@ export function planLlamaResources(m: {
 }
 
 export type GgufFileState =
-  | { state: "ok"; bytes: number }
-  | { state: "missing" }
-  | { state: "corrupt"; reason: string };
+  { state: "ok"; bytes: number } | { state: "missing" } | { state: "corrupt"; reason: string };
 
 /** Cheap synchronous check without the binding: the file exists and starts with the GGUF magic. */
 export function inspectGgufFile(file: string): GgufFileState {

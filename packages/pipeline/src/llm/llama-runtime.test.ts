@@ -1,0 +1,69 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { buildTinyGguf } from "@vitranslator/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inspectGgufFile, planLlamaResources } from "./llama-runtime";
+
+const GB = 1024 ** 3;
+
+describe("planLlamaResources", () => {
+  it("gives a GPU four sequences and a small CPU one, leaving cores to the other stages", () => {
+    expect(planLlamaResources({ cpus: 16, freeMemoryBytes: 64 * GB, modelBytes: GB, gpu: true })).toEqual({
+      sequences: 4,
+      contextSize: 4096,
+      threads: 4,
+    });
+    expect(planLlamaResources({ cpus: 2, freeMemoryBytes: 16 * GB, modelBytes: GB, gpu: false })).toEqual({
+      sequences: 1,
+      contextSize: 4096,
+      threads: 1,
+    });
+    expect(
+      planLlamaResources({ cpus: 16, freeMemoryBytes: 64 * GB, modelBytes: GB, gpu: false }),
+    ).toMatchObject({
+      sequences: 4,
+      threads: 12,
+    });
+  });
+
+  it("drops sequences when memory is short, never below one, and keeps explicit settings", () => {
+    const tight = planLlamaResources({ cpus: 16, freeMemoryBytes: 2.6 * GB, modelBytes: GB, gpu: false });
+    expect(tight.sequences).toBe(2);
+    expect(planLlamaResources({ cpus: 16, freeMemoryBytes: 0, modelBytes: GB, gpu: false }).sequences).toBe(
+      1,
+    );
+    expect(
+      planLlamaResources({
+        cpus: 16,
+        freeMemoryBytes: 0,
+        modelBytes: GB,
+        gpu: false,
+        sequences: 3,
+        contextSize: 2048,
+      }),
+    ).toMatchObject({ sequences: 3, contextSize: 2048 });
+  });
+});
+
+describe("inspectGgufFile", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "vt-gguf-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("tells a model from a missing or foreign file", async () => {
+    const good = path.join(dir, "m.gguf");
+    const bytes = buildTinyGguf();
+    await writeFile(good, bytes);
+    expect(inspectGgufFile(good)).toEqual({ state: "ok", bytes: bytes.length });
+    expect(inspectGgufFile(path.join(dir, "none.gguf"))).toEqual({ state: "missing" });
+    expect(inspectGgufFile(dir)).toEqual({ state: "missing" });
+    const html = path.join(dir, "login.gguf");
+    await writeFile(html, "<!doctype html><p>Sign in to download</p>");
+    expect(inspectGgufFile(html)).toMatchObject({ state: "corrupt" });
+  });
+});
