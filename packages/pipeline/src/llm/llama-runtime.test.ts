@@ -17,8 +17,11 @@ describe("planLlamaResources", () => {
     expect(planLlamaResources({ cpus: 2, freeMemoryBytes: 16 * GB, modelBytes: GB, gpu: false })).toEqual({
       sequences: 1,
       contextSize: 4096,
-      threads: 1,
+      threads: 2,
     });
+    expect(
+      planLlamaResources({ cpus: 1, freeMemoryBytes: 16 * GB, modelBytes: GB, gpu: false }).threads,
+    ).toBe(1);
     expect(
       planLlamaResources({ cpus: 16, freeMemoryBytes: 64 * GB, modelBytes: GB, gpu: false }),
     ).toMatchObject({

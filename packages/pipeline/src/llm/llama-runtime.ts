@@ -55,7 +55,7 @@ const HEADROOM_BYTES = 1024 * 1024 * 1024;
  * Parallel sequences, context and threads for this machine. A GPU takes 4 sequences; on
  * CPU one sequence per 4 cores (max 4) — more only splits the same cores. Memory left after
  * the model (and 1 GB for everything else) caps the sequences; threads leave a quarter of
- * the cores to the other stages running in the same worker.
+ * the cores to the other stages running in the same worker (but take two when there are two).
  */
 export function planLlamaResources(m: {
   cpus: number;
@@ -73,7 +73,7 @@ export function planLlamaResources(m: {
     const budget = m.freeMemoryBytes - m.modelBytes - HEADROOM_BYTES;
     while (sequences > 1 && sequences * perSequence > budget) sequences--;
   }
-  const threads = m.gpu ? Math.min(4, cpus) : Math.max(1, Math.floor((cpus * 3) / 4));
+  const threads = m.gpu ? Math.min(4, cpus) : Math.min(cpus, Math.max(2, Math.floor((cpus * 3) / 4)));
   return { sequences: Math.max(1, Math.floor(sequences)), contextSize, threads };
 }
 
