@@ -5,6 +5,7 @@
  */
 import path from "node:path";
 import { listDir, modelMissing, resolveModelFiles } from "../models/model-dir";
+import { checkSherpaModel } from "../models/sherpa-checks";
 import { readWav16 } from "../models/wav-pcm";
 import type { SpeakerTurn } from "./assign";
 import { matchClusters, updateSpeakerBook } from "./centroids";
@@ -32,7 +33,7 @@ export interface DiarizationModels {
   embedding: string;
 }
 
-/** Validates both model folders; missing files → MODEL_MISSING naming them. */
+/** Validates both model folders; missing files → MODEL_MISSING naming them, unusable ones → MODEL_INVALID. */
 export async function loadDiarizationModels(opts: {
   modelsDir: string;
   segmentation?: string;
@@ -54,7 +55,11 @@ export async function loadDiarizationModels(opts: {
       missing: ["a speaker-embedding .onnx (3D-Speaker, WeSpeaker or NeMo export)"],
     });
   }
-  return { segmentation: seg.model ?? "", embedding: path.join(embDir, first) };
+  const models = { segmentation: seg.model ?? "", embedding: path.join(embDir, first) };
+  // sherpa ends the process on metadata it does not know, in the worker thread too.
+  await checkSherpaModel({ file: models.segmentation, kind: "pyannote", what: "speaker segmentation (pyannote)" });
+  await checkSherpaModel({ file: models.embedding, kind: "speakerEmbedding", what: "speaker embedding" });
+  return models;
 }
 
 /** sherpa-onnx OfflineSpeakerDiarization config. */

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { findSherpaAsrModel, loadSherpaAsrModel, recognizerConfig } from "../asr/sherpa/loader";
 import { loadDiarizationModels } from "../diarization/sherpa";
 import { PipelineError } from "../errors";
-import { detectTtsKind, guessTtsLanguages, loadSherpaTtsModel, ttsConfig } from "../tts/sherpa/loader";
+import { SHERPA_METADATA, sherpaLikeOnnx } from "./test-onnx";
 
 let dir: string;
 beforeEach(async () => {
@@ -15,11 +15,35 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function put(rel: string, content = "x"): Promise<void> {
+/** The metadata sherpa reads from each kind of file, by name. */
+function metadataFor(rel: string): Record<string, string> {
+  if (/sense-voice/.test(rel)) return SHERPA_METADATA.senseVoice;
+  if (/-encoder/.test(rel)) return SHERPA_METADATA.whisperEncoder;
+  if (/pyannote/.test(rel)) return SHERPA_METADATA.pyannote;
+  if (/speaker-embedding/.test(rel)) return SHERPA_METADATA.speaker3d;
+  return {};
+}
+
+/** Writes a file of a model folder; .onnx files are ONNX with the metadata of their kind unless `content` is given. */
+async function put(rel: string, content?: string | Buffer): Promise<void> {
   const p = path.join(dir, rel);
   await mkdir(path.dirname(p), { recursive: true });
   if (rel.endsWith("/")) await mkdir(p, { recursive: true });
-  else await writeFile(p, content);
+  else
+    await writeFile(
+      p,
+      content ?? (rel.endsWith(".onnx") ? sherpaLikeOnnx({ metadata: metadataFor(rel) }) : "x"),
+    );
+}
+
+async function invalid(p: Promise<unknown>): Promise<string> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(PipelineError);
+  expect([(err as PipelineError).code, (err as PipelineError).category]).toEqual(["MODEL_INVALID", "user"]);
+  return (err as PipelineError).message;
 }
 
 async function missing(p: Promise<unknown>): Promise<PipelineError> {
@@ -74,6 +98,28 @@ describe("ASR model loader", () => {
     expect(e.message).toContain("encoder");
   });
 
+  it("refuses SenseVoice and Whisper files whose metadata sherpa would exit on", async () => {
+    const { lang_yue: _y, ...noYue } = SHERPA_METADATA.senseVoice;
+    await put("sherpa-onnx-sense-voice-x/model.int8.onnx", sherpaLikeOnnx({ metadata: noYue }));
+    await put("sherpa-onnx-sense-voice-x/tokens.txt");
+    expect(await invalid(loadSherpaAsrModel({ modelsDir: dir, name: "sherpa-onnx-sense-voice-x" }))).toContain(
+      "lang_yue is missing",
+    );
+    const w = SHERPA_METADATA.whisperEncoder;
+    await put("sherpa-onnx-whisper-tiny/tiny-encoder.onnx", sherpaLikeOnnx({ metadata: { ...w, all_language_codes: "en" } }));
+    await put("sherpa-onnx-whisper-tiny/tiny-decoder.onnx");
+    await put("sherpa-onnx-whisper-tiny/tiny-tokens.txt");
+    expect(await invalid(loadSherpaAsrModel({ modelsDir: dir, name: "sherpa-onnx-whisper-tiny" }))).toContain(
+      "all_language_tokens and all_language_codes differ",
+    );
+    await put("sherpa-onnx-whisper-tiny/tiny-encoder.onnx", sherpaLikeOnnx({ metadata: { ...w, sot: "-1" } }));
+    expect(await invalid(loadSherpaAsrModel({ modelsDir: dir, name: "sherpa-onnx-whisper-tiny" }))).toContain("sot=");
+    await put("sherpa-onnx-whisper-tiny/tiny-encoder.onnx", "not an onnx file at all");
+    expect(await invalid(loadSherpaAsrModel({ modelsDir: dir, name: "sherpa-onnx-whisper-tiny" }))).toContain(
+      "not a readable ONNX model",
+    );
+  });
+
   it("auto-detects SenseVoice before Whisper and null when none", async () => {
     expect(await findSherpaAsrModel({ modelsDir: dir })).toBeNull();
     await put("sherpa-onnx-whisper-base/base-encoder.onnx");
@@ -81,61 +127,6 @@ describe("ASR model loader", () => {
     expect(await findSherpaAsrModel({ modelsDir: dir })).toBe("sherpa-onnx-whisper-base");
     await put("sherpa-onnx-sense-voice-zh/tokens.txt");
     expect(await findSherpaAsrModel({ modelsDir: dir })).toBe("sherpa-onnx-sense-voice-zh");
-  });
-});
-
-describe("TTS model loader", () => {
-  it("detects kokoro, matcha and vits from the files", () => {
-    expect(detectTtsKind(["model.onnx", "voices.bin", "tokens.txt"])).toBe("kokoro");
-    expect(detectTtsKind(["model-steps-3.onnx", "vocos-22khz-univ.onnx", "tokens.txt"])).toBe("matcha");
-    expect(detectTtsKind(["en_US-amy-low.onnx", "tokens.txt"])).toBe("vits");
-    expect(detectTtsKind(["README.md"])).toBeNull();
-  });
-
-  it("guesses languages from the folder name", () => {
-    expect(guessTtsLanguages("vits-piper-de_DE-thorsten-low", "vits")).toEqual(["de"]);
-    expect(guessTtsLanguages("kokoro-multi-lang-v1_0", "kokoro")).toEqual(["en", "zh"]);
-    expect(guessTtsLanguages("matcha-icefall-zh-baker", "matcha")).toEqual(["zh"]);
-  });
-
-  it("loads a kokoro model with espeak-ng-data and lexicons", async () => {
-    for (const f of ["model.onnx", "voices.bin", "tokens.txt", "lexicon-us-en.txt", "lexicon-zh.txt"])
-      await put(`kokoro-multi-lang-v1_0/${f}`);
-    await put("kokoro-multi-lang-v1_0/espeak-ng-data/");
-    const m = await loadSherpaTtsModel({ modelsDir: dir, name: "kokoro-multi-lang-v1_0" });
-    expect(m.kind).toBe("kokoro");
-    const k = m.modelConfig.kokoro as Record<string, string>;
-    expect(k.voices).toMatch(/voices\.bin$/);
-    expect(k.dataDir).toMatch(/espeak-ng-data$/);
-    expect(k.lexicon?.split(",")).toHaveLength(2);
-    expect(ttsConfig({ model: m })).toMatchObject({
-      model: { numThreads: 2, kokoro: k },
-      maxNumSentences: 1,
-    });
-  });
-
-  it("loads piper (vits) and matcha models", async () => {
-    for (const f of ["en_US-amy-low.onnx", "tokens.txt"]) await put(`vits-piper-en_US-amy-low/${f}`);
-    await put("vits-piper-en_US-amy-low/espeak-ng-data/");
-    const v = await loadSherpaTtsModel({ modelsDir: dir, name: "vits-piper-en_US-amy-low" });
-    expect(v.kind).toBe("vits");
-    expect((v.modelConfig.vits as Record<string, string>).model).toMatch(/en_US-amy-low\.onnx$/);
-    for (const f of ["model-steps-3.onnx", "vocos-22khz-univ.onnx", "tokens.txt", "lexicon.txt", "date.fst"])
-      await put(`matcha-icefall-zh-baker/${f}`);
-    const m = await loadSherpaTtsModel({ modelsDir: dir, name: "matcha-icefall-zh-baker" });
-    expect(m.kind).toBe("matcha");
-    const matcha = m.modelConfig.matcha as Record<string, string>;
-    expect(path.basename(matcha.acousticModel ?? "")).toBe("model-steps-3.onnx");
-    expect(path.basename(matcha.vocoder ?? "")).toBe("vocos-22khz-univ.onnx");
-    const cfg = ttsConfig({ model: m }) as { ruleFsts?: string };
-    expect(cfg.ruleFsts).toMatch(/date\.fst$/);
-  });
-
-  it("names what a TTS folder lacks", async () => {
-    await missing(loadSherpaTtsModel({ modelsDir: dir, name: "nothing-here" }));
-    for (const f of ["model.onnx", "voices.bin", "tokens.txt"]) await put(`kokoro-en/${f}`);
-    const e = await missing(loadSherpaTtsModel({ modelsDir: dir, name: "kokoro-en" }));
-    expect(e.message).toContain("espeak-ng-data/ or lexicon.txt");
   });
 });
 
@@ -149,5 +140,18 @@ describe("diarization model loader", () => {
     await put("speaker-embedding/3dspeaker.onnx");
     const m = await loadDiarizationModels({ modelsDir: dir });
     expect(path.basename(m.embedding)).toBe("3dspeaker.onnx");
+  });
+
+  it("refuses segmentation and embedding models whose metadata sherpa would exit on", async () => {
+    const { num_classes: _n, ...seg } = SHERPA_METADATA.pyannote;
+    await put("sherpa-onnx-pyannote-segmentation-3-0/model.onnx", sherpaLikeOnnx({ metadata: seg }));
+    await put("speaker-embedding/3dspeaker.onnx");
+    expect(await invalid(loadDiarizationModels({ modelsDir: dir }))).toContain("num_classes is missing");
+    await put("sherpa-onnx-pyannote-segmentation-3-0/model.onnx");
+    await put("speaker-embedding/3dspeaker.onnx", sherpaLikeOnnx({ metadata: { output_dim: "512" } }));
+    expect(await invalid(loadDiarizationModels({ modelsDir: dir }))).toContain("framework is missing");
+    const nemo = { framework: "nemo", output_dim: "192", sample_rate: "16000", language: "English" };
+    await put("speaker-embedding/3dspeaker.onnx", sherpaLikeOnnx({ metadata: nemo }));
+    expect(await invalid(loadDiarizationModels({ modelsDir: dir }))).toContain("feat_dim is missing");
   });
 });

@@ -1,6 +1,7 @@
 /** Locating a SenseVoice or Whisper model in MODELS_DIR and turning it into a recognizer config. */
 import path from "node:path";
 import { listDir, listModelDirs, modelMissing, resolveModelFiles } from "../../models/model-dir";
+import { checkSherpaModel } from "../../models/sherpa-checks";
 
 export type SherpaAsrKind = "sense-voice" | "whisper";
 
@@ -33,7 +34,8 @@ export function detectAsrKind(name: string, files: readonly string[]): SherpaAsr
 
 /**
  * Validates `MODELS_DIR/<name>/` and returns its file paths. A missing folder or file is a
- * user error (MODEL_MISSING) naming exactly what is absent.
+ * user error (MODEL_MISSING) naming exactly what is absent; a model sherpa would not accept
+ * (its metadata) is MODEL_INVALID, found before sherpa could end the process on it.
  */
 export async function loadSherpaAsrModel(opts: { modelsDir: string; name: string }): Promise<SherpaAsrModel> {
   const dir = path.resolve(opts.modelsDir, opts.name);
@@ -48,6 +50,8 @@ export async function loadSherpaAsrModel(opts: { modelsDir: string; name: string
         { key: "tokens", candidates: ["tokens.txt"] },
       ],
     });
+    const what = `SenseVoice speech recognition (${opts.name})`;
+    await checkSherpaModel({ file: found.model ?? "", kind: "senseVoice", what });
     return { name: opts.name, dir, kind, files: { model: found.model, tokens: found.tokens ?? "" } };
   }
   const prefix = whisperPrefix(files);
@@ -66,6 +70,12 @@ export async function loadSherpaAsrModel(opts: { modelsDir: string; name: string
       { key: "decoder", candidates: [`${prefix}-decoder.int8.onnx`, `${prefix}-decoder.onnx`] },
       { key: "tokens", candidates: [`${prefix}-tokens.txt`, "tokens.txt"] },
     ],
+  });
+  // sherpa reads Whisper's metadata from the encoder only.
+  await checkSherpaModel({
+    file: found.encoder ?? "",
+    kind: "whisperEncoder",
+    what: `Whisper speech recognition (${opts.name})`,
   });
   return {
     name: opts.name,

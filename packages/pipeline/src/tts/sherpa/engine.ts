@@ -11,7 +11,7 @@ import { loadSherpa } from "../../models/native";
 import type { SherpaOfflineTts } from "../../models/native";
 import { writeWav16 } from "../../models/wav-pcm";
 import type { TtsEngine } from "../types";
-import { guessTtsLanguages, loadSherpaTtsModel, ttsConfig } from "./loader";
+import { accentFor, guessTtsLanguages, loadSherpaTtsModel, ttsConfig } from "./loader";
 import type { SherpaTtsModel } from "./loader";
 
 export interface SherpaTtsOptions {
@@ -96,7 +96,12 @@ export function createSherpaTtsEngine(opts: SherpaTtsOptions): SherpaTtsEngine {
     async synthesize(req) {
       const m = await load();
       const tts = await sharedTts(
-        ttsConfig({ model: m, ...(opts.numThreads ? { numThreads: opts.numThreads } : {}) }),
+        ttsConfig({
+          model: m,
+          // en-GB gets Kokoro's British lexicon and voice: a second engine, made on first use.
+          accent: accentFor(req.language),
+          ...(opts.numThreads ? { numThreads: opts.numThreads } : {}),
+        }),
       );
       req.signal?.throwIfAborted();
       const sid = sidFor({
