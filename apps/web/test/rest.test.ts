@@ -164,27 +164,6 @@ describe("POST /api/tasks", () => {
     expect((await post("/api/tasks", form)).body.error.code).toBe("NO_VIDEO");
   });
 
-  it("keeps the original system's endpoints", async () => {
-    const { readFile } = await import("node:fs/promises");
-    const form = new FormData();
-    form.set("target_language", "es");
-    form.set("generate_subtitle", "true");
-    form.set("video", new Blob([await readFile(sample.video)]), "legacy.mp4");
-    const res = await post("/upload", form);
-    expect(res.status).toBe(200);
-    expect(res.body.task_id).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    const task = await t.db.task.findUniqueOrThrow({ where: { id: res.body.task_id } });
-    expect([task.targetLanguage, (task.options as { burnSubtitles: boolean }).burnSubtitles]).toEqual([
-      "es",
-      true,
-    ]);
-    const status = (await fetch(`${base}/task/${res.body.task_id}`).then((r) => r.json())) as {
-      status: string;
-    };
-    expect(status.status).toBe("queued");
-    expect((await fetch(`${base}/download/${res.body.task_id}`)).status).toBe(409);
-  });
-
   it("answers 404 for unknown or malformed ids, and never serves outside a task folder", async () => {
     expect((await fetch(`${base}/api/tasks/AAAAAAAAAAAAAAAAAAAAAA`)).status).toBe(404);
     expect((await fetch(`${base}/api/tasks/..%2F..%2Fetc`)).status).toBe(404);

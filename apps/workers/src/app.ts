@@ -1,7 +1,7 @@
 /** Builds the workers for a set of stages; main.ts runs it, tests start it in-process. */
 import { Worker } from "bullmq";
 import { createDb, createTaskStore, failTask } from "@vitranslator/db";
-import { createLocalStorage } from "@vitranslator/pipeline";
+import { createLocalStorage, readModelPackProgress } from "@vitranslator/pipeline";
 import type { AppLogger, Engines } from "@vitranslator/pipeline";
 import { closeQueues, createQueues, createRedis, EventBus } from "@vitranslator/queue";
 import type { StageName } from "@vitranslator/queue";
@@ -107,6 +107,7 @@ export function startWorkers(opts: {
     stages: opts.stages,
     report: () =>
       engineSet ? reportEngines(engineSet, opts.stages) : reportGivenEngines(engines, opts.stages),
+    downloads: () => readModelPackProgress(env.MODELS_DIR),
     log,
   });
   const health =

@@ -45,6 +45,27 @@ export const engineStatusSchema = z.object({
 });
 export type EngineStatus = z.infer<typeof engineStatusSchema>;
 
+/**
+ * The first-run model download as a browser may see it (pipeline's ModelPackProgress: no
+ * paths, URLs or pids). Workers read it from MODELS_DIR and publish it with their engines.
+ */
+export const downloadsSchema = z.object({
+  state: z.enum(["running", "done", "incomplete", "stalled"]),
+  fraction: z.number().nullable(),
+  updatedAt: z.string(),
+  models: z.array(
+    z.object({
+      name: z.string(),
+      purpose: z.string(),
+      state: z.enum(["pending", "downloading", "installed", "present", "failed"]),
+      received: z.number(),
+      total: z.number().nullable(),
+      error: z.string().optional(),
+    }),
+  ),
+});
+export type Downloads = z.infer<typeof downloadsSchema>;
+
 /** What one worker process publishes, refreshed while it runs. */
 export const workerCapabilitiesSchema = z.object({
   workerId: z.string(),
@@ -55,6 +76,8 @@ export const workerCapabilitiesSchema = z.object({
   at: z.number(),
   /** The kinds its stages use. */
   engines: z.array(engineStatusSchema),
+  /** Its MODELS_DIR's model download, when one was ever started there. */
+  downloads: downloadsSchema.nullable().optional(),
 });
 export type WorkerCapabilities = z.infer<typeof workerCapabilitiesSchema>;
 
@@ -77,6 +100,8 @@ export interface EnginesReport {
   engines: Record<EngineKind, EngineStatus>;
   /** Target languages every tts worker speaks, with English names. */
   targetLanguages: { code: string; name: string }[];
+  /** The model download a worker sees (a running one first), for the upload page's banner. */
+  downloads: Downloads | null;
 }
 
 const START_WORKERS = "npm start (or npm run workers)";
@@ -97,11 +122,19 @@ export function mergeCapabilities(
   >;
   const tts = engines.tts;
   const codes = !tts.ready ? [] : tts.languages === "any" ? [...LANGUAGE_CODES] : tts.languages;
+  const downloads = workers
+    .flatMap((w) => (w.downloads ? [w.downloads] : []))
+    .sort(
+      (a, b) =>
+        Number(b.state === "running") - Number(a.state === "running") ||
+        b.updatedAt.localeCompare(a.updatedAt),
+    );
   return {
     workers: workers.length,
     unservedStages,
     engines,
     targetLanguages: codes.map((code) => ({ code, name: languageName(code) })),
+    downloads: downloads[0] ?? null,
   };
 }
 

@@ -3,7 +3,7 @@ export interface Language {
   name: string;
 }
 
-/** Shown until /api/languages answers, and as source choices (any language can be the source). */
+/** Source choices (any language can be the source; recognition detects it when none is chosen). */
 export const COMMON_LANGUAGES: Language[] = [
   { code: "en", name: "English" },
   { code: "fr", name: "French" },
@@ -22,10 +22,3 @@ export const COMMON_LANGUAGES: Language[] = [
   { code: "ko", name: "Korean" },
   { code: "zh", name: "Chinese" },
 ];
-
-export async function fetchTargetLanguages(signal: AbortSignal): Promise<Language[]> {
-  const res = await fetch("/api/languages", { signal, headers: { Accept: "application/json" } });
-  if (!res.ok) throw new Error(`HTTP ${res.status}`);
-  const body = (await res.json()) as { languages?: Language[] };
-  return Array.isArray(body.languages) ? body.languages : [];
-}

@@ -3,8 +3,9 @@
 import { useRouter } from "next/navigation";
 import type { DragEvent, FormEvent } from "react";
 import { useEffect, useRef, useState } from "react";
-import type { Language } from "./languages";
-import { COMMON_LANGUAGES, fetchTargetLanguages } from "./languages";
+import { EnginesPanel } from "./engines-panel";
+import { blockingReason, useEngines, voicesFor } from "./engines";
+import { COMMON_LANGUAGES } from "./languages";
 import type { Limits } from "./media-check";
 import { fetchLimits, limitError, readDurationMs } from "./media-check";
 import { ownerTokenKey, UploadError, uploadTask } from "./upload";
@@ -41,8 +42,16 @@ function rememberOwnerToken(id: string, token: string): void {
 
 export function UploadForm() {
   const router = useRouter();
-  const [targets, setTargets] = useState<Language[]>(COMMON_LANGUAGES);
-  const [target, setTarget] = useState(DEFAULT_TARGET);
+  const { report, failed } = useEngines();
+  // Only what the speech engine really speaks, once the workers have said.
+  const targets = report?.targetLanguages ?? [];
+  const [chosenTarget, setTarget] = useState(DEFAULT_TARGET);
+  const target = targets.some((l) => l.code === chosenTarget)
+    ? chosenTarget
+    : (targets.find((l) => l.code === DEFAULT_TARGET)?.code ?? targets[0]?.code ?? "");
+  const voices = voicesFor(report, target);
+  const blocked = report ? blockingReason(report) : null;
+  const asrMissing = report && !report.engines.asr.ready ? report.engines.asr.missing : undefined;
   const [file, setFile] = useState<File | null>(null);
   const [phase, setPhase] = useState<Phase>({ kind: "idle" });
   const [error, setError] = useState<string | null>(null);
@@ -88,24 +97,6 @@ export function UploadForm() {
     void chooseFile(dropped);
   }
 
-  useEffect(() => {
-    const ctl = new AbortController();
-    fetchTargetLanguages(ctl.signal)
-      .then((list) => {
-        if (list.length === 0) return;
-        setTargets(list);
-        setTarget((t) =>
-          list.some((l) => l.code === t)
-            ? t
-            : (list.find((l) => l.code === DEFAULT_TARGET)?.code ?? list[0]?.code ?? t),
-        );
-      })
-      .catch(() => {
-        /* keep the built-in list; the server checks the choice */
-      });
-    return () => ctl.abort();
-  }, []);
-
   useEffect(() => () => abortRef.current?.abort(), []);
 
   const busy = phase.kind !== "idle";
@@ -130,7 +121,7 @@ export function UploadForm() {
     const subtitles = data.get("subtitles");
     // Text fields first and the big file last, so the server can read the options before streaming it.
     const body = new FormData();
-    body.set("targetLanguage", textField(data, "targetLanguage") || DEFAULT_TARGET);
+    body.set("targetLanguage", textField(data, "targetLanguage") || target);
     const source = textField(data, "sourceLanguage");
     if (source) body.set("sourceLanguage", source);
     body.set("burnSubtitles", data.get("burnSubtitles") === "true" ? "true" : "false");
@@ -164,133 +155,158 @@ export function UploadForm() {
     phase.kind === "uploading" && phase.fraction !== null ? Math.round(phase.fraction * 100) : null;
 
   return (
-    <form className="upload-form card" onSubmit={(e) => void onSubmit(e)} aria-busy={busy}>
-      <div className="field">
-        <label htmlFor="video">Video or audio file</label>
-        <div
-          className={dragOver ? "dropzone over" : "dropzone"}
-          onDragOver={(e) => {
-            e.preventDefault();
-            setDragOver(true);
-          }}
-          onDragLeave={() => setDragOver(false)}
-          onDrop={onDrop}
-        >
-          <span className="muted">Drop a file here, or</span>
-          <input
-            id="video"
-            ref={videoInput}
-            name="video"
-            type="file"
-            accept="video/*,audio/*"
-            required
-            disabled={busy}
-            onChange={(e) => void chooseFile(e.currentTarget.files?.[0] ?? null)}
-          />
-        </div>
-        <p className="hint file-facts" id="file-facts">
-          {file
-            ? `${file.name} · ${formatBytes(file.size)}${checking ? " · reading…" : durationMs !== null ? ` · ${formatDuration(durationMs)}` : ""}`
-            : limits
-              ? `MP4, MOV, MKV, WebM, MP3, WAV… up to ${limits.maxUploadMb >= 1024 ? `${limits.maxUploadMb / 1024} GB` : `${limits.maxUploadMb} MB`} and ${limits.maxDurationMin} min`
-              : "MP4, MOV, MKV, WebM, MP3, WAV…"}
-        </p>
-      </div>
-
-      <div className="field-row">
+    <>
+      <EnginesPanel report={report} failed={failed} />
+      <form className="upload-form card" onSubmit={(e) => void onSubmit(e)} aria-busy={busy}>
         <div className="field">
-          <label htmlFor="targetLanguage">Dub into</label>
-          <select
-            id="targetLanguage"
-            name="targetLanguage"
-            value={target}
-            onChange={(e) => setTarget(e.currentTarget.value)}
-            disabled={busy}
+          <label htmlFor="video">Video or audio file</label>
+          <div
+            className={dragOver ? "dropzone over" : "dropzone"}
+            onDragOver={(e) => {
+              e.preventDefault();
+              setDragOver(true);
+            }}
+            onDragLeave={() => setDragOver(false)}
+            onDrop={onDrop}
           >
-            {targets.map((l) => (
-              <option key={l.code} value={l.code}>
-                {l.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="sourceLanguage">Spoken language</label>
-          <select id="sourceLanguage" name="sourceLanguage" defaultValue="" disabled={busy}>
-            <option value="">Detect automatically</option>
-            {COMMON_LANGUAGES.map((l) => (
-              <option key={l.code} value={l.code}>
-                {l.name}
-              </option>
-            ))}
-          </select>
-        </div>
-      </div>
-
-      <div className="field">
-        <label htmlFor="subtitles">
-          Subtitles of the original <span className="optional">(optional, .srt or .vtt)</span>
-        </label>
-        <input
-          id="subtitles"
-          name="subtitles"
-          type="file"
-          accept=".srt,.vtt,text/vtt,application/x-subrip"
-          disabled={busy}
-        />
-        <p className="hint">If given, they are used instead of speech recognition.</p>
-      </div>
-
-      <div className="field">
-        <label htmlFor="voice">Voice</label>
-        <select id="voice" name="voice" defaultValue="" disabled={busy}>
-          <option value="">Default</option>
-          <option value="male">Male</option>
-          <option value="female">Female</option>
-        </select>
-      </div>
-
-      <label className="checkbox" htmlFor="burnSubtitles">
-        <input id="burnSubtitles" name="burnSubtitles" type="checkbox" value="true" disabled={busy} />
-        <span>Burn subtitles into the video</span>
-      </label>
-
-      {error && (
-        <p role="alert" className="alert">
-          {error}
-        </p>
-      )}
-
-      <div className="submit-row">
-        <button type="submit" className="button primary" disabled={busy || checking}>
-          Dub it
-        </button>
-        {phase.kind === "uploading" && (
-          <button type="button" className="button secondary" onClick={() => abortRef.current?.abort()}>
-            Cancel
-          </button>
-        )}
-      </div>
-
-      <div className="upload-progress" aria-hidden={!busy}>
-        {busy && (
-          <>
-            <progress
-              id="upload-progress"
-              max={100}
-              value={phase.kind === "starting" ? 100 : (percent ?? undefined)}
-              aria-label="Upload progress"
+            <span className="muted">Drop a file here, or</span>
+            <input
+              id="video"
+              ref={videoInput}
+              name="video"
+              type="file"
+              accept="video/*,audio/*"
+              required
+              disabled={busy}
+              onChange={(e) => void chooseFile(e.currentTarget.files?.[0] ?? null)}
             />
-            <span className="muted" role="status">
-              {phase.kind === "starting"
-                ? "Uploaded. Opening the player…"
-                : percent !== null
-                  ? `Uploading… ${percent}%`
-                  : "Uploading…"}
-            </span>
-          </>
+          </div>
+          <p className="hint file-facts" id="file-facts">
+            {file
+              ? `${file.name} · ${formatBytes(file.size)}${checking ? " · reading…" : durationMs !== null ? ` · ${formatDuration(durationMs)}` : ""}`
+              : limits
+                ? `MP4, MOV, MKV, WebM, MP3, WAV… up to ${limits.maxUploadMb >= 1024 ? `${limits.maxUploadMb / 1024} GB` : `${limits.maxUploadMb} MB`} and ${limits.maxDurationMin} min`
+                : "MP4, MOV, MKV, WebM, MP3, WAV…"}
+          </p>
+        </div>
+
+        <div className="field-row">
+          <div className="field">
+            <label htmlFor="targetLanguage">Dub into</label>
+            <select
+              id="targetLanguage"
+              name="targetLanguage"
+              value={target}
+              onChange={(e) => setTarget(e.currentTarget.value)}
+              disabled={busy || targets.length === 0}
+            >
+              {targets.length === 0 && (
+                <option value="">{report ? "No language: no speech engine" : "Loading…"}</option>
+              )}
+              {targets.map((l) => (
+                <option key={l.code} value={l.code}>
+                  {l.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="sourceLanguage">Spoken language</label>
+            <select id="sourceLanguage" name="sourceLanguage" defaultValue="" disabled={busy}>
+              <option value="">Detect automatically</option>
+              {COMMON_LANGUAGES.map((l) => (
+                <option key={l.code} value={l.code}>
+                  {l.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+
+        <div className="field">
+          <label htmlFor="subtitles">
+            Subtitles of the original <span className="optional">(optional, .srt or .vtt)</span>
+          </label>
+          <input
+            id="subtitles"
+            name="subtitles"
+            type="file"
+            accept=".srt,.vtt,text/vtt,application/x-subrip"
+            disabled={busy}
+          />
+          <p className={asrMissing ? "hint warn" : "hint"} id="subtitles-hint">
+            {asrMissing
+              ? `Needed for speech: no speech recognition is ready (${asrMissing.what}; fix: ${asrMissing.fix}).`
+              : "If given, they are used instead of speech recognition."}
+          </p>
+        </div>
+
+        {voices.length > 0 && (
+          <div className="field">
+            <label htmlFor="voice">Voice</label>
+            <select
+              id="voice"
+              name="voice"
+              defaultValue=""
+              disabled={busy}
+              key={`${report?.engines.tts.name}-${target}`}
+            >
+              <option value="">Automatic (one per speaker)</option>
+              {voices.map((v) => (
+                <option key={v.id} value={v.id}>
+                  {v.label}
+                </option>
+              ))}
+            </select>
+          </div>
         )}
-      </div>
-    </form>
+
+        <label className="checkbox" htmlFor="burnSubtitles">
+          <input id="burnSubtitles" name="burnSubtitles" type="checkbox" value="true" disabled={busy} />
+          <span>Burn subtitles into the video</span>
+        </label>
+
+        {error && (
+          <p role="alert" className="alert">
+            {error}
+          </p>
+        )}
+
+        <div className="submit-row">
+          <button
+            type="submit"
+            className="button primary"
+            disabled={busy || checking || !!blocked || targets.length === 0}
+          >
+            Dub it
+          </button>
+          {phase.kind === "uploading" && (
+            <button type="button" className="button secondary" onClick={() => abortRef.current?.abort()}>
+              Cancel
+            </button>
+          )}
+        </div>
+
+        <div className="upload-progress" aria-hidden={!busy}>
+          {busy && (
+            <>
+              <progress
+                id="upload-progress"
+                max={100}
+                value={phase.kind === "starting" ? 100 : (percent ?? undefined)}
+                aria-label="Upload progress"
+              />
+              <span className="muted" role="status">
+                {phase.kind === "starting"
+                  ? "Uploaded. Opening the player…"
+                  : percent !== null
+                    ? `Uploading… ${percent}%`
+                    : "Uploading…"}
+              </span>
+            </>
+          )}
+        </div>
+      </form>
+    </>
   );
 }
