@@ -1,17 +1,19 @@
-import { createReadStream } from "node:fs";
-import { realpath, stat } from "node:fs/promises";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { open, realpath } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import { AppError } from "@vitranslator/api";
 
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    /** Extra response headers (Retry-After on a 429). */
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
+/**
+ * An AppError whose status the thrower states (the upload code's errors); new code throws
+ * `AppError(code, message)` and gets the status from the one map in @vitranslator/api.
+ */
+export class HttpError extends AppError {
+  override readonly status: number;
+  constructor(status: number, code: string, message: string, headers: Record<string, string> = {}) {
+    super(code, message, { headers });
+    this.status = status;
   }
 }
 
@@ -31,7 +33,7 @@ export function sendJson(
   res.end(data);
 }
 
-export function sendError(res: ServerResponse, err: HttpError): void {
+export function sendError(res: ServerResponse, err: AppError): void {
   if (res.headersSent) {
     res.destroy();
     return;
@@ -47,22 +49,41 @@ const TYPES: Record<string, string> = {
   ".vtt": "text/vtt; charset=utf-8",
 };
 
-/** Streams a file with Range support (the video element seeks in the MP4 with it). */
+/**
+ * Streams a file with Range support (the video element seeks in the MP4 with it). The file
+ * is opened first and read through that handle, so a file deleted or replaced meanwhile
+ * (retention, a re-dub, an admin's delete) is served whole or answered 404; a read error
+ * mid-body ends that response only.
+ */
 export async function sendFile(
   req: IncomingMessage,
   res: ServerResponse,
   file: string,
   opts: { downloadName?: string; cache?: string; root?: string } = {},
 ): Promise<void> {
-  if (opts.root && !(await resolvesInside(file, opts.root)))
-    throw new HttpError(404, "NOT_FOUND", "Not found.");
-  let info;
+  if (opts.root && !(await resolvesInside(file, opts.root))) throw new AppError("NOT_FOUND", "Not found.");
+  let handle: FileHandle;
   try {
-    info = await stat(file);
+    handle = await open(file, "r");
   } catch {
-    throw new HttpError(404, "NOT_FOUND", "Not found (yet).");
+    throw new AppError("NOT_FOUND", "Not found (yet).");
   }
-  if (!info.isFile()) throw new HttpError(404, "NOT_FOUND", "Not found.");
+  try {
+    await sendOpenFile(req, res, handle, file, opts);
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+async function sendOpenFile(
+  req: IncomingMessage,
+  res: ServerResponse,
+  handle: FileHandle,
+  file: string,
+  opts: { downloadName?: string; cache?: string },
+): Promise<void> {
+  const info = await handle.stat();
+  if (!info.isFile()) throw new AppError("NOT_FOUND", "Not found.");
   const headers: Record<string, string | number> = {
     "content-type": TYPES[path.extname(file)] ?? "application/octet-stream",
     "accept-ranges": "bytes",
@@ -72,27 +93,29 @@ export async function sendFile(
     headers["content-disposition"] =
       `attachment; filename="${opts.downloadName.replace(/[^\w.-]+/g, "_")}"; filename*=UTF-8''${encodeURIComponent(opts.downloadName)}`;
   }
+  let start = 0;
+  let end = info.size - 1;
+  let status = 200;
   const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? "");
   if (range && (range[1] || range[2])) {
-    const start = range[1] ? Number(range[1]) : Math.max(0, info.size - Number(range[2]));
-    const end = range[1] && range[2] ? Math.min(Number(range[2]), info.size - 1) : info.size - 1;
+    start = range[1] ? Number(range[1]) : Math.max(0, info.size - Number(range[2]));
+    end = range[1] && range[2] ? Math.min(Number(range[2]), info.size - 1) : info.size - 1;
     if (start > end || start >= info.size) {
       res.writeHead(416, { "content-range": `bytes */${info.size}` });
       res.end();
       return;
     }
-    res.writeHead(206, {
-      ...headers,
-      "content-range": `bytes ${start}-${end}/${info.size}`,
-      "content-length": end - start + 1,
-    });
-    if (req.method === "HEAD") return void res.end();
-    createReadStream(file, { start, end }).pipe(res);
-    return;
+    status = 206;
+    headers["content-range"] = `bytes ${start}-${end}/${info.size}`;
   }
-  res.writeHead(200, { ...headers, "content-length": info.size });
-  if (req.method === "HEAD") return void res.end();
-  createReadStream(file).pipe(res);
+  res.writeHead(status, { ...headers, "content-length": Math.max(0, end - start + 1) });
+  if (req.method === "HEAD" || info.size === 0) return void res.end();
+  try {
+    await pipeline(handle.createReadStream({ start, end, autoClose: false }), res);
+  } catch {
+    // The client went away or the read failed: this response is over, nothing else is.
+    res.destroy();
+  }
 }
 
 /** True when `file`, with every symlink followed, is inside `root` (false when it does not exist). */
@@ -103,4 +126,33 @@ async function resolvesInside(file: string, root: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * Request timeouts. Node's own limit (`requestTimeout`, 300 s for the whole request) would
+ * cut a 2 GB upload on any link slower than ~7 MB/s, so it is switched off: an upload may
+ * take as long as it needs while bytes keep coming (it is cut after `uploadIdleMs` of
+ * silence), and every other request must be received whole within `requestMs`.
+ */
+export function applyRequestTimeouts(
+  server: Server,
+  opts: { requestMs: number; uploadIdleMs: number; isUpload: (req: IncomingMessage) => boolean },
+): void {
+  server.requestTimeout = 0;
+  server.headersTimeout = Math.min(server.headersTimeout, opts.requestMs);
+  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    if (opts.isUpload(req)) {
+      req.setTimeout(opts.uploadIdleMs, () => req.destroy());
+      // Received: what follows (probing, storing) is the server's time, not the client's.
+      req.once("end", () => req.socket.setTimeout(0));
+      return;
+    }
+    if (req.complete) return;
+    const timer = setTimeout(() => {
+      if (!req.complete) req.socket.destroy();
+    }, opts.requestMs);
+    timer.unref();
+    req.once("end", () => clearTimeout(timer));
+    res.once("close", () => clearTimeout(timer));
+  });
 }

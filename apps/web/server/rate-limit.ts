@@ -1,47 +1,70 @@
 /**
- * Fixed-window rate limit on task creation, per client IP, kept in Redis so every web
- * process shares the count. One INCR per request; the window's key expires on its own.
+ * Fixed-window rate limits per client IP, kept in Redis so every web process shares the
+ * count. One INCR per request; the window's key expires on its own. Buckets: new tasks
+ * (uploads), edits (each re-dubs a part) and the other expensive API calls (task
+ * snapshots, live feeds, status, downloads).
  */
 import type { IncomingMessage } from "node:http";
+import type { RateBucket } from "@vitranslator/api";
 import type { Redis } from "ioredis";
 import { HttpError } from "./http-util";
 
 const WINDOW_S = 60;
 
+export type Bucket = "tasks" | RateBucket;
+
 export interface RateLimiter {
-  /** Throws a 429 HttpError (with `retryAfterS`) when the client is over its limit. */
-  check(req: IncomingMessage): Promise<void>;
+  /** Throws a 429 RateLimitedError (with `retryAfterS`) when the client is over its limit. */
+  check(req: IncomingMessage, bucket?: Bucket): Promise<void>;
 }
 
-/** The socket's peer address; X-Forwarded-For is trusted only when the operator says so. */
-export function clientIp(req: IncomingMessage, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = String(req.headers["x-forwarded-for"] ?? "")
-      .split(",")[0]
-      ?.trim();
-    if (forwarded) return forwarded;
-  }
-  return req.socket.remoteAddress ?? "unknown";
+/**
+ * The client's address. X-Forwarded-For is read only for the `trustedHops` proxies the
+ * operator runs (TRUST_PROXY): each appends the address it saw, so the client is the entry
+ * that many places from the right. Entries further left are whatever the client sent.
+ */
+export function clientIp(req: IncomingMessage, trustedHops: number): string {
+  const peer = req.socket.remoteAddress ?? "unknown";
+  if (trustedHops <= 0) return peer;
+  const header = req.headers["x-forwarded-for"];
+  const hops = (Array.isArray(header) ? header.join(",") : (header ?? ""))
+    .split(",")
+    .map((h) => h.trim())
+    .filter(Boolean);
+  const chain = [...hops, peer];
+  return chain[Math.max(0, chain.length - 1 - trustedHops)] ?? peer;
 }
+
+const WHAT: Record<Bucket, string> = {
+  tasks: "new tasks",
+  edits: "edits",
+  api: "requests",
+};
 
 export function createRateLimiter(opts: {
   redis: Redis;
   prefix: string;
+  /** New tasks per minute (RATE_LIMIT_PER_MINUTE). */
   perMinute: number;
-  trustProxy?: boolean;
+  /** The other buckets per minute; a bucket left out (or 0) is not limited. */
+  limits?: Partial<Record<RateBucket, number>>;
+  trustProxyHops?: number;
 }): RateLimiter {
+  const perMinute: Partial<Record<Bucket, number>> = { tasks: opts.perMinute, ...opts.limits };
   return {
-    async check(req) {
+    async check(req, bucket = "tasks") {
+      const limit = perMinute[bucket];
+      if (!limit) return;
       const window = Math.floor(Date.now() / 1000 / WINDOW_S);
-      const key = `${opts.prefix}:ratelimit:tasks:${clientIp(req, opts.trustProxy ?? false)}:${window}`;
+      const key = `${opts.prefix}:ratelimit:${bucket}:${clientIp(req, opts.trustProxyHops ?? 0)}:${window}`;
       const [[, count]] = (await opts.redis
         .multi()
         .incr(key)
         .expire(key, WINDOW_S * 2)
         .exec()) as [[Error | null, number], [Error | null, number]];
-      if (count > opts.perMinute) {
+      if (count > limit) {
         const retryAfterS = (window + 1) * WINDOW_S - Math.floor(Date.now() / 1000);
-        throw new RateLimitedError(retryAfterS, opts.perMinute);
+        throw new RateLimitedError(retryAfterS, limit, WHAT[bucket]);
       }
     },
   };
@@ -51,11 +74,12 @@ export class RateLimitedError extends HttpError {
   constructor(
     readonly retryAfterS: number,
     perMinute: number,
+    what = WHAT.tasks,
   ) {
     super(
       429,
       "RATE_LIMITED",
-      `Too many new tasks from your address (limit ${perMinute} per minute). Try again in ${retryAfterS} s.`,
+      `Too many ${what} from your address (limit ${perMinute} per minute). Try again in ${retryAfterS} s.`,
       { "retry-after": String(retryAfterS) },
     );
   }

@@ -12,7 +12,8 @@ import { nextStage } from "@vitranslator/pipeline/graph";
 import { enqueue, STAGE_NAMES } from "@vitranslator/queue";
 import { z } from "zod";
 import type { ApiContext } from "./trpc";
-import { adminProcedure, publicProcedure, TRPCError } from "./trpc";
+import { AppError } from "./errors";
+import { adminProcedure, publicProcedure } from "./trpc";
 
 const taskId = z.string().regex(TASK_ID_PATTERN, "not a task id");
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}/, "a date like 2026-01-31");
@@ -72,7 +73,7 @@ export const adminRouter = {
   /** A failed task resumes from where each segment stopped (its failed stage). */
   retry: adminProcedure.input(z.object({ id: taskId })).mutation(async ({ ctx, input }) => {
     const points = await reopenFailedTask(ctx.db, input.id);
-    if (!points) throw new TRPCError({ code: "CONFLICT", message: "Only a failed task can be retried." });
+    if (!points) throw new AppError("NOT_RETRYABLE", "Only a failed task can be retried.");
     for (const p of points) {
       const stage: StageName | null =
         p.segmentIndex === undefined
@@ -98,7 +99,7 @@ export const adminRouter = {
 
   cancel: adminProcedure.input(z.object({ id: taskId })).mutation(async ({ ctx, input }) => {
     if (!(await cancelTask(ctx.db, input.id)))
-      throw new TRPCError({ code: "CONFLICT", message: "Only a queued or running task can be cancelled." });
+      throw new AppError("NOT_CANCELLABLE", "Only a queued or running task can be cancelled.");
     const removedJobs = await removeWaitingJobs(ctx, input.id);
     await ctx.events.emit(input.id, { type: "task", status: "cancelled" });
     return { removedJobs };
@@ -107,7 +108,7 @@ export const adminRouter = {
   /** Rows (cascade), media folder and event stream. */
   delete: adminProcedure.input(z.object({ id: taskId })).mutation(async ({ ctx, input }) => {
     if ((await getTaskStatus(ctx.db, input.id)) === null)
-      throw new TRPCError({ code: "NOT_FOUND", message: "No such task." });
+      throw new AppError("TASK_NOT_FOUND", "No such task.");
     await cancelTask(ctx.db, input.id);
     await removeWaitingJobs(ctx, input.id);
     await deleteTaskRows(ctx.db, input.id);

@@ -5,25 +5,32 @@ import {
   editSentence,
   getOwnerTokenHash,
   getTaskSnapshot,
+  getTaskStatus,
   TASK_ID_PATTERN,
   tokenMatches,
 } from "@vitranslator/db";
-import type { EditRefusal } from "@vitranslator/db";
-import { enqueue } from "@vitranslator/queue";
+import { enqueue, isEventId } from "@vitranslator/queue";
+import type { TaskEvent } from "@vitranslator/queue";
 import { z } from "zod";
-import { publicProcedure, TRPCError } from "./trpc";
+import { AppError } from "./errors";
+import { editProcedure, publicProcedure } from "./trpc";
 import { taskLinks } from "./links";
+import { publicTaskError, withPublicError } from "./public-errors";
+import { seekAhead } from "./seek-ahead";
 
 const taskId = z.string().regex(TASK_ID_PATTERN, "not a task id");
+const eventId = z
+  .string()
+  .max(40)
+  .refine(isEventId, "not an event id (use the lastEventId task.get returned)");
 
-const REFUSAL_CODE: Record<EditRefusal, "NOT_FOUND" | "CONFLICT" | "BAD_REQUEST"> = {
-  TASK_NOT_FOUND: "NOT_FOUND",
-  SENTENCE_NOT_FOUND: "NOT_FOUND",
-  TASK_NOT_ACTIVE: "CONFLICT",
-  SEGMENT_NOT_PUBLISHED: "CONFLICT",
-  REDUB_IN_PROGRESS: "CONFLICT",
-  NOTHING_CHANGED: "BAD_REQUEST",
-};
+const notOwner = () => new AppError("NOT_OWNER", "Only the person who uploaded this video can edit it.");
+
+/** A failed task's event carries the public message, like the snapshot. */
+function publicEvent(id: string, e: TaskEvent): TaskEvent {
+  if (e.type !== "task" || !e.errorCode) return e;
+  return { ...e, errorMessage: publicTaskError(id, e.errorCode, e.errorMessage ?? null).message };
+}
 
 export const taskRouter = {
   /** Everything the watch page shows, plus the event id to resume the live feed from. */
@@ -33,18 +40,15 @@ export const taskRouter = {
     const lastEventId = await ctx.events.lastId(input.id);
     const task = await getTaskSnapshot(ctx.db, input.id);
     if (!task)
-      throw new TRPCError({
-        code: "NOT_FOUND",
-        message: "No such task (the link may be wrong, or the task was deleted).",
-      });
-    return { task, lastEventId, links: taskLinks(input.id) };
+      throw new AppError("TASK_NOT_FOUND", "No such task (the link may be wrong, or the task was deleted).");
+    return { task: withPublicError(task), lastEventId, links: taskLinks(input.id) };
   }),
 
   /**
    * The owner corrects one line; its segment alone is re-dubbed from the translate stage
    * (new source text) or the modelin stage (new translation) and republished in place.
    */
-  editSentence: publicProcedure
+  editSentence: editProcedure
     .input(
       z
         .object({
@@ -52,18 +56,14 @@ export const taskRouter = {
           index: z.number().int().min(0),
           translation: z.string().max(2000).optional(),
           sourceText: z.string().max(2000).optional(),
-          ownerToken: z.string().min(1).max(200),
         })
         .refine((v) => v.translation !== undefined || v.sourceText !== undefined, {
           message: "Give a new translation or source text.",
         }),
     )
     .mutation(async ({ ctx, input }) => {
-      if (!tokenMatches(input.ownerToken, await getOwnerTokenHash(ctx.db, input.id)))
-        throw new TRPCError({
-          code: "FORBIDDEN",
-          message: "Only the person who uploaded this video can edit it.",
-        });
+      const token = ctx.requestOwnerToken;
+      if (!token || !tokenMatches(token, await getOwnerTokenHash(ctx.db, input.id))) throw notOwner();
       let outcome;
       try {
         outcome = await editSentence(ctx.db, {
@@ -73,8 +73,7 @@ export const taskRouter = {
           ...(input.sourceText !== undefined ? { sourceText: input.sourceText } : {}),
         });
       } catch (err) {
-        if (err instanceof EditRefusedError)
-          throw new TRPCError({ code: REFUSAL_CODE[err.code], message: err.message, cause: err });
+        if (err instanceof EditRefusedError) throw new AppError(err.code, err.message, { cause: err });
         throw err;
       }
       const { segmentIndex, revision, fromStage, sentences } = outcome;
@@ -90,29 +89,41 @@ export const taskRouter = {
       return { segmentIndex, revision, fromStage };
     }),
 
-  /** Whether a token is this task's owner token (the watch page shows edit controls only then). */
-  isOwner: publicProcedure
-    .input(z.object({ id: taskId, ownerToken: z.string().max(200) }))
-    .query(async ({ ctx, input }) => ({
-      owner: tokenMatches(input.ownerToken, await getOwnerTokenHash(ctx.db, input.id)),
-    })),
+  /** The viewer jumped to `positionMs`, past what is dubbed: that part goes next (seek-ahead.ts). */
+  seekAhead: publicProcedure
+    .input(z.object({ id: taskId, positionMs: z.number().int().min(0).max(24 * 3600 * 1000) }))
+    .mutation(({ ctx, input }) => seekAhead(ctx, input.id, input.positionMs)),
 
-  /** Live progress; `lastEventId` makes a reconnecting client resume where it stopped. */
+  /**
+   * Whether the `x-owner-token` header is this task's owner token (the watch page shows
+   * edit controls only then). The token is a header, never an input: inputs of queries
+   * travel in the URL, which proxies and browsers log.
+   */
+  isOwner: publicProcedure.input(z.object({ id: taskId })).query(async ({ ctx, input }) => {
+    const token = ctx.requestOwnerToken;
+    return { owner: !!token && tokenMatches(token, await getOwnerTokenHash(ctx.db, input.id)) };
+  }),
+
+  /**
+   * Live progress; `lastEventId` makes a reconnecting client resume where it stopped. Only
+   * known tasks can be followed, through the process's shared stream reader, within the
+   * per-connection cap (checked before anything is read).
+   */
   events: publicProcedure
-    .input(z.object({ id: taskId, lastEventId: z.string().nullish() }))
-    .subscription(async function* ({ ctx, input, signal }) {
-      const reader = ctx.openEventReader();
-      const abort = signal ?? new AbortController().signal;
-      try {
-        for await (const e of reader.bus.tail({
-          taskId: input.id,
-          afterId: input.lastEventId ?? "0",
-          signal: abort,
-        })) {
-          yield tracked(e.id, e.event);
-        }
-      } finally {
-        reader.close();
-      }
+    .input(z.object({ id: taskId, lastEventId: eventId.nullish() }))
+    .subscription(async ({ ctx, input, signal }) => {
+      if ((await getTaskStatus(ctx.db, input.id)) === null)
+        throw new AppError(
+          "TASK_NOT_FOUND",
+          "No such task (the link may be wrong, or the task was deleted).",
+        );
+      const feed = ctx.followTask({
+        taskId: input.id,
+        afterId: input.lastEventId ?? "0",
+        signal: signal ?? new AbortController().signal,
+      });
+      return (async function* () {
+        for await (const e of feed) yield tracked(e.id, publicEvent(input.id, e.event));
+      })();
     }),
 } satisfies TRPCRouterRecord;

@@ -41,14 +41,14 @@ beforeAll(async () => {
   base = {
     db: t.db,
     events: bus,
-    openEventReader() {
-      const conn = createRedis(REDIS_URL);
-      return { bus: new EventBus(conn, prefix), close: () => conn.disconnect() };
+    followTask: () => {
+      throw new Error("not followed in these tests");
     },
     queues,
     storage: createLocalStorage(storageDir),
     adminToken: null,
     requestAdminToken: null,
+    requestOwnerToken: null,
   };
 });
 afterAll(async () => {
@@ -109,21 +109,34 @@ describe("task.editSentence", () => {
   it("refuses anyone but the owner, and viewers are told they are not the owner", async () => {
     const id = await publishedTask();
     await expect(
-      caller().task.editSentence({ id, index: 0, translation: "Bonjour.", ownerToken: "someone-else" }),
+      caller({ requestOwnerToken: "someone-else" }).task.editSentence({
+        id,
+        index: 0,
+        translation: "Bonjour.",
+      }),
     ).rejects.toMatchObject({ code: "FORBIDDEN" });
-    expect(await caller().task.isOwner({ id, ownerToken: "someone-else" })).toEqual({ owner: false });
-    expect(await caller().task.isOwner({ id, ownerToken: "owner-token" })).toEqual({ owner: true });
+    expect(await caller({ requestOwnerToken: "someone-else" }).task.isOwner({ id })).toEqual({
+      owner: false,
+    });
+    expect(await caller({ requestOwnerToken: "owner-token" }).task.isOwner({ id })).toEqual({ owner: true });
+    // The token counts only as the x-owner-token header, never as an input (queries put
+    // their input in the URL).
+    expect(await caller().task.isOwner({ id, ownerToken: "owner-token" } as { id: string })).toEqual({
+      owner: false,
+    });
+    await expect(
+      caller().task.editSentence({ id, index: 0, translation: "B.", ownerToken: "owner-token" } as never),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
     const s = await t.db.sentence.findUniqueOrThrow({ where: { taskId_index: { taskId: id, index: 0 } } });
     expect(s.translation).toBe("[fr] Hello 0.");
   });
 
   it("updates the line, bumps the segment revision and queues only that segment from modelin", async () => {
     const id = await publishedTask();
-    const res = await caller().task.editSentence({
+    const res = await caller({ requestOwnerToken: "owner-token" }).task.editSentence({
       id,
       index: 1,
       translation: "Au revoir, tout le monde.",
-      ownerToken: "owner-token",
     });
     expect(res).toEqual({ segmentIndex: 0, revision: 1, fromStage: "modelin" });
     const job = await queues.modelin.getJob(`modelin.${id}.0.1`);
@@ -145,17 +158,16 @@ describe("task.editSentence", () => {
     });
     // A second edit while the segment is being re-dubbed waits for it.
     await expect(
-      caller().task.editSentence({ id, index: 0, translation: "Salut.", ownerToken: "owner-token" }),
+      caller({ requestOwnerToken: "owner-token" }).task.editSentence({ id, index: 0, translation: "Salut." }),
     ).rejects.toMatchObject({ code: "CONFLICT" });
   });
 
   it("re-translates from the translate stage when the source text changes", async () => {
     const id = await publishedTask();
-    const res = await caller().task.editSentence({
+    const res = await caller({ requestOwnerToken: "owner-token" }).task.editSentence({
       id,
       index: 0,
       sourceText: "Good morning.",
-      ownerToken: "owner-token",
     });
     expect(res.fromStage).toBe("translate");
     expect(await queues.translate.getJob(`translate.${id}.0.1`)).toBeTruthy();
@@ -166,10 +178,14 @@ describe("task.editSentence", () => {
   it("refuses lines of a part not yet published, and unchanged text", async () => {
     const id = await publishedTask();
     await expect(
-      caller().task.editSentence({ id, index: 1000, translation: "x", ownerToken: "owner-token" }),
+      caller({ requestOwnerToken: "owner-token" }).task.editSentence({ id, index: 1000, translation: "x" }),
     ).rejects.toMatchObject({ code: "CONFLICT" });
     await expect(
-      caller().task.editSentence({ id, index: 0, translation: "[fr] Hello 0.", ownerToken: "owner-token" }),
+      caller({ requestOwnerToken: "owner-token" }).task.editSentence({
+        id,
+        index: 0,
+        translation: "[fr] Hello 0.",
+      }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 });

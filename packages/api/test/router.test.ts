@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTask, createTaskStore, hashToken, newTaskId } from "@vitranslator/db";
+import { createTask, createTaskStore, failTask, hashToken, newTaskId } from "@vitranslator/db";
 import { createTestDatabase } from "@vitranslator/db/testing";
 import type { TestDatabase } from "@vitranslator/db/testing";
 import { createLocalStorage } from "@vitranslator/pipeline";
-import { closeQueues, createQueues, createRedis, EventBus } from "@vitranslator/queue";
+import { closeQueues, createQueues, createRedis, EventBus, SharedEventReader } from "@vitranslator/queue";
 import type { TaskEvent } from "@vitranslator/queue";
 import { appRouter } from "../src/index";
 import type { ApiContext } from "../src/index";
@@ -13,6 +13,8 @@ const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const prefix = `test-${randomUUID()}`;
 const redis = createRedis(REDIS_URL);
 const queues = createQueues(redis, prefix);
+const blocking = createRedis(REDIS_URL);
+const reader = new SharedEventReader({ blocking, commands: redis, prefix });
 let t: TestDatabase;
 let ctx: ApiContext;
 let caller: ReturnType<typeof appRouter.createCaller>;
@@ -22,37 +24,42 @@ beforeAll(async () => {
   ctx = {
     db: t.db,
     events: new EventBus(redis, prefix),
-    openEventReader() {
-      const conn = createRedis(REDIS_URL);
-      return { bus: new EventBus(conn, prefix), close: () => conn.disconnect() };
-    },
+    followTask: (opts) => reader.follow(opts),
     queues,
     storage: createLocalStorage("/nonexistent-vt-storage"),
     adminToken: null,
     requestAdminToken: null,
+    requestOwnerToken: null,
   };
   caller = appRouter.createCaller(ctx);
 });
 afterAll(async () => {
+  await reader.close();
+  blocking.disconnect();
   await closeQueues(queues);
   await redis.del(...(await redis.keys(`${prefix}:*`)), "__none__");
   redis.disconnect();
   await t.drop();
 });
 
+async function newTask(): Promise<string> {
+  const id = newTaskId();
+  await createTask(t.db, {
+    id,
+    originalName: "a.mp4",
+    sourceLanguage: null,
+    targetLanguage: "fr",
+    options: {},
+    ownerTokenHash: hashToken("x"),
+    sourceFile: "source/original.mp4",
+    subtitleFile: null,
+  });
+  return id;
+}
+
 describe("task router", () => {
   it("returns a snapshot with the event id to resume from, and 404 for unknown ids", async () => {
-    const id = newTaskId();
-    await createTask(t.db, {
-      id,
-      originalName: "a.mp4",
-      sourceLanguage: null,
-      targetLanguage: "fr",
-      options: {},
-      ownerTokenHash: hashToken("x"),
-      sourceFile: "source/original.mp4",
-      subtitleFile: null,
-    });
+    const id = await newTask();
     await createTaskStore(t.db).savePlan(id, [{ index: 0, startMs: 0, durationMs: 5000 }], 6);
     const bus = new EventBus(redis, prefix);
     const eventId = await bus.emit(id, { type: "task", status: "processing" });
@@ -67,7 +74,7 @@ describe("task router", () => {
   });
 
   it("streams tracked events after lastEventId, so a client can resume without gaps", async () => {
-    const id = newTaskId();
+    const id = await newTask();
     const bus = new EventBus(redis, prefix);
     const first = await bus.emit(id, { type: "task", status: "processing" });
     const second = await bus.emit(id, { type: "published", index: 0, publishedCount: 1, segmentCount: 2 });
@@ -85,5 +92,56 @@ describe("task router", () => {
     ac.abort();
     expect(got[0]).toEqual({ id: second, type: "published" });
     expect(got[1]).toEqual({ id: await later, type: "published" });
+  });
+
+  it("refuses to follow an unknown task or a bogus event id, at once", async () => {
+    const ac = new AbortController();
+    const sub = appRouter.createCaller(ctx, { signal: ac.signal });
+    await expect(sub.task.events({ id: newTaskId(), lastEventId: null })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    const id = await newTask();
+    for (const bogus of ["bogus", "1-2-3", "-1", "9".repeat(60), "(0"])
+      await expect(sub.task.events({ id, lastEventId: bogus })).rejects.toMatchObject({
+        code: "BAD_REQUEST",
+      });
+    ac.abort();
+  });
+
+  it("shows the public a public message for a failed task; the stored detail is for /admin only", async () => {
+    const detail =
+      "LLM at http://10.0.0.7:8000/v1 answered 502: <html>upstream trace</html>; ffmpeg stderr: /srv/storage/tasks/x/in.mp4: Invalid data";
+    const id = await newTask();
+    await failTask(t.db, id, { code: "LLM_UNAVAILABLE", message: detail, stage: "translate" });
+    const bus = new EventBus(redis, prefix);
+    await bus.emit(id, {
+      type: "task",
+      status: "failed",
+      errorCode: "LLM_UNAVAILABLE",
+      errorMessage: detail,
+    });
+    const snap = await caller.task.get({ id });
+    expect(snap.task.errorCode).toBe("LLM_UNAVAILABLE");
+    expect(snap.task.errorMessage).not.toContain("10.0.0.7");
+    expect(snap.task.errorMessage).toContain(id);
+    expect(JSON.stringify(snap)).not.toContain("upstream trace");
+    const ac = new AbortController();
+    const iterable = await appRouter
+      .createCaller(ctx, { signal: ac.signal })
+      .task.events({ id, lastEventId: null });
+    for await (const item of iterable) {
+      const [, data] = item as unknown as [string, TaskEvent];
+      expect(JSON.stringify(data)).not.toContain("/srv/storage");
+      expect(data).toMatchObject({ type: "task", status: "failed", errorCode: "LLM_UNAVAILABLE" });
+      break;
+    }
+    ac.abort();
+    // The operator still has the detail.
+    expect((await t.db.task.findUniqueOrThrow({ where: { id } })).errorMessage).toBe(detail);
+    // A bad-input error's own message is written for users and is shown as it is.
+    const user = await newTask();
+    const own = "The video has no audio track and no subtitles, so there is nothing to dub.";
+    await failTask(t.db, user, { code: "NO_AUDIO", message: own, stage: "segment" });
+    expect((await caller.task.get({ id: user })).task.errorMessage).toBe(own);
   });
 });

@@ -28,10 +28,10 @@ function useOwnerToken(id: string): string | null {
   useEffect(() => {
     const stored = readOwnerToken(id);
     if (!stored) return;
-    const { api, close } = createApiClient();
+    const { api, close } = createApiClient({ ownerToken: stored });
     let cancelled = false;
     api.task.isOwner
-      .query({ id, ownerToken: stored })
+      .query({ id })
       .then((r) => {
         if (!cancelled && r.owner) setToken(stored);
       })
@@ -96,9 +96,9 @@ export function WatchView({ id }: { id: string }) {
   const edit = useCallback(
     async (index: number, change: LineEdit) => {
       if (!ownerToken) return;
-      const { api, close } = createApiClient();
+      const { api, close } = createApiClient({ ownerToken });
       try {
-        await api.task.editSentence.mutate({ id, index, ownerToken, ...change });
+        await api.task.editSentence.mutate({ id, index, ...change });
       } finally {
         close();
       }
@@ -106,6 +106,19 @@ export function WatchView({ id }: { id: string }) {
     [id, ownerToken],
   );
   const current = useMemo(() => sentenceAt(sentences, playbackMs), [sentences, playbackMs]);
+
+  const seekAhead = useCallback(
+    (ms: number) => {
+      const { api, close } = createApiClient();
+      api.task.seekAhead
+        .mutate({ id, positionMs: ms })
+        .catch(() => {
+          /* the part still comes, in order */
+        })
+        .finally(close);
+    },
+    [id],
+  );
 
   const seek = useCallback((ms: number) => {
     const video = videoRef.current;
@@ -155,8 +168,15 @@ export function WatchView({ id }: { id: string }) {
         <Player
           playlistUrl={links.playlistUrl}
           hasSegments={state.publishedCount > 0}
+          pacing={{
+            partsMs: state.partsMs,
+            publishedCount: state.publishedCount,
+            dubRate: state.dubRate,
+            done: state.status !== "processing" && state.status !== "queued",
+          }}
           waitingLabel={waitingLabel}
           videoRef={videoRef}
+          onSeekAhead={seekAhead}
         />
 
         <div id="live-subtitle" data-testid="live-subtitle" className="live-subtitle" aria-live="off">

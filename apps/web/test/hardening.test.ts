@@ -1,0 +1,271 @@
+/** Smaller hardening cases of the web server: proxies, rate limits, vanishing files, slow uploads. */
+import { randomUUID } from "node:crypto";
+import { mkdtemp, rm, unlink, writeFile } from "node:fs/promises";
+import http from "node:http";
+import type { IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import type * as FsPromises from "node:fs/promises";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createTask, failTask, hashToken, newTaskId } from "@vitranslator/db";
+import { createTestDatabase } from "@vitranslator/db/testing";
+import type { TestDatabase } from "@vitranslator/db/testing";
+import { createLocalStorage } from "@vitranslator/pipeline";
+import { closeQueues, createQueues, createRedis, EventBus, SharedEventReader } from "@vitranslator/queue";
+import { isAppError } from "@vitranslator/api";
+import { applyRequestTimeouts, sendError, sendFile } from "../server/http-util";
+import { clientIp, createRateLimiter } from "../server/rate-limit";
+import { createRestHandler } from "../server/rest";
+import { createTrpcServer } from "../server/trpc-server";
+
+// Lets a test remove a file right after the server opened or looked at it.
+const fsHooks = vi.hoisted(() => ({ afterLookup: null as ((file: string) => Promise<void>) | null }));
+vi.mock("node:fs/promises", async (importOriginal) => {
+  const real = await importOriginal<typeof FsPromises>();
+  const hooked =
+    <A extends unknown[], R>(fn: (...a: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      const result = await fn(...args);
+      if (fsHooks.afterLookup && typeof args[0] === "string") await fsHooks.afterLookup(args[0]);
+      return result;
+    };
+  const stat = hooked(real.stat);
+  const open = hooked(real.open);
+  return { ...real, default: { ...real, stat, open }, stat, open };
+});
+
+const redis = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
+const prefix = `test-${randomUUID()}`;
+let t: TestDatabase;
+let dir: string;
+afterAll(async () => {
+  await redis.del(...(await redis.keys(`${prefix}*`)), "__none__");
+  redis.disconnect();
+  await t?.drop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+beforeAll(async () => {
+  t = await createTestDatabase();
+  dir = await mkdtemp(path.join(os.tmpdir(), "vt-hard-"));
+});
+
+const fakeReq = (remoteAddress: string, xff?: string) =>
+  ({
+    socket: { remoteAddress },
+    headers: xff === undefined ? {} : { "x-forwarded-for": xff },
+  }) as unknown as IncomingMessage;
+
+async function listen(handler: http.RequestListener) {
+  const server = http.createServer(handler);
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+describe("client address behind proxies (TRUST_PROXY hops)", () => {
+  it("ignores X-Forwarded-For unless proxies are configured, then counts hops from the right", () => {
+    expect(clientIp(fakeReq("10.0.0.1", "6.6.6.6"), 0)).toBe("10.0.0.1");
+    // One proxy appends the address it saw; whatever the client wrote is further left.
+    expect(clientIp(fakeReq("10.0.0.1", "6.6.6.6, 203.0.113.9"), 1)).toBe("203.0.113.9");
+    expect(clientIp(fakeReq("10.0.0.1", "6.6.6.6, 203.0.113.9, 10.0.0.2"), 2)).toBe("203.0.113.9");
+    expect(clientIp(fakeReq("10.0.0.1"), 1)).toBe("10.0.0.1");
+    expect(clientIp(fakeReq("10.0.0.1", "203.0.113.9"), 3)).toBe("203.0.113.9");
+  });
+
+  it("counts a client that rotates a spoofed X-Forwarded-For as one client", async () => {
+    const limiter = createRateLimiter({ redis, prefix: `${prefix}-spoof`, perMinute: 2, trustProxyHops: 1 });
+    for (const spoof of ["1.1.1.1", "2.2.2.2"])
+      await limiter.check(fakeReq("10.0.0.1", `${spoof}, 198.51.100.7`), "tasks");
+    await expect(limiter.check(fakeReq("10.0.0.1", "3.3.3.3, 198.51.100.7"), "tasks")).rejects.toMatchObject({
+      code: "RATE_LIMITED",
+    });
+  });
+});
+
+describe("rate limits beyond task creation", () => {
+  it("limits tRPC calls and REST status reads per client", async () => {
+    const id = newTaskId();
+    await createTask(t.db, {
+      id,
+      originalName: "a.mp4",
+      sourceLanguage: null,
+      targetLanguage: "fr",
+      options: {},
+      ownerTokenHash: hashToken("x"),
+      sourceFile: "source/original.mp4",
+      subtitleFile: null,
+    });
+    const queues = createQueues(redis, prefix);
+    const blocking = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
+    const reader = new SharedEventReader({ blocking, commands: redis, prefix });
+    const rateLimiter = createRateLimiter({
+      redis,
+      prefix: `${prefix}-api`,
+      perMinute: 1,
+      limits: { api: 3, edits: 1 },
+    });
+    const api = createTrpcServer({
+      db: t.db,
+      events: new EventBus(redis, prefix),
+      reader,
+      queues,
+      storage: createLocalStorage(dir),
+      adminToken: null,
+      rateLimiter,
+      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    });
+    const rest = createRestHandler({
+      db: t.db,
+      storage: createLocalStorage(dir),
+      queues,
+      events: new EventBus(redis, prefix),
+      maxUploadBytes: 1024,
+      maxDurationMs: 1000,
+      rateLimiter: createRateLimiter({ redis, prefix: `${prefix}-rest`, perMinute: 1, limits: { api: 3 } }),
+    });
+    const { server, url } = await listen((req, res) => {
+      if (req.url?.startsWith("/api/trpc/")) api.handleHttp(req, res);
+      else void rest(req, res, new URL(req.url ?? "/", "http://x").pathname);
+    });
+    const four = async (pathname: string) => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await fetch(url + pathname)).status);
+      return statuses;
+    };
+    try {
+      const input = encodeURIComponent(JSON.stringify({ id }));
+      console.log("A");
+      expect(await four(`/api/trpc/task.get?input=${input}`)).toEqual([200, 200, 200, 429]);
+      console.log("B");
+      expect(await four(`/api/tasks/${id}`)).toEqual([200, 200, 200, 429]);
+      console.log("C");
+      const limited = await fetch(`${url}/api/tasks/${id}/download`);
+      expect([limited.status, limited.headers.get("retry-after") !== null]).toEqual([429, true]);
+    } finally {
+      server.close();
+      await reader.close();
+      blocking.disconnect();
+      await closeQueues(queues);
+    }
+  });
+});
+
+describe("task errors in the REST status", () => {
+  it("give the public message for the code; the detail stays in the database for /admin", async () => {
+    const id = newTaskId();
+    await createTask(t.db, {
+      id,
+      originalName: "a.mp4",
+      sourceLanguage: null,
+      targetLanguage: "fr",
+      options: {},
+      ownerTokenHash: hashToken("x"),
+      sourceFile: "source/original.mp4",
+      subtitleFile: null,
+    });
+    const detail =
+      "ffmpeg exited 1: /srv/storage/tasks/abc/source/original.mp4: moov atom not found (at mix.ts:42)";
+    await failTask(t.db, id, { code: "INTERNAL_ERROR", message: detail, stage: "mix" });
+    const queues = createQueues(redis, prefix);
+    const rest = createRestHandler({
+      db: t.db,
+      storage: createLocalStorage(dir),
+      queues,
+      events: new EventBus(redis, prefix),
+      maxUploadBytes: 1024,
+      maxDurationMs: 1000,
+    });
+    const { server, url } = await listen(
+      (req, res) => void rest(req, res, new URL(req.url ?? "/", "http://x").pathname),
+    );
+    try {
+      const body = (await (await fetch(`${url}/api/tasks/${id}`)).json()) as {
+        status: string;
+        error: { code: string; message: string; errorId: string };
+      };
+      expect(body.status).toBe("failed");
+      expect(body.error.code).toBe("INTERNAL_ERROR");
+      expect(body.error.errorId).toBe(id);
+      expect(JSON.stringify(body)).not.toMatch(/ffmpeg|\/srv|moov|mix\.ts/);
+    } finally {
+      server.close();
+      await closeQueues(queues);
+    }
+  });
+});
+
+describe("media files", () => {
+  it("survives a file that disappears while it is being served", async () => {
+    const file = path.join(dir, "chunk.ts");
+    const errors: unknown[] = [];
+    const onUncaught = (e: unknown) => errors.push(e);
+    process.on("uncaughtException", onUncaught);
+    const { server, url } = await listen((req, res) => {
+      sendFile(req, res, file).catch((e: unknown) => (isAppError(e) ? sendError(res, e) : res.destroy()));
+    });
+    try {
+      for (let i = 0; i < 5; i++) {
+        await writeFile(file, Buffer.alloc(256 * 1024, i));
+        fsHooks.afterLookup = async (p) => {
+          if (p === file) await unlink(file).catch(() => undefined);
+        };
+        const res = await fetch(url, { signal: AbortSignal.timeout(5000) }).catch(() => null);
+        fsHooks.afterLookup = null;
+        // Either the whole file (it was open before it went) or a clean 404.
+        if (res?.status === 200) expect((await res.arrayBuffer()).byteLength).toBe(256 * 1024);
+        else expect(res?.status).toBe(404);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+      expect(errors).toEqual([]);
+    } finally {
+      fsHooks.afterLookup = null;
+      process.off("uncaughtException", onUncaught);
+      server.close();
+    }
+  });
+});
+
+describe("request timeouts", () => {
+  it("lets a slow upload run past the normal request limit while bytes flow, and cuts silence and slow requests", async () => {
+    const { server, url } = await listen((req, res) => {
+      let n = 0;
+      req.on("data", (d: Buffer) => (n += d.length));
+      req.on("end", () => res.end(String(n)));
+    });
+    applyRequestTimeouts(server, {
+      requestMs: 400,
+      uploadIdleMs: 300,
+      isUpload: (req) => req.url === "/upload",
+    });
+    // Node's own whole-request limit (300 s by default) is what cut slow 2 GB uploads.
+    expect(server.requestTimeout).toBe(0);
+    const { port } = new URL(url);
+    const send = (pathname: string, gapsMs: number[]) =>
+      new Promise<string>((resolve) => {
+        const req = http.request({ port, host: "127.0.0.1", path: pathname, method: "POST" });
+        req.on("response", (res) => {
+          let body = "";
+          res.on("data", (d: Buffer) => (body += d.toString()));
+          res.on("end", () => resolve(body));
+        });
+        req.on("error", () => resolve("cut"));
+        void (async () => {
+          for (const gap of gapsMs) {
+            await new Promise((r) => setTimeout(r, gap));
+            if (req.destroyed) return;
+            req.write(Buffer.alloc(1000));
+          }
+          req.end();
+        })();
+      });
+    try {
+      // 1.2 s of upload, a chunk every 100 ms: three times the normal request limit.
+      expect(await send("/upload", Array(12).fill(100) as number[])).toBe("12000");
+      expect(await send("/upload", [50, 700])).toBe("cut");
+      expect(await send("/other", Array(8).fill(100) as number[])).toBe("cut");
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});
