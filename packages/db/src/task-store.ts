@@ -11,6 +11,8 @@ import type {
   TaskRecord,
   TaskStore,
 } from "@vitranslator/pipeline";
+import { dubRate } from "@vitranslator/pipeline/pacing";
+import type { PublishedPart } from "@vitranslator/pipeline/pacing";
 import type { Db } from "./client";
 import { failTask, getTaskStatus, recordStageEnd, recordStageStart } from "./tasks";
 import type { Segment, Sentence, Task } from "./generated/prisma/client";
@@ -62,6 +64,24 @@ export const toSentenceRecord = (s: Sentence): SentenceRecord => ({
   placedMs: s.placedMs,
   revision: s.revision,
 });
+
+/** The dub rate (pacing.ts) of a task's published prefix; `now` stands for the parts published just now. */
+export function rateOf(
+  segments: readonly Segment[],
+  startedAt: Date | null,
+  now: Date = new Date(),
+): number | null {
+  const prefix: PublishedPart[] = [];
+  for (const s of segments) {
+    if (s.status !== "published" && s.status !== "mixed") break;
+    if (s.status === "mixed" && s.publishedAt === null) {
+      prefix.push({ durationMs: s.durationMs, publishedAtMs: now.getTime() });
+    } else if (s.publishedAt) {
+      prefix.push({ durationMs: s.durationMs, publishedAtMs: s.publishedAt.getTime() });
+    } else break;
+  }
+  return dubRate(prefix, startedAt?.getTime() ?? null);
+}
 
 export function createTaskStore(db: Db): TaskStore {
   return {
@@ -198,7 +218,7 @@ export function createTaskStore(db: Db): TaskStore {
             },
           });
           await write(published, complete);
-          return { published, newlyPublished, complete };
+          return { published, newlyPublished, complete, dubRate: rateOf(segments, task.startedAt, now) };
         },
         { timeout: 30_000, maxWait: 30_000 },
       );

@@ -3,7 +3,7 @@ import type { SegmentRecord, SentenceRecord, TaskOptions, TaskStatus } from "@vi
 import { taskProgress } from "@vitranslator/pipeline/graph";
 import type { Db } from "./client";
 import type { Prisma } from "./generated/prisma/client";
-import { toSegmentRecord, toSentenceRecord } from "./task-store";
+import { rateOf, toSegmentRecord, toSentenceRecord } from "./task-store";
 
 export interface NewTask {
   id: string;
@@ -46,6 +46,8 @@ export interface TaskSummary {
 export interface TaskSnapshot extends TaskSummary {
   segments: SegmentRecord[];
   sentences: SentenceRecord[];
+  /** How fast the dub is being made (pacing.ts), for a viewer who joins while it runs. */
+  dubRate: number | null;
 }
 
 /** Task progress 0..1 (the stage graph's formula, shared with the browser). */
@@ -97,6 +99,7 @@ export async function getTaskSnapshot(db: Db, id: string): Promise<TaskSnapshot 
     ...toSummary(t, computeProgress(t, t.sentences)),
     segments: t.segments.map(toSegmentRecord),
     sentences: t.sentences.map(toSentenceRecord),
+    dubRate: rateOf(t.segments, t.startedAt),
   };
 }
 

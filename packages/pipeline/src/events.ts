@@ -33,12 +33,22 @@ export type TaskEvent =
       status: TaskStatus;
       segmentCount?: number | null;
       durationMs?: number | null;
+      /** Every part's duration in ms, in order (sent once the parts are planned). */
+      partsMs?: number[];
       errorCode?: string | null;
       errorMessage?: string | null;
     }
   | { type: "segment"; index: number; stage: StageName; status: "started" | "done" }
   | { type: "sentences"; segmentIndex: number; sentences: SentenceView[] }
-  | { type: "published"; index: number; publishedCount: number; segmentCount: number }
+  | {
+      type: "published";
+      index: number;
+      publishedCount: number;
+      segmentCount: number;
+      /** Media time published so far (ms) and how fast it grows (pacing.ts), for the player's start plan. */
+      publishedMs?: number;
+      dubRate?: number | null;
+    }
   | { type: "final"; mp4: boolean; srt: boolean }
   /** The owner edited a line: its segment is re-dubbed ("queued"), then republished ("done"). */
   | {

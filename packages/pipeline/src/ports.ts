@@ -84,6 +84,8 @@ export interface PublishOutcome {
   published: SegmentRecord[];
   newlyPublished: number[];
   complete: boolean;
+  /** Media ms published per wall ms (pacing.ts dubRate); null when unknown. */
+  dubRate: number | null;
 }
 
 /** One (task, part, stage) run; segmentIndex -1 is the task's planning job. */
@@ -188,6 +190,8 @@ export interface StageInput {
   segmentIndex?: number;
   /** Re-dub revision of a segment (0 or absent: the first run). */
   revision?: number;
+  /** A viewer seeked to this part: its jobs go ahead of the rest of its task. */
+  seek?: boolean;
 }
 
 export interface StageResult {

@@ -44,6 +44,10 @@ export async function publishTask(taskId: string, ctx: StageContext): Promise<vo
       index,
       publishedCount: index + 1,
       segmentCount: task.segmentCount ?? 0,
+      publishedMs: outcome.published
+        .filter((s) => s.index <= index)
+        .reduce((a, s) => a + s.durationMs, 0),
+      dubRate: outcome.dubRate,
     });
   }
   if (!outcome.complete || task.finalReady) return;

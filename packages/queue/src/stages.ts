@@ -14,6 +14,8 @@ export const jobPayload = z.object({
   segmentIndex: z.number().int().min(0).optional(),
   /** Bumped when a segment is re-dubbed, so its job ids do not collide with the first run. */
   revision: z.number().int().min(0).optional(),
+  /** A viewer jumped to this part: it goes ahead of the rest of its task (see jobPriority). */
+  seek: z.boolean().optional(),
 });
 export type JobPayload = z.infer<typeof jobPayload>;
 
@@ -41,5 +43,7 @@ export function jobId(stage: StageName, p: JobPayload): string {
  */
 export function jobPriority(p: JobPayload): number {
   if (p.segmentIndex === undefined) return 1;
+  // Right behind every task's first part, ahead of any other backlog.
+  if (p.seek && p.segmentIndex > 0) return 3;
   return Math.min(2_000_000, 2 + p.segmentIndex * 10);
 }

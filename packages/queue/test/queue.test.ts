@@ -37,6 +37,10 @@ describe("stage wiring", () => {
     expect(jobPriority({ taskId: "new" })).toBeLessThanOrEqual(
       jobPriority({ taskId: "old", segmentIndex: 0 }),
     );
+    // A part a viewer seeked to goes ahead of its task's earlier parts, never ahead of a first part.
+    const seek = jobPriority({ taskId: "t", segmentIndex: 9, seek: true });
+    expect(seek).toBeLessThan(jobPriority({ taskId: "t", segmentIndex: 1 }));
+    expect(seek).toBeGreaterThan(jobPriority({ taskId: "other", segmentIndex: 0 }));
   });
 });
 

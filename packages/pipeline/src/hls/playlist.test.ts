@@ -21,6 +21,7 @@ describe("buildPlaylist", () => {
         "#EXT-X-TARGETDURATION:32",
         "#EXT-X-MEDIA-SEQUENCE:0",
         "#EXT-X-INDEPENDENT-SEGMENTS",
+        "#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES",
         "#EXTINF:8.500,",
         "seg-00000.ts",
         "#EXTINF:31.200,",
@@ -42,6 +43,8 @@ describe("buildPlaylist", () => {
       "#EXTINF:2.000,\na.ts\n#EXT-X-DISCONTINUITY\n#EXTINF:3.000,\nb.ts\n#EXT-X-ENDLIST\n",
     );
     expect(text.match(/#EXT-X-ENDLIST/g)).toHaveLength(1);
+    // A finished playlist no longer invites blocking reloads.
+    expect(text).not.toContain("CAN-BLOCK-RELOAD");
   });
 
   it("uses the planned target duration so it never changes as the playlist grows", () => {

@@ -33,6 +33,8 @@ export function buildPlaylist(opts: BuildPlaylistOptions): string {
     `#EXT-X-TARGETDURATION:${target}`,
     "#EXT-X-MEDIA-SEQUENCE:0",
     "#EXT-X-INDEPENDENT-SEGMENTS",
+    // While it grows, the server holds `_HLS_msn` requests until that chunk is published.
+    ...(opts.ended ? [] : ["#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES"]),
   ];
   for (const s of opts.segments) {
     if (s.discontinuity) lines.push("#EXT-X-DISCONTINUITY");

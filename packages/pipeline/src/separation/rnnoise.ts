@@ -94,6 +94,16 @@ export function fitLength(audio: PcmAudio, length: number): PcmAudio {
   };
 }
 
+/** (L + R) / 2, or the only channel. */
+export function midChannel(audio: PcmAudio): Float32Array {
+  const [l, r] = audio.channels;
+  if (!l) return new Float32Array(0);
+  if (!r) return l;
+  const out = new Float32Array(l.length);
+  for (let i = 0; i < l.length; i++) out[i] = ((l[i] as number) + (r[i] ?? 0)) / 2;
+  return out;
+}
+
 export function subtract(mix: PcmAudio, part: PcmAudio): PcmAudio {
   return {
     sampleRate: mix.sampleRate,
@@ -111,14 +121,13 @@ export function createRnnoiseSeparator(): Separator {
     name: "rnnoise",
     async separate(opts: SeparateOptions): Promise<void> {
       const { signal } = opts;
+      // Dialogue sits in the centre: one pass over the mid channel (L+R)/2 finds it, at half
+      // the cost of denoising each channel, and is taken out of both channels below.
       const mix48 = await decodePcm({ input: opts.input, sampleRate: RNNOISE_RATE, channels: 2, signal });
-      const vocals48: PcmAudio = { sampleRate: RNNOISE_RATE, channels: [] };
-      for (const ch of mix48.channels) {
-        const denoised = await denoiseChannel({ samples: ch, signal });
-        vocals48.channels.push(
-          await spectralGate({ samples: denoised, reference: ch, sampleRate: RNNOISE_RATE }),
-        );
-      }
+      const mid = midChannel(mix48);
+      const denoised = await denoiseChannel({ samples: mid, signal });
+      const voice = await spectralGate({ samples: denoised, reference: mid, sampleRate: RNNOISE_RATE });
+      const vocals48: PcmAudio = { sampleRate: RNNOISE_RATE, channels: mix48.channels.map(() => voice) };
       // Vocals go back to the stem rate through their own file, so the subtraction below uses
       // exactly the samples that the vocals stem holds.
       await encodeWav({ audio: vocals48, out: opts.vocalsOut, outSampleRate: STEM_SAMPLE_RATE, signal });

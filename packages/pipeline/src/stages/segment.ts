@@ -13,6 +13,7 @@ import {
   extractSegment,
   parseSubtitles,
   planSegments,
+  normaliseSource,
   probeMedia,
 } from "../media-index";
 import type { Cue } from "../media-index";
@@ -28,7 +29,7 @@ export const segmentStage: Stage = {
     const seg = await requireSegment(ctx, task.id, input.segmentIndex);
     const audioOut = await ensureParent(layout.segAudio(ctx.taskDir, seg.index));
     await extractSegment({
-      input: path.join(ctx.taskDir, task.sourceFile),
+      input: await normaliseSource({ taskDir: ctx.taskDir, sourceFile: task.sourceFile, signal: ctx.signal }),
       startMs: seg.startMs,
       durationMs: seg.durationMs,
       audioOut,
@@ -52,7 +53,12 @@ export const segmentStage: Stage = {
 };
 
 async function planTask(task: TaskRecord, ctx: StageContext): Promise<StageResult> {
-  const source = path.join(ctx.taskDir, task.sourceFile);
+  // Checked and remuxed once into a canonical file (media/normalise.ts); nothing reads the upload again.
+  const source = await normaliseSource({
+    taskDir: ctx.taskDir,
+    sourceFile: task.sourceFile,
+    signal: ctx.signal,
+  });
   const info = await probeMedia(source, { signal: ctx.signal });
   await ctx.store.saveProbe(task.id, {
     durationMs: info.durationMs,
@@ -99,6 +105,7 @@ async function planTask(task: TaskRecord, ctx: StageContext): Promise<StageResul
     status: "processing",
     segmentCount: plan.length,
     durationMs: info.durationMs,
+    partsMs: plan.map((s) => s.durationMs),
   });
   ctx.log.info(
     {

@@ -1,19 +1,41 @@
 "use client";
 
 import type { RefObject } from "react";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
+import { planStart, plannedWaitMessage } from "@vitranslator/pipeline/pacing";
+import { createHls } from "./hls-player";
 
-const PLAYLIST_POLL_MS = 3000;
-const RETRY_AFTER_ERROR_MS = 2000;
+/**
+ * What the player is doing; also exposed as `data-state` on the frame so the benchmark and
+ * the browser tests can tell a planned wait from a stall.
+ */
+export type PlayerState = "waiting" | "planned-wait" | "playing" | "dubbing-seek" | "ended";
+
+export interface Pacing {
+  /** Every part's duration in order (empty until planned). */
+  partsMs: readonly number[];
+  publishedCount: number;
+  /** Media ms published per wall ms; null until known. */
+  dubRate: number | null;
+  /** Nothing more will be published (completed, or ended another way). */
+  done: boolean;
+}
 
 interface PlayerProps {
   playlistUrl: string;
   /** True once at least one segment is published (from the snapshot or a live event). */
   hasSegments: boolean;
+  pacing: Pacing;
   /** Shown over the video while there is nothing to play yet. */
   waitingLabel: string | null;
   videoRef: RefObject<HTMLVideoElement | null>;
+  /** The viewer jumped to `ms`, past what is dubbed: ask for that part first. */
+  onSeekAhead?: (ms: number) => void;
 }
+
+const PLAYLIST_POLL_MS = 500;
+/** A plan shorter than this is not worth a message: start at once. */
+const MIN_PLANNED_WAIT_MS = 400;
 
 /** Answers true once the playlist exists (it is 404 until the first segment is published). */
 async function playlistExists(url: string, signal: AbortSignal): Promise<boolean> {
@@ -25,28 +47,30 @@ async function playlistExists(url: string, signal: AbortSignal): Promise<boolean
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
-  });
-}
+const publishedEndMs = (p: Pacing) => p.partsMs.slice(0, p.publishedCount).reduce((a, b) => a + b, 0);
 
 /**
- * Waits until the playlist is there, then plays it from position 0 with hls.js (or natively
- * where only native HLS exists) and keeps playing while the EVENT playlist grows.
+ * Plays the growing EVENT playlist from position 0. When the first part is in, it starts at
+ * once if the dub is made fast enough to stay ahead, and otherwise waits on purpose — once,
+ * saying how long and why — so that playback, once started, never pauses for the pipeline.
  */
-export function Player({ playlistUrl, hasSegments, waitingLabel, videoRef }: PlayerProps) {
-  const [ready, setReady] = useState(false);
+export function Player({
+  playlistUrl,
+  hasSegments,
+  pacing,
+  waitingLabel,
+  videoRef,
+  onSeekAhead,
+}: PlayerProps) {
+  const [ready, setReady] = useState(hasSegments);
+  const [state, setState] = useState<PlayerState>("waiting");
+  const [message, setMessage] = useState<string | null>(null);
+  const pacingRef = useRef(pacing);
+  pacingRef.current = pacing;
+  const seekAheadRef = useRef(onSeekAhead);
+  seekAheadRef.current = onSeekAhead;
 
-  // Wait for the first segment: a live `published` event or a successful poll, whichever first.
+  // Wait for the first part: a live `published` event or a successful poll, whichever first.
   useEffect(() => {
     if (ready) return;
     if (hasSegments) {
@@ -54,15 +78,13 @@ export function Player({ playlistUrl, hasSegments, waitingLabel, videoRef }: Pla
       return;
     }
     const ctl = new AbortController();
-    void (async () => {
+    const poll = async () => {
       while (!ctl.signal.aborted) {
-        if (await playlistExists(playlistUrl, ctl.signal)) {
-          setReady(true);
-          return;
-        }
-        await sleep(PLAYLIST_POLL_MS, ctl.signal);
+        if (await playlistExists(playlistUrl, ctl.signal)) return setReady(true);
+        await new Promise((r) => setTimeout(r, PLAYLIST_POLL_MS));
       }
-    })();
+    };
+    void poll();
     return () => ctl.abort();
   }, [ready, hasSegments, playlistUrl]);
 
@@ -71,77 +93,86 @@ export function Player({ playlistUrl, hasSegments, waitingLabel, videoRef }: Pla
     if (!ready || !video) return;
     let disposed = false;
     let destroy = () => {};
+    let started = false;
+    let waitTimer: ReturnType<typeof setInterval> | undefined;
 
-    const startPlaying = () => {
+    const play = () => {
+      started = true;
+      clearInterval(waitTimer);
+      setMessage(null);
+      setState("playing");
       video.play().catch(() => {
         /* autoplay refused: the controls are there */
       });
     };
 
+    // The one planned wait: re-planned as parts land (it may shrink), never started twice.
+    const planAndStart = () => {
+      const p = pacingRef.current;
+      const plan = p.done
+        ? null
+        : planStart({ partsMs: p.partsMs, publishedCount: p.publishedCount, rate: p.dubRate });
+      if (!plan || plan.waitMs < MIN_PLANNED_WAIT_MS) return play();
+      let deadline = Date.now() + plan.waitMs;
+      setState("planned-wait");
+      setMessage(plannedWaitMessage(plan, plan.waitMs));
+      waitTimer = setInterval(() => {
+        const now = pacingRef.current;
+        const again = now.done
+          ? null
+          : planStart({ partsMs: now.partsMs, publishedCount: now.publishedCount, rate: now.dubRate });
+        deadline = again ? Math.min(deadline, Date.now() + again.waitMs) : Date.now();
+        const left = deadline - Date.now();
+        if (left <= 0) play();
+        else setMessage(plannedWaitMessage(again ?? plan, left));
+      }, 500);
+    };
+
+    const onSeeking = () => {
+      if (!started) return;
+      const p = pacingRef.current;
+      const target = video.currentTime * 1000;
+      if (!p.done && target >= publishedEndMs(p)) {
+        setState("dubbing-seek");
+        setMessage("Dubbing this part first… playback resumes by itself when it is ready");
+        seekAheadRef.current?.(Math.round(target));
+      }
+    };
+    const onPlaying = () => {
+      if (!started) return;
+      setState("playing");
+      setMessage(null);
+    };
+    const onEnded = () => setState("ended");
+    video.addEventListener("seeking", onSeeking);
+    video.addEventListener("playing", onPlaying);
+    video.addEventListener("ended", onEnded);
+
     void (async () => {
       const { default: Hls } = await import("hls.js");
       if (disposed) return;
-      if (!Hls.isSupported()) {
-        if (video.canPlayType("application/vnd.apple.mpegurl")) {
-          const toStart = () => {
-            video.currentTime = 0;
-            startPlaying();
-          };
-          video.addEventListener("loadedmetadata", toStart, { once: true });
-          video.src = playlistUrl;
-          destroy = () => {
-            video.removeEventListener("loadedmetadata", toStart);
-            video.removeAttribute("src");
-            video.load();
-          };
-        }
-        return;
-      }
-      const hls = new Hls({
-        // An EVENT playlist is "live" to hls.js: start at the beginning, never skip ahead.
-        startPosition: 0,
-        liveSyncDurationCount: 1_000_000,
-        liveMaxLatencyDurationCount: Infinity,
-        maxLiveSyncPlaybackRate: 1,
-        lowLatencyMode: false,
-      });
-      let retry: ReturnType<typeof setTimeout> | undefined;
-      hls.on(Hls.Events.MANIFEST_PARSED, startPlaying);
-      hls.on(Hls.Events.ERROR, (_event, data) => {
-        if (!data.fatal) return;
-        clearTimeout(retry);
-        if (data.type === Hls.ErrorTypes.MEDIA_ERROR) {
-          hls.recoverMediaError();
-        } else if (data.type === Hls.ErrorTypes.NETWORK_ERROR) {
-          // The server may restart or the playlist may not be written yet: try again.
-          retry = setTimeout(() => {
-            // Resume where playback is; a bare startLoad() could fall back to startPosition 0.
-            if (hls.levels.length > 0) hls.startLoad(video.currentTime);
-            else hls.loadSource(playlistUrl);
-          }, RETRY_AFTER_ERROR_MS);
-        }
-      });
-      hls.loadSource(playlistUrl);
-      hls.attachMedia(video);
-      destroy = () => {
-        clearTimeout(retry);
-        hls.destroy();
-      };
+      destroy = createHls({ Hls, video, playlistUrl, onReady: planAndStart });
     })();
 
     return () => {
       disposed = true;
+      clearInterval(waitTimer);
+      video.removeEventListener("seeking", onSeeking);
+      video.removeEventListener("playing", onPlaying);
+      video.removeEventListener("ended", onEnded);
       destroy();
     };
   }, [ready, playlistUrl, videoRef]);
 
-  const overlay = !ready ? (waitingLabel ?? "Dubbing…") : null;
+  const overlay = !ready ? (waitingLabel ?? "Dubbing…") : message;
   return (
-    <div className="player-frame">
+    <div className="player-frame" data-state={ready ? state : "waiting"}>
       <video id="player" ref={videoRef} controls playsInline muted preload="auto" />
       {overlay && (
         <div className="player-overlay" role="status" aria-live="polite">
-          {overlay === "Dubbing…" && <span className="spinner" aria-hidden="true" />}
+          {(overlay === "Dubbing…" || state === "dubbing-seek") && (
+            <span className="spinner" aria-hidden="true" />
+          )}
           <span>{overlay}</span>
         </div>
       )}

@@ -19,6 +19,10 @@ export interface WatchState {
   redubbing: Record<number, number>;
   /** Known segment lengths (ms), for the ETA. */
   segmentDurations: Record<number, number>;
+  /** Every part's length in order, once planned (the player's start plan). */
+  partsMs: number[];
+  /** How fast the dub is being made, media ms per wall ms (pacing.ts); null until known. */
+  dubRate: number | null;
   /** Total media length and when work started, for the ETA. */
   durationMs: number | null;
   startedAt: string | null;
@@ -40,6 +44,8 @@ export function stateFromSnapshot(task: TaskSnapshot): WatchState {
         .map((s) => [s.index, s.revision ?? 0]),
     ),
     segmentDurations: Object.fromEntries(task.segments.map((s) => [s.index, s.durationMs])),
+    partsMs: task.segments.map((s) => s.durationMs),
+    dubRate: task.dubRate,
     durationMs: task.durationMs,
     startedAt: task.startedAt,
   };
@@ -57,6 +63,12 @@ export function applyEvent(state: WatchState, event: TaskEvent): WatchState {
         status: event.status,
         segmentCount: event.segmentCount ?? state.segmentCount,
         durationMs: event.durationMs ?? state.durationMs,
+        ...(event.partsMs
+          ? {
+              partsMs: event.partsMs,
+              segmentDurations: Object.fromEntries(event.partsMs.map((d, i) => [i, d])),
+            }
+          : {}),
         startedAt: state.startedAt ?? (event.status === "processing" ? new Date().toISOString() : null),
         errorCode: event.errorCode !== undefined ? event.errorCode : state.errorCode,
         errorMessage: event.errorMessage !== undefined ? event.errorMessage : state.errorMessage,
@@ -79,6 +91,10 @@ export function applyEvent(state: WatchState, event: TaskEvent): WatchState {
         ...state,
         publishedCount: Math.max(state.publishedCount, event.publishedCount),
         segmentCount: event.segmentCount,
+        dubRate:
+          event.dubRate !== undefined && event.publishedCount >= state.publishedCount
+            ? event.dubRate
+            : state.dubRate,
       };
     case "final":
       return { ...state, finalReady: true };
