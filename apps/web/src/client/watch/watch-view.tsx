@@ -107,6 +107,19 @@ export function WatchView({ id }: { id: string }) {
   );
   const current = useMemo(() => sentenceAt(sentences, playbackMs), [sentences, playbackMs]);
 
+  const seekAhead = useCallback(
+    (ms: number) => {
+      const { api, close } = createApiClient();
+      api.task.seekAhead
+        .mutate({ id, positionMs: ms })
+        .catch(() => {
+          /* the part still comes, in order */
+        })
+        .finally(close);
+    },
+    [id],
+  );
+
   const seek = useCallback((ms: number) => {
     const video = videoRef.current;
     if (!video) return;
@@ -155,8 +168,15 @@ export function WatchView({ id }: { id: string }) {
         <Player
           playlistUrl={links.playlistUrl}
           hasSegments={state.publishedCount > 0}
+          pacing={{
+            partsMs: state.partsMs,
+            publishedCount: state.publishedCount,
+            dubRate: state.dubRate,
+            done: state.status !== "processing" && state.status !== "queued",
+          }}
           waitingLabel={waitingLabel}
           videoRef={videoRef}
+          onSeekAhead={seekAhead}
         />
 
         <div id="live-subtitle" data-testid="live-subtitle" className="live-subtitle" aria-live="off">
