@@ -1,5 +1,5 @@
 /** The web server's configuration: read and validated here only. */
-import { parseEnv, sharedEnvShape } from "@vitranslator/pipeline";
+import { parseEnv, sharedEnvShape } from "@vitranslator/pipeline/config";
 import { z } from "zod";
 
 const schema = z.object({
@@ -15,6 +15,16 @@ const schema = z.object({
     .enum(["true", "false", "1", "0"])
     .default("false")
     .transform((v) => v === "true" || v === "1"),
+  /** Origins whose pages may call the REST API, the original endpoints and the media (comma list, or *). */
+  CORS_ORIGINS: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((s) => s.trim().replace(/\/+$/, ""))
+        .filter(Boolean),
+    ),
   /** Enables the /admin page; no default, so it is off unless set (16+ characters). */
   ADMIN_TOKEN: z.string().min(16, "use at least 16 characters").optional(),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),

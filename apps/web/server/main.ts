@@ -11,13 +11,16 @@ import { WebSocketServer } from "ws";
 import { appRouter } from "@vitranslator/api";
 import type { ApiContext } from "@vitranslator/api";
 import { createDb } from "@vitranslator/db";
-import { createLocalStorage, createLogger } from "@vitranslator/pipeline";
+import { createLogger } from "@vitranslator/pipeline/logger";
+import { createLocalStorage } from "@vitranslator/pipeline/storage";
 import { closeQueues, createQueues, createRedis, EventBus } from "@vitranslator/queue";
 import { loadEnv } from "./env";
 import { createDependencyCheck } from "./health";
 import { createRateLimiter } from "./rate-limit";
-import { createRestHandler } from "./rest";
+import { createEngineReader } from "./engines";
+import { createHttpApi } from "./http-api";
 import { ResumingEventBus } from "./resuming-event-bus";
+import { markWatchRequest } from "./watch-link";
 
 const env = loadEnv();
 const log = createLogger({
@@ -54,26 +57,30 @@ function headerValue(h: string | string[] | undefined): string | null {
   return (Array.isArray(h) ? h[0] : h) ?? null;
 }
 
-const rest = createRestHandler({
-  db,
-  storage,
-  queues,
-  events,
-  maxUploadBytes: env.MAX_UPLOAD_MB * 1024 * 1024,
-  maxDurationMs: env.MAX_DURATION_MIN * 60_000,
-  limits: { maxUploadMb: env.MAX_UPLOAD_MB, maxDurationMin: env.MAX_DURATION_MIN },
-  ...(env.RATE_LIMIT_PER_MINUTE > 0
-    ? {
-        rateLimiter: createRateLimiter({
-          redis,
-          prefix: env.QUEUE_PREFIX,
-          perMinute: env.RATE_LIMIT_PER_MINUTE,
-          trustProxy: env.TRUST_PROXY,
-        }),
-      }
-    : {}),
-  checkDependencies: createDependencyCheck({ db, redis }),
-});
+const rest = createHttpApi(
+  {
+    db,
+    storage,
+    queues,
+    events,
+    maxUploadBytes: env.MAX_UPLOAD_MB * 1024 * 1024,
+    maxDurationMs: env.MAX_DURATION_MIN * 60_000,
+    limits: { maxUploadMb: env.MAX_UPLOAD_MB, maxDurationMin: env.MAX_DURATION_MIN },
+    ...(env.RATE_LIMIT_PER_MINUTE > 0
+      ? {
+          rateLimiter: createRateLimiter({
+            redis,
+            prefix: env.QUEUE_PREFIX,
+            perMinute: env.RATE_LIMIT_PER_MINUTE,
+            trustProxy: env.TRUST_PROXY,
+          }),
+        }
+      : {}),
+    checkDependencies: createDependencyCheck({ db, redis }),
+    engines: createEngineReader({ redis, prefix: env.QUEUE_PREFIX }),
+  },
+  { corsOrigins: env.CORS_ORIGINS },
+);
 const trpcHttp = createHTTPHandler({ router: appRouter, basePath: "/api/trpc/", createContext: context });
 
 const nextApp = next({ dev: env.NODE_ENV === "development", dir: path.resolve(import.meta.dirname, "..") });
@@ -85,6 +92,7 @@ const server = http.createServer((req, res) => {
   const route = async () => {
     if (url.pathname.startsWith("/api/trpc/")) return trpcHttp(req, res);
     if (await rest(req, res, url.pathname)) return;
+    await markWatchRequest(req, url.pathname, db);
     await handleNext(req, res);
   };
   route().catch((err: unknown) => {

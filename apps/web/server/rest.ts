@@ -1,14 +1,15 @@
 /**
- * The REST surface for scripts (and the original system's endpoints), plus media files.
+ * The REST surface for scripts, plus media files (the original system's endpoints are in
+ * legacy-api.ts).
  * Returns false when the path is not ours, so Next can serve it.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { getTaskSummary, TASK_ID_PATTERN } from "@vitranslator/db";
 import type { TaskSummary } from "@vitranslator/db";
-import { layout } from "@vitranslator/pipeline";
+import { layout } from "@vitranslator/pipeline/layout";
 import { HttpError, sendError, sendFile, sendJson } from "./http-util";
 import { requestedMsn, waitForPlaylist } from "./playlist-wait";
-import { TARGET_LANGUAGES } from "./languages";
+import { targetLanguages } from "./engines";
 import { createTaskFromUpload } from "./tasks-service";
 import type { ServiceDeps } from "./tasks-service";
 
@@ -17,12 +18,6 @@ const REST_FIELDS = {
   targetLanguage: "targetLanguage",
   sourceLanguage: "sourceLanguage",
   burnSubtitles: "burnSubtitles",
-};
-const LEGACY_FIELDS = {
-  video: "video",
-  targetLanguage: "target_language",
-  sourceLanguage: "source_language",
-  burnSubtitles: "generate_subtitle",
 };
 
 interface StatusBody {
@@ -127,7 +122,7 @@ export function createRestHandler(deps: ServiceDeps) {
     [
       "GET",
       /^\/api\/languages$/,
-      (_req, res) => Promise.resolve(sendJson(res, 200, { languages: TARGET_LANGUAGES })),
+      async (_req, res) => sendJson(res, 200, { languages: await targetLanguages(deps.engines) }),
     ],
     [
       "POST",
@@ -161,28 +156,6 @@ export function createRestHandler(deps: ServiceDeps) {
         });
       },
     ],
-    // The original system's endpoints, kept for its users' scripts.
-    [
-      "POST",
-      /^\/upload$/,
-      async (req, res) => {
-        const created = await createTaskFromUpload(deps, req, LEGACY_FIELDS);
-        sendJson(res, 200, { task_id: created.id, ...created });
-      },
-    ],
-    [
-      "GET",
-      /^\/task\/([^/]+)$/,
-      async (_req, res, m) => {
-        const body = statusBody(await summary(m[1]!));
-        sendJson(res, 200, {
-          task_id: body.id,
-          ...body,
-          message: body.error?.message ?? body.note?.message ?? body.status,
-        });
-      },
-    ],
-    ["GET", /^\/download\/([^/]+)$/, async (req, res, m) => downloadMp4(req, res, m[1]!)],
   ];
 
   return async (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> => {

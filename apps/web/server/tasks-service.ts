@@ -6,9 +6,10 @@ import type { Storage } from "@vitranslator/pipeline";
 import { enqueue } from "@vitranslator/queue";
 import type { EventBus, StageQueues } from "@vitranslator/queue";
 import { taskLinks } from "@vitranslator/api";
-import { espeakVoiceFor } from "@vitranslator/pipeline";
+import { isTextSubtitleCodec } from "@vitranslator/pipeline/subtitles/embedded";
+import { isSourceLanguage, refuseBeforeUpload, refuseTask, taskVoice } from "./engines";
+import type { EngineReader } from "./engines";
 import { HttpError } from "./http-util";
-import { isSourceLanguage, isTargetLanguage } from "./languages";
 import type { RateLimiter } from "./rate-limit";
 import { receiveUpload } from "./upload";
 
@@ -23,6 +24,8 @@ export interface ServiceDeps {
   limits?: { maxUploadMb: number; maxDurationMin: number };
   /** Task creation per client IP (absent: unlimited, as in tests that do not test it). */
   rateLimiter?: RateLimiter;
+  /** What the workers can do (absent: no refusals by engine, as in tests that do not test it). */
+  engines?: EngineReader;
   /** Reachability of Postgres and Redis for /healthz and /readyz. */
   checkDependencies?: () => Promise<{ db: boolean; redis: boolean }>;
 }
@@ -32,18 +35,11 @@ export interface FieldNames {
   targetLanguage: string;
   sourceLanguage: string;
   burnSubtitles: string;
+  /** Used when the client sends no target language (the original system's API defaults to zh). */
+  defaultTargetLanguage?: string;
 }
 
 const TRUE = new Set(["1", "true", "on", "yes"]);
-
-/** espeak-ng voice variants offered on the upload page (the default voice needs nothing). */
-const VOICE_VARIANTS: Record<string, string> = { male: "m3", female: "f2" };
-
-function voiceOption(target: string, raw: string | undefined): { voice?: string } {
-  const variant = VOICE_VARIANTS[(raw ?? "").trim().toLowerCase()];
-  const base = espeakVoiceFor(target);
-  return variant && base ? { voice: `${base}+${variant}` } : {};
-}
 
 export async function createTaskFromUpload(deps: ServiceDeps, req: IncomingMessage, names: FieldNames) {
   if (deps.rateLimiter) {
@@ -54,6 +50,12 @@ export async function createTaskFromUpload(deps: ServiceDeps, req: IncomingMessa
       req.resume();
       throw e;
     }
+  }
+  const report = deps.engines ? await deps.engines.report() : null;
+  const refusal = report && refuseBeforeUpload(report);
+  if (refusal) {
+    req.resume();
+    throw refusal;
   }
   const id = newTaskId();
   const taskDir = deps.storage.taskDir(id);
@@ -68,7 +70,9 @@ export async function createTaskFromUpload(deps: ServiceDeps, req: IncomingMessa
     await deps.storage.removeTask(id);
     return err;
   };
-  const target = (upload.fields[names.targetLanguage] ?? "").trim().toLowerCase();
+  const target = (upload.fields[names.targetLanguage] ?? names.defaultTargetLanguage ?? "")
+    .trim()
+    .toLowerCase();
   if (!target)
     throw await fail(
       new HttpError(
@@ -77,14 +81,15 @@ export async function createTaskFromUpload(deps: ServiceDeps, req: IncomingMessa
         `Field "${names.targetLanguage}" is required (e.g. fr, zh, es).`,
       ),
     );
-  if (!isTargetLanguage(target))
-    throw await fail(
-      new HttpError(
-        400,
-        "UNSUPPORTED_LANGUAGE",
-        `Target language "${target.slice(0, 20)}" is not supported. See GET /api/languages.`,
-      ),
-    );
+  const voice = taskVoice(report, target, upload.fields.voice);
+  const info = upload.video.info;
+  const refused = refuseTask(report, {
+    target,
+    voice,
+    needsAsr:
+      !upload.subtitles && !!info.audio && !info.subtitleStreams.some((s) => isTextSubtitleCodec(s.codec)),
+  });
+  if (refused) throw await fail(refused);
   const sourceRaw = (upload.fields[names.sourceLanguage] ?? "").trim().toLowerCase();
   if (sourceRaw && sourceRaw !== "auto" && !isSourceLanguage(sourceRaw)) {
     throw await fail(
@@ -103,7 +108,7 @@ export async function createTaskFromUpload(deps: ServiceDeps, req: IncomingMessa
     targetLanguage: target,
     options: {
       burnSubtitles: TRUE.has((upload.fields[names.burnSubtitles] ?? "").toLowerCase()),
-      ...voiceOption(target, upload.fields.voice),
+      ...(voice ? { voice } : {}),
     },
     ownerTokenHash: hashToken(ownerToken),
     sourceFile: upload.video.relativePath,

@@ -9,8 +9,11 @@ import type { IncomingMessage } from "node:http";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import busboy from "busboy";
-import { isPipelineError, parseSubtitles, probeMedia } from "@vitranslator/pipeline";
-import type { MediaInfo } from "@vitranslator/pipeline";
+// Narrow paths, not the package barrel: the web process must load no inference runtime.
+import { isPipelineError } from "@vitranslator/pipeline/errors";
+import { probeMedia } from "@vitranslator/pipeline/media/probe";
+import type { MediaInfo } from "@vitranslator/pipeline/media/probe";
+import { parseSubtitles } from "@vitranslator/pipeline/subtitles/parse";
 import { HttpError } from "./http-util";
 
 export interface ReceivedUpload {
