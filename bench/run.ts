@@ -6,36 +6,46 @@
  *   npm run bench                      # 60 s and 10 min inputs, 720p and 1080p
  *   npm run bench -- --quick           # 60 s inputs only
  *   npm run bench -- --llm-latency 800
+ *   npm run bench -- --watch           # also the viewer benchmark in Chromium (bench/watch.ts)
+ *   npm run bench -- --watch-only --watch-inputs 30s,3min
+ *
+ * results.json is merged: a run replaces the keys it measured and keeps the others.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { makeSampleVideo, startFakeOpenAi } from "@vitranslator/testkit";
 import type { SampleVideo } from "@vitranslator/testkit";
-import { peakRssMb, ROOT, startBenchStack } from "./stack";
-import type { BenchStack } from "./stack";
+import { taskStatus, uploadTask } from "@vitranslator/testkit/stack";
+import { benchInput } from "./inputs";
+import type { InputSpec } from "./inputs";
 import { measureOverhead } from "./overhead";
+import { buildWeb, ROOT, startBenchStack } from "./stack";
+import type { BenchStack } from "./stack";
+import { firstSegmentPath, formatPath, stageStats } from "./stages";
+import { runWatchBench, WATCH_INPUTS } from "./watch";
 
 const { values } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
     "llm-latency": { type: "string", default: "300" },
     "skip-concurrency": { type: "boolean", default: false },
+    watch: { type: "boolean", default: false },
+    "watch-only": { type: "boolean", default: false },
+    "watch-inputs": { type: "string" },
     out: { type: "string", default: "bench/results.json" },
   },
 });
 const LLM_LATENCY = Number(values["llm-latency"]);
-const INPUT_DIR = path.join(ROOT, "bench", "out", "inputs");
-
-interface InputSpec {
-  name: string;
-  width: number;
-  height: number;
-  durationMs: number;
-}
+const WATCH = values.watch || values["watch-only"];
+const WATCH_NAMES = (
+  values["watch-inputs"] ?? (values.quick ? "30s,3min" : Object.keys(WATCH_INPUTS).join(","))
+)
+  .split(",")
+  .map((x) => x.trim())
+  .filter(Boolean);
 
 const INPUTS: InputSpec[] = [
   { name: "720p-60s", width: 1280, height: 720, durationMs: 60_000 },
@@ -48,30 +58,6 @@ const INPUTS: InputSpec[] = [
       ]),
 ];
 
-async function input(spec: InputSpec): Promise<SampleVideo> {
-  const meta = path.join(INPUT_DIR, `${spec.name}.json`);
-  if (existsSync(meta)) return JSON.parse(await readFile(meta, "utf8")) as SampleVideo;
-  process.stdout.write(`generating ${spec.name}… `);
-  const v = await makeSampleVideo({
-    dir: INPUT_DIR,
-    name: spec.name,
-    durationMs: spec.durationMs,
-    width: spec.width,
-    height: spec.height,
-    fps: 30,
-    music: true,
-  });
-  await writeFile(meta, JSON.stringify(v));
-  console.log("done");
-  return v;
-}
-
-const quantile = (xs: number[], q: number) => {
-  if (xs.length === 0) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
-};
-
 interface TaskRun {
   id: string;
   uploadMs: number;
@@ -81,25 +67,24 @@ interface TaskRun {
 
 /** Uploads through the REST API and times: upload finished → first segment in the playlist → completed. */
 async function runTask(stack: BenchStack, video: SampleVideo, t0 = Date.now()): Promise<TaskRun> {
-  const form = new FormData();
-  form.set("targetLanguage", "fr");
-  form.set("subtitles", new Blob([await readFile(video.srt)]), "subs.srt");
-  form.set("video", new Blob([await readFile(video.video)]), path.basename(video.video));
-  const res = await fetch(`${stack.baseUrl}/api/tasks`, { method: "POST", body: form });
-  if (res.status !== 201) throw new Error(`upload failed: ${res.status} ${await res.text()}`);
-  const { id, playlistUrl } = (await res.json()) as { id: string; playlistUrl: string };
-  const uploaded = Date.now();
+  const {
+    id,
+    playlistUrl,
+    uploadedAt: uploaded,
+  } = await uploadTask(stack.baseUrl, {
+    video: video.video,
+    subtitles: video.srt,
+  });
   let first = 0;
   for (;;) {
     if (!first) {
       const p = await fetch(stack.baseUrl + playlistUrl);
-      if (p.ok && (await p.text()).includes("seg_0.ts")) first = Date.now();
+      // The first media chunk listed (any URI line), whatever the chunks are named.
+      if (p.ok && /^[^#\s]/m.test(await p.text())) first = Date.now();
     }
-    const s = (await fetch(`${stack.baseUrl}/api/tasks/${id}`).then((r) => r.json())) as {
-      status: string;
-      error?: { message: string };
-    };
-    if (s.status === "failed") throw new Error(`task failed: ${s.error?.message}`);
+    const s = await taskStatus(stack.baseUrl, id);
+    if (s.status === "failed" || s.status === "cancelled")
+      throw new Error(`task ${s.status}: ${s.error?.message}`);
     if (s.status === "completed") {
       if (!first) first = Date.now();
       return {
@@ -113,45 +98,14 @@ async function runTask(stack: BenchStack, video: SampleVideo, t0 = Date.now()): 
   }
 }
 
-/** The first segment's critical path: planning, then each stage of segment 0, in order. */
-async function firstSegmentPath(stack: BenchStack, taskId: string) {
-  const runs = await stack.db.db.stageRun.findMany({
-    where: { taskId, segmentIndex: { in: [-1, 0] } },
-    orderBy: { startedAt: "asc" },
-  });
-  return runs.map((r) => ({ stage: r.segmentIndex === -1 ? "plan" : r.stage, ms: r.durationMs ?? 0 }));
-}
-
-async function stageStats(stack: BenchStack, taskId: string) {
-  const runs = await stack.db.db.stageRun.findMany({ where: { taskId } });
-  const by = new Map<string, number[]>();
-  for (const r of runs) by.set(r.stage, [...(by.get(r.stage) ?? []), r.durationMs ?? 0]);
-  const total = runs.reduce((a, r) => a + (r.durationMs ?? 0), 0);
-  return Object.fromEntries(
-    [...by].map(([stage, xs]) => [
-      stage,
-      {
-        p50: quantile(xs, 0.5),
-        p95: quantile(xs, 0.95),
-        sumMs: xs.reduce((a, b) => a + b, 0),
-        share: total ? xs.reduce((a, b) => a + b, 0) / total : 0,
-      },
-    ]),
-  );
-}
-
 const fmt = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-async function main() {
-  await mkdir(INPUT_DIR, { recursive: true });
-  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
-  console.log(`ViTranslator benchmark — ${os.cpus().length} cores (${cpu}), LLM latency ${LLM_LATENCY} ms\n`);
-  const llm = await startFakeOpenAi({ latencyMs: LLM_LATENCY });
+/** Time to first segment, real-time factor, stages, overhead, RSS and concurrency (the pipeline's figures). */
+async function pipelineBench(): Promise<Record<string, unknown>> {
   const videos = new Map<string, SampleVideo>();
-  for (const spec of INPUTS) videos.set(spec.name, await input(spec));
-
+  for (const spec of INPUTS) videos.set(spec.name, await benchInput(spec));
   const results: Record<string, unknown>[] = [];
-  const stack = await startBenchStack({ llmUrl: llm.url, workers: 1 });
+  const stack = await startBenchStack({ llmLatencyMs: LLM_LATENCY, workers: 1 });
   try {
     for (const spec of INPUTS) {
       const video = videos.get(spec.name)!;
@@ -171,14 +125,12 @@ async function main() {
         overhead,
       };
       results.push(row);
-      console.log(
-        `  first segment path: ${firstPath.map((p) => `${p.stage} ${(p.ms / 1000).toFixed(1)}`).join(" → ")} s`,
-      );
+      console.log(`  first segment path: ${formatPath(firstPath)}`);
       console.log(
         `${spec.name.padEnd(12)} first segment ${fmt(run.firstSegmentMs).padStart(7)}  total ${fmt(run.totalMs).padStart(8)}  RTF ${row.realTimeFactor.toFixed(2)}  overhead ${overhead.ratio.toFixed(2)}× floor (${fmt(overhead.pipelineMs)} vs ${fmt(overhead.floorMs)})`,
       );
     }
-    const rss = { webMb: await peakRssMb(stack.web.pid), workerMb: await peakRssMb(stack.workers[0]?.pid) };
+    const rss = { webMb: await stack.web!.peakRssMb(), workerMb: await stack.workers[0]!.peakRssMb() };
     console.log(`\npeak RSS: web+ws ${rss.webMb} MB, worker ${rss.workerMb} MB`);
 
     const concurrency: Record<string, unknown>[] = [];
@@ -201,25 +153,52 @@ async function main() {
           `5 tasks, ${workers} worker process(es): wall ${fmt(wall)}, throughput ${((5 * video.durationMs) / wall).toFixed(2)}× real time, first segments ${ttfs.map((s) => s.toFixed(1)).join(" / ")} s`,
         );
       }
-      const workerRss = await Promise.all(stack.workers.map((w) => peakRssMb(w.pid)));
+      const workerRss = await Promise.all(stack.workers.map((w) => w.peakRssMb()));
       console.log(`peak RSS of the 4 workers: ${workerRss.join(", ")} MB`);
       Object.assign(rss, { workersUnderLoadMb: workerRss });
     }
-    const out = {
+    return {
       date: new Date().toISOString(),
-      machine: { cores: os.cpus().length, cpu, memoryGb: Math.round(os.totalmem() / 2 ** 30) },
-      ffmpeg: spawnSync("ffmpeg", ["-version"], { encoding: "utf8" }).stdout.split("\n")[0],
       llmLatencyMs: LLM_LATENCY,
       inputs: results,
       peakRss: rss,
       concurrency,
     };
-    await writeFile(path.resolve(ROOT, values.out), JSON.stringify(out, null, 2) + "\n");
-    console.log(`\nwrote ${values.out}`);
   } finally {
     await stack.stop();
-    await llm.close();
   }
+}
+
+/** The viewer benchmark on its own stack (one worker process, as `npm start` runs it). */
+async function watchBench(): Promise<Record<string, unknown>> {
+  const stack = await startBenchStack({ llmLatencyMs: LLM_LATENCY, workers: 1 });
+  try {
+    return {
+      llmLatencyMs: LLM_LATENCY,
+      workers: 1,
+      ...(await runWatchBench({ stack, inputs: WATCH_NAMES })),
+    };
+  } finally {
+    await stack.stop();
+  }
+}
+
+async function main() {
+  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  console.log(`ViTranslator benchmark — ${os.cpus().length} cores (${cpu}), LLM latency ${LLM_LATENCY} ms\n`);
+  buildWeb();
+  const file = path.resolve(ROOT, values.out);
+  const out: Record<string, unknown> = existsSync(file)
+    ? (JSON.parse(await readFile(file, "utf8")) as Record<string, unknown>)
+    : {};
+  Object.assign(out, {
+    machine: { cores: os.cpus().length, cpu, memoryGb: Math.round(os.totalmem() / 2 ** 30) },
+    ffmpeg: spawnSync("ffmpeg", ["-version"], { encoding: "utf8" }).stdout.split("\n")[0],
+  });
+  if (!values["watch-only"]) Object.assign(out, await pipelineBench());
+  if (WATCH) out.watch = await watchBench();
+  await writeFile(file, JSON.stringify(out, null, 2) + "\n");
+  console.log(`\nwrote ${values.out}`);
 }
 
 await main();

@@ -4,20 +4,16 @@
  * times, restarts Redis, Postgres and the web server (with a client watching the tRPC
  * subscription), then checks that nothing was lost or doubled. Exits non-zero on any loss.
  */
-import { spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createTRPCClient, createWSClient, wsLink } from "@trpc/client";
 import type { AppRouter } from "@vitranslator/api";
-import { startFakeOpenAi } from "@vitranslator/testkit";
-import { makeSampleVideo } from "@vitranslator/testkit";
+import type { TestDatabase } from "@vitranslator/db/testing";
+import { makeSampleVideo, probeDurationMs } from "@vitranslator/testkit";
 import type { SampleVideo } from "@vitranslator/testkit";
+import { startStack, uploadTask, waitUntil } from "@vitranslator/testkit/stack";
 import { Redis } from "ioredis";
 import WebSocket from "ws";
-import { freePort } from "@vitranslator/testkit";
-import { Child, ThrowawayPostgres, ThrowawayRedis, waitUntil } from "./chaos-stack";
 
 const WORKER_KILLS = 20;
 /** Faults stop being injected after DEADLINE_MS; the tasks then get until FINISH_MS to complete. */
@@ -29,43 +25,31 @@ const say = (msg: string) => console.log(`[${elapsed()}s] ${msg}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const rand = (lo: number, hi: number) => lo + Math.random() * (hi - lo);
 
-const tmp = await mkdtemp(path.join(os.tmpdir(), "vt-chaos-"));
-const redis = new ThrowawayRedis(await freePort(), path.join(tmp, "redis"));
-const pg = new ThrowawayPostgres(await freePort(), path.join(tmp, "pg"));
-await redis.start();
-await pg.init();
-say(`redis :${redis.port}, postgres :${pg.port}, files in ${tmp}`);
-process.env.TEST_DATABASE_ADMIN_URL = pg.adminUrl;
-const { createTestDatabase } = await import("@vitranslator/db/testing");
-const t = await createTestDatabase();
-const llm = await startFakeOpenAi({});
-const storageDir = path.join(tmp, "storage");
-const prefix = `chaos-${randomBytes(4).toString("hex")}`;
-const webPort = await freePort();
-const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  DATABASE_URL: t.url,
-  REDIS_URL: redis.url,
-  STORAGE_DIR: storageDir,
-  QUEUE_PREFIX: prefix,
-  LLM_BASE_URL: llm.url,
-  LLM_API_KEY: "chaos-key",
-  LLM_MODEL: "fake-translator",
-  LOG_LEVEL: "warn",
-  LOG_FORMAT: "json",
-  PORT: String(webPort),
-  HOST: "127.0.0.1",
+const stack = await startStack<TestDatabase>({
+  name: "chaos",
+  privateRedis: true,
+  privatePostgres: true,
+  workers: 2,
   // Next's dev mode needs no production build (another checkout may be rebuilding it);
   // the chaos run only uses the REST API and the tRPC WebSocket, never the pages.
-  NODE_ENV: "development",
-  RATE_LIMIT_PER_MINUTE: "1000",
-};
-const workers = [0, 1].map(
-  (i) => new Child(`worker-${i}`, ["apps/workers/src/main.ts"], env, path.join(tmp, `worker-${i}.log`)),
-);
-const web = new Child("web", ["apps/web/server/main.ts"], env, path.join(tmp, "web.log"));
-const base = `http://127.0.0.1:${webPort}`;
-const webUp = () => waitUntil(async () => (await fetch(`${base}/readyz`)).ok, 90_000, "web server");
+  web: "development",
+  logFiles: true,
+  env: { RATE_LIMIT_PER_MINUTE: "1000" },
+  async database({ adminUrl }) {
+    // db/testing reads its admin URL when it is first imported.
+    process.env.TEST_DATABASE_ADMIN_URL = adminUrl!;
+    const { createTestDatabase } = await import("@vitranslator/db/testing");
+    return createTestDatabase();
+  },
+});
+const redis = stack.redis!;
+const pg = stack.postgres!;
+const web = stack.web!;
+const { workers } = stack;
+const t = stack.db;
+const tmp = stack.dir;
+say(`redis :${redis.port}, postgres :${pg.port}, files in ${tmp}`);
+const webUp = () => stack.waitForWeb();
 
 interface FaultRow {
   fault: string;
@@ -101,16 +85,13 @@ for (const [i, ms] of [30_000, 24_000, 36_000].entries()) {
 }
 
 async function submit(sample: SampleVideo): Promise<void> {
-  const form = new FormData();
-  form.set("targetLanguage", "fr");
-  form.set("video", new Blob([await readFile(sample.video)]), path.basename(sample.video));
-  form.set("subtitles", new Blob([await readFile(sample.srt)]), "subs.srt");
   for (;;) {
-    const res = await fetch(`${base}/api/tasks`, { method: "POST", body: form }).catch(() => null);
-    if (res?.status === 201) {
-      const body = (await res.json()) as { id: string };
-      submitted.push({ id: body.id, sample });
-      say(`submitted ${body.id} (${sample.durationMs / 1000} s)`);
+    const task = await uploadTask(stack.baseUrl, { video: sample.video, subtitles: sample.srt }).catch(
+      () => null,
+    );
+    if (task) {
+      submitted.push({ id: task.id, sample });
+      say(`submitted ${task.id} (${sample.durationMs / 1000} s)`);
       return;
     }
     await sleep(500);
@@ -141,7 +122,7 @@ const watched: { ids: string[]; completed: boolean; reconnectedAt: number | null
 let lastEventAt = 0;
 function watch(taskId: string) {
   const wsClient = createWSClient({
-    url: `ws://127.0.0.1:${webPort}/api/trpc-ws`,
+    url: `ws://127.0.0.1:${stack.port}/api/trpc-ws`,
     WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
     retryDelayMs: () => 300,
   });
@@ -166,16 +147,8 @@ function watch(taskId: string) {
   };
 }
 
-async function cleanup() {
-  await Promise.all([...workers, web].map((c) => c.kill("SIGKILL")));
-  await llm.close().catch(() => undefined);
-  await redis.stop();
-  try {
-    pg.stop();
-  } catch {
-    // already stopped
-  }
-}
+/** Ends everything at once (SIGKILL) and keeps the logs for a post-mortem. */
+const cleanup = () => stack.stop({ kill: true, keepFiles: true });
 process.on("uncaughtException", (err) => {
   console.error(err);
   void cleanup().finally(() => process.exit(2));
@@ -186,9 +159,6 @@ process.on("unhandledRejection", (err) => {
 });
 
 // --- run -----------------------------------------------------------------------------
-for (const w of workers) w.start();
-web.start();
-await webUp();
 say("stack up");
 await submit(samples[0]!);
 const stopWatching = watch(submitted[0]!.id);
@@ -251,16 +221,6 @@ await waitUntil(() => Promise.resolve(watched.completed), 30_000, "watched task'
 stopWatching();
 
 // --- verify --------------------------------------------------------------------------
-function probeDurationMs(file: string): number {
-  const r = spawnSync(
-    "ffprobe",
-    ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", file],
-    {
-      encoding: "utf8",
-    },
-  );
-  return Number(r.stdout.trim()) * 1000;
-}
 let completed = 0;
 let lost = 0;
 let duplicates = 0;
@@ -278,7 +238,7 @@ for (const s of submitted) {
     continue;
   }
   completed++;
-  const dir = path.join(storageDir, "tasks", s.id);
+  const dir = path.join(stack.storageDir, "tasks", s.id);
   const playlist = await readFile(path.join(dir, "hls", "index.m3u8"), "utf8");
   const uris = playlist.split("\n").filter((l) => l.endsWith(".ts"));
   const expected = Array.from({ length: task.segmentCount ?? 0 }, (_, i) => `seg_${i}.ts`);
@@ -287,14 +247,16 @@ for (const s of submitted) {
   lost += expected.filter((u) => !seen.has(u)).length;
   if (uris.join() !== expected.join()) problems.push(`${s.id}: playlist ${uris.join(" ")}`);
   if (!playlist.trim().endsWith("#EXT-X-ENDLIST")) problems.push(`${s.id}: no ENDLIST`);
-  const drift = Math.abs(probeDurationMs(path.join(dir, "out", "dubbed.mp4")) - s.sample.durationMs);
+  const drift = Math.abs((await probeDurationMs(path.join(dir, "out", "dubbed.mp4"))) - s.sample.durationMs);
   if (!(drift < 500)) problems.push(`${s.id}: final MP4 off by ${drift.toFixed(0)} ms`);
   const untranslated = task.sentences.filter((x) => !x.translation || x.speed === null).length;
   if (untranslated > 0) problems.push(`${s.id}: ${untranslated} sentences not dubbed`);
 }
 // The watched client saw the stream exactly: same ids, in order, none twice.
 const r = new Redis(redis.url);
-const stream = (await r.xrange(`${prefix}:events:${submitted[0]!.id}`, "-", "+")).map(([id]) => id);
+const stream = (await r.xrange(`${stack.queuePrefix}:events:${submitted[0]!.id}`, "-", "+")).map(
+  ([id]) => id,
+);
 r.disconnect();
 const wsDup = watched.ids.length - new Set(watched.ids).size;
 const wsGap = stream.filter((id) => !watched.ids.includes(id)).length;
@@ -321,9 +283,7 @@ for (const p of problems) console.log(`PROBLEM ${p}`);
 
 const ok = problems.length === 0 && lost === 0 && duplicates === 0 && completed === submitted.length;
 await writeFile(path.join(tmp, "summary.json"), JSON.stringify({ summary, faults, problems }, null, 2));
-await t.db.$disconnect();
-await cleanup();
-if (ok) await rm(tmp, { recursive: true, force: true });
-else say(`logs kept in ${tmp}`);
+await stack.stop({ kill: true, keepFiles: !ok });
+if (!ok) say(`logs kept in ${tmp}`);
 console.log(ok ? "\nchaos: OK" : "\nchaos: FAILED");
 process.exit(ok ? 0 : 1);

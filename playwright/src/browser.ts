@@ -1,8 +1,11 @@
 import { chromium } from "playwright-core";
 import type { Browser } from "playwright-core";
 
-/** Debian's Chromium, driven by playwright-core (no browser download). */
-export async function launchChromium(): Promise<Browser> {
+/**
+ * Debian's Chromium, driven by playwright-core (no browser download). `extraArgs` adds
+ * flags, e.g. the benchmark's to keep several watching pages from being throttled.
+ */
+export async function launchChromium(opts: { extraArgs?: string[] } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     headless: true,
@@ -15,6 +18,7 @@ export async function launchChromium(): Promise<Browser> {
       "--disable-component-update",
       "--disable-sync",
       "--autoplay-policy=no-user-gesture-required",
+      ...(opts.extraArgs ?? []),
     ],
   });
 }

@@ -1,6 +1,7 @@
 /**
  * Makes test videos with real speech: eSpeak-NG says each line at a known time over a
- * test pattern (and optionally a music bed), and the matching .srt is written beside it.
+ * test pattern (and optionally a quiet music bed under it), and the matching .srt is
+ * written beside it.
  * Used by the integration tests, the browser test and the benchmark.
  */
 import { spawn } from "node:child_process";
@@ -43,7 +44,8 @@ function run(cmd: string, args: string[]): Promise<string> {
   });
 }
 
-async function durationMs(file: string): Promise<number> {
+/** A media file's container duration (ffprobe), in whole ms. */
+export async function probeDurationMs(file: string): Promise<number> {
   const out = await run("ffprobe", [
     "-v",
     "error",
@@ -63,6 +65,32 @@ const srtTime = (ms: number) => {
   const pad = (n: number, w = 2) => String(n).padStart(w, "0");
   return `${pad(h)}:${pad(m)}:${pad(s)},${pad(ms % 1000, 3)}`;
 };
+
+/** Chords of the music bed (Hz), two seconds each, looping: A, G, F, G. */
+const CHORDS = [
+  [220, 277.18, 329.63],
+  [196, 246.94, 293.66],
+  [174.61, 220, 261.63],
+  [196, 246.94, 329.63],
+];
+
+/**
+ * A quiet music bed (about −29 dBFS RMS, several dB under the speech): a looping chord
+ * progression with a slow tremolo, so separation and ducking have a steady harmonic sound
+ * to keep under the voice.
+ */
+function musicBed(secs: string): string {
+  const tone = (i: number) => {
+    // Each chord's i-th note, chosen by the 2 s step of the 8 s loop.
+    const pick = CHORDS.reduceRight(
+      (rest, chord, k) => `if(eq(floor(mod(t,8)/2),${k}),${chord[i]},${rest})`,
+      String(CHORDS[0]![i]),
+    );
+    return `sin(2*PI*(${pick})*t)`;
+  };
+  const expr = `0.035*(${tone(0)}+${tone(1)}+${tone(2)})*(0.8+0.2*sin(2*PI*0.5*t))`;
+  return `aevalsrc='${expr}':s=44100:c=stereo:d=${secs}`;
+}
 
 /**
  * Lines are spread evenly over `durationMs` unless given. Resolution and fps are small
@@ -91,7 +119,7 @@ export async function makeSampleVideo(opts: {
   for (const [i, line] of lines.entries()) {
     const wav = path.join(dir, `line-${i}.wav`);
     await run("espeak-ng", ["-v", "en-us", "-s", "165", "-w", wav, "--", line.text]);
-    placed.push({ ...line, wav, endMs: line.startMs + (await durationMs(wav)) });
+    placed.push({ ...line, wav, endMs: line.startMs + (await probeDurationMs(wav)) });
   }
   const name = opts.name ?? "sample";
   const video = path.join(dir, `${name}.mp4`);
@@ -112,7 +140,7 @@ export async function makeSampleVideo(opts: {
     args.push("-f", "lavfi", "-i", `anullsrc=r=44100:cl=stereo:d=${secs}`);
     for (const p of placed) args.push("-i", p.wav);
     const voiceInputs = placed.map((p, i) => `[${i + 2}:a]aresample=44100,adelay=${p.startMs}:all=1[v${i}]`);
-    const music = opts.music ? `;sine=frequency=220:sample_rate=44100:duration=${secs},volume=0.08[m]` : "";
+    const music = opts.music ? `;${musicBed(secs)}[m]` : "";
     const mixInputs = ["[1:a]", ...placed.map((_, i) => `[v${i}]`), ...(opts.music ? ["[m]"] : [])];
     const filter =
       [...voiceInputs].join(";") +
@@ -140,5 +168,10 @@ export async function makeSampleVideo(opts: {
     srt,
     placed.map((p, i) => `${i + 1}\n${srtTime(p.startMs)} --> ${srtTime(p.endMs)}\n${p.text}\n`).join("\n"),
   );
-  return { video, srt, durationMs: await durationMs(video), lines: placed.map(({ wav: _wav, ...l }) => l) };
+  return {
+    video,
+    srt,
+    durationMs: await probeDurationMs(video),
+    lines: placed.map(({ wav: _wav, ...l }) => l),
+  };
 }

@@ -1,35 +1,13 @@
 /**
- * The chaos run's private services: a throwaway Redis (AOF, fsync always) and a
- * throwaway Postgres cluster on their own ports in a temp folder, so restarting them
- * never touches the shared 6379/5432 instances; plus child-process helpers.
+ * Private Redis and Postgres servers for runs that restart them (chaos): each on its own
+ * port with its files in a temp folder, so a restart never touches the shared 6379/5432
+ * instances. Redis keeps an AOF with fsync always, so a restart loses nothing.
  */
 import { spawn, spawnSync } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { chmodSync, createWriteStream, mkdirSync, readdirSync } from "node:fs";
-import net from "node:net";
+import { chmodSync, mkdirSync, readdirSync } from "node:fs";
 import path from "node:path";
-
-export const ROOT = path.resolve(import.meta.dirname, "..");
-
-export async function waitUntil(
-  check: () => Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${what} not up within ${timeoutMs} ms`);
-}
-
-const portOpen = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const s = net.connect(port, "127.0.0.1");
-    s.once("connect", () => (s.destroy(), resolve(true)));
-    s.once("error", () => resolve(false));
-  });
+import { portOpen, waitUntil } from "../net";
 
 export class ThrowawayRedis {
   private proc: ChildProcess | null = null;
@@ -128,44 +106,12 @@ export class ThrowawayPostgres {
   stop() {
     this.run([`${this.bin}/pg_ctl`, "-D", path.join(this.dir, "data"), "-m", "fast", "-w", "stop"]);
   }
-}
-
-/** A restartable child process (a worker or the web server) with its output in a log file. */
-export class Child {
-  proc: ChildProcess | null = null;
-  restarts = 0;
-  constructor(
-    readonly name: string,
-    private readonly args: string[],
-    private readonly env: NodeJS.ProcessEnv,
-    private readonly logFile: string,
-  ) {}
-  start() {
-    const log = createWriteStream(this.logFile, { flags: "a" });
-    // node --import tsx, not the tsx CLI: the CLI runs the program in a child process, and
-    // a SIGKILL of the CLI would leave that child running.
-    const p = spawn(process.execPath, ["--import", "tsx", ...this.args], {
-      cwd: ROOT,
-      env: this.env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    p.stdout?.pipe(log);
-    p.stderr?.pipe(log);
-    this.proc = p;
-  }
-  get alive() {
-    return this.proc !== null && this.proc.exitCode === null && this.proc.signalCode === null;
-  }
-  async kill(signal: NodeJS.Signals) {
-    const p = this.proc;
-    if (!p || !this.alive) return;
-    const exited = new Promise((r) => p.once("exit", r));
-    p.kill(signal);
-    await exited;
-  }
-  async restart(signal: NodeJS.Signals = "SIGKILL") {
-    await this.kill(signal);
-    this.restarts++;
-    this.start();
+  /** Stops the cluster unless it is already down (clean-up after a failed restart). */
+  stopIfRunning() {
+    try {
+      this.stop();
+    } catch {
+      // not running
+    }
   }
 }
