@@ -57,7 +57,11 @@ export async function loadDiarizationModels(opts: {
   }
   const models = { segmentation: seg.model ?? "", embedding: path.join(embDir, first) };
   // sherpa ends the process on metadata it does not know, in the worker thread too.
-  await checkSherpaModel({ file: models.segmentation, kind: "pyannote", what: "speaker segmentation (pyannote)" });
+  await checkSherpaModel({
+    file: models.segmentation,
+    kind: "pyannote",
+    what: "speaker segmentation (pyannote)",
+  });
   await checkSherpaModel({ file: models.embedding, kind: "speakerEmbedding", what: "speaker embedding" });
   return models;
 }
