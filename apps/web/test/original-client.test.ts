@@ -19,7 +19,7 @@ import { createTestDatabase } from "@vitranslator/db/testing";
 import type { TestDatabase } from "@vitranslator/db/testing";
 import { createLocalStorage } from "@vitranslator/pipeline/storage";
 import { closeQueues, createQueues, createRedis, EventBus } from "@vitranslator/queue";
-import { makeSampleVideo, probeDurationMs, startFakeOpenAi, waitUntil } from "@vitranslator/testkit";
+import { makeSampleVideo, probeDurationMs, startFakeOpenAi } from "@vitranslator/testkit";
 import type { FakeOpenAi, SampleVideo } from "@vitranslator/testkit";
 import { createEngineReader } from "../server/engines";
 import { createHttpApi } from "../server/http-api";
@@ -144,14 +144,12 @@ describe("the original system's client", () => {
 
   it("uploads cross-origin, polls to success, plays the HLS and downloads the MP4", async () => {
     startWorker();
-    await waitUntil(
-      async () => {
-        const r = (await fetch(`${base}/api/engines`).then((x) => x.json())) as { workers: number };
-        return r.workers > 0;
-      },
-      60_000,
-      "a worker to publish its engines",
-    );
+    for (let waited = 0; ; waited += 250) {
+      const r = (await fetch(`${base}/api/engines`).then((x) => x.json())) as { workers: number };
+      if (r.workers > 0) break;
+      if (waited > 60_000) throw new Error(`no worker published its engines; its log: ${workerLog}`);
+      await new Promise((res) => setTimeout(res, 250));
+    }
 
     // The browser's preflight (sent when the page adds its own headers) and the upload itself.
     const preflight = await fetch(`${base}/upload`, {

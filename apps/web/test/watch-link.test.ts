@@ -1,0 +1,48 @@
+/** The watch page's verdict on its link (server/watch-link.ts) against a real database. */
+import type { IncomingMessage } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTask, hashToken, newTaskId } from "@vitranslator/db";
+import { createTestDatabase } from "@vitranslator/db/testing";
+import type { TestDatabase } from "@vitranslator/db/testing";
+import { markWatchRequest } from "../server/watch-link";
+import { WATCH_TASK_HEADER } from "../src/watch-link";
+
+let t: TestDatabase;
+let id: string;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  id = newTaskId();
+  await createTask(t.db, {
+    id,
+    originalName: "a.mp4",
+    sourceLanguage: null,
+    targetLanguage: "fr",
+    options: {},
+    ownerTokenHash: hashToken("x"),
+    sourceFile: "source/original.mp4",
+    subtitleFile: null,
+  });
+});
+afterAll(async () => t?.drop());
+
+const verdict = async (pathname: string, sent?: string) => {
+  const req = { headers: sent ? { [WATCH_TASK_HEADER]: sent } : {} } as unknown as IncomingMessage;
+  await markWatchRequest(req, pathname, t.db);
+  return req.headers[WATCH_TASK_HEADER];
+};
+
+describe("markWatchRequest", () => {
+  it("finds a real task, and calls unknown, malformed and broken links missing", async () => {
+    expect(await verdict(`/watch/${id}`)).toBe("found");
+    expect(await verdict(`/watch/${newTaskId()}`)).toBe("missing");
+    expect(await verdict("/watch/not-a-task")).toBe("missing");
+    expect(await verdict("/watch/%E0%A4%A")).toBe("missing");
+    expect(await verdict("/watch/")).toBe("missing");
+  });
+
+  it("never believes the header from a client, and leaves other pages alone", async () => {
+    expect(await verdict(`/watch/${newTaskId()}`, "found")).toBe("missing");
+    expect(await verdict("/", "missing")).toBeUndefined();
+  });
+});
