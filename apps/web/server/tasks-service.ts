@@ -6,10 +6,12 @@ import type { Storage } from "@vitranslator/pipeline";
 import { enqueue } from "@vitranslator/queue";
 import type { EventBus, StageQueues } from "@vitranslator/queue";
 import { taskLinks } from "@vitranslator/api";
+import type { MediaCaps } from "@vitranslator/pipeline/media/admission";
 import { isTextSubtitleCodec } from "@vitranslator/pipeline/subtitles/embedded";
 import { isSourceLanguage, refuseBeforeUpload, refuseTask, taskVoice } from "./engines";
 import type { EngineReader } from "./engines";
 import { HttpError } from "./http-util";
+import type { MinutesQuota } from "./quota";
 import type { RateLimiter } from "./rate-limit";
 import { receiveUpload } from "./upload";
 
@@ -24,6 +26,10 @@ export interface ServiceDeps {
   limits?: { maxUploadMb: number; maxDurationMin: number };
   /** Task creation per client IP (absent: unlimited, as in tests that do not test it). */
   rateLimiter?: RateLimiter;
+  /** Upload caps on picture, frame rate and streams (absent: the pipeline's defaults). */
+  mediaCaps?: MediaCaps;
+  /** Minutes per client IP and per day (absent: unlimited). */
+  quota?: MinutesQuota;
   /** What the workers can do (absent: no refusals by engine, as in tests that do not test it). */
   engines?: EngineReader;
   /** Reachability of Postgres and Redis for /healthz and /readyz. */
@@ -65,9 +71,12 @@ export async function createTaskFromUpload(deps: ServiceDeps, req: IncomingMessa
     maxBytes: deps.maxUploadBytes,
     maxDurationMs: deps.maxDurationMs,
     videoField: names.video,
+    ...(deps.mediaCaps ? { mediaCaps: deps.mediaCaps } : {}),
+    ...(deps.quota ? { quota: deps.quota } : {}),
   });
   const fail = async (err: HttpError) => {
     await deps.storage.removeTask(id);
+    await upload.refund();
     return err;
   };
   const target = (upload.fields[names.targetLanguage] ?? names.defaultTargetLanguage ?? "")

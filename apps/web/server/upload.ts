@@ -1,26 +1,36 @@
 /**
- * Streams a multipart upload to the new task's folder with a size cap (413 as soon as
- * the cap is passed, not after), then checks the content with ffprobe before anything
- * trusts it. Nothing is kept when the request fails.
+ * Streams a multipart upload to the new task's folder with size caps (413 as soon as a
+ * cap is passed, not after), then admits the video (allow-listed container and codecs,
+ * caps on picture, frame rate and streams, real duration from its packets; see
+ * pipeline media/admission.ts) and charges its minutes to the client's quota. Subtitles
+ * are only size-checked here: the worker parses them, so no request ever waits on a
+ * parser. Nothing is kept when the request fails.
  */
 import { createWriteStream } from "node:fs";
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import type { IncomingMessage } from "node:http";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import busboy from "busboy";
 // Narrow paths, not the package barrel: the web process must load no inference runtime.
 import { isPipelineError } from "@vitranslator/pipeline/errors";
-import { probeMedia } from "@vitranslator/pipeline/media/probe";
+import { admitMedia } from "@vitranslator/pipeline/media/admission";
+import type { MediaCaps } from "@vitranslator/pipeline/media/admission";
 import type { MediaInfo } from "@vitranslator/pipeline/media/probe";
-import { parseSubtitles } from "@vitranslator/pipeline/subtitles/parse";
+import { SUBTITLE_LIMITS } from "@vitranslator/pipeline/subtitles/parse";
 import { HttpError } from "./http-util";
+import type { MinutesQuota } from "./quota";
 
 export interface ReceivedUpload {
   fields: Record<string, string>;
   video: { originalName: string; relativePath: string; info: MediaInfo };
   subtitles: { relativePath: string } | null;
+  /** Gives the minutes charged for this upload back (the task was refused after all). */
+  refund: () => Promise<void>;
 }
+
+/** Subtitle files are text; a larger one is not a subtitle file (the worker's parser has the same cap). */
+export const MAX_SUBTITLE_BYTES = SUBTITLE_LIMITS.maxChars;
 
 const SAFE_EXT = /^\.[a-z0-9]{1,8}$/;
 
@@ -35,6 +45,10 @@ export async function receiveUpload(opts: {
   maxBytes: number;
   maxDurationMs: number;
   videoField: string;
+  /** Caps on what the video may cost to decode (defaults: pipeline DEFAULT_MEDIA_CAPS). */
+  mediaCaps?: MediaCaps;
+  /** Minutes per client and per day (absent: unlimited, as in tests that do not test it). */
+  quota?: MinutesQuota;
 }): Promise<ReceivedUpload> {
   const { req, taskDir, maxBytes } = opts;
   const declared = Number(req.headers["content-length"]);
@@ -63,6 +77,12 @@ async function parseAndCheck(opts: Parameters<typeof receiveUpload>[0]): Promise
   let video: { originalName: string; relativePath: string; bytes: number } | null = null;
   let subtitles: { relativePath: string } | null = null;
   const writes: Promise<void>[] = [];
+  const tooLarge = (what: string, limit: number) =>
+    new HttpError(
+      413,
+      "UPLOAD_TOO_LARGE",
+      `The ${what} is larger than the limit of ${Math.round(limit / 1024 / 1024)} MB.`,
+    );
 
   await new Promise<void>((resolve, reject) => {
     const bb = busboy({
@@ -90,16 +110,27 @@ async function parseAndCheck(opts: Parameters<typeof receiveUpload>[0]): Promise
         stream.resume();
         return;
       }
-      stream.on("limit", () =>
-        fail(
-          new HttpError(
-            413,
-            "UPLOAD_TOO_LARGE",
-            `The file is larger than the limit of ${Math.round(maxBytes / 1024 / 1024)} MB.`,
-          ),
-        ),
-      );
-      writes.push(pipeline(stream, createWriteStream(path.join(taskDir, relativePath))));
+      stream.on("limit", () => fail(tooLarge("file", maxBytes)));
+      if (name === "subtitles") {
+        let bytes = 0;
+        stream.on("data", (chunk: Buffer) => {
+          bytes += chunk.length;
+          if (bytes > MAX_SUBTITLE_BYTES) {
+            stream.destroy();
+            fail(
+              new HttpError(
+                413,
+                "SUBTITLES_TOO_LARGE",
+                `The subtitle file is larger than ${MAX_SUBTITLE_BYTES / 1024 / 1024} MB.`,
+              ),
+            );
+          }
+        });
+      }
+      const write = pipeline(stream, createWriteStream(path.join(taskDir, relativePath)));
+      // A refused request never awaits its writes: a stream cut short must not reject unobserved.
+      write.catch(() => undefined);
+      writes.push(write);
     });
     bb.on("error", () =>
       fail(new HttpError(400, "BAD_MULTIPART", "The upload could not be read (malformed multipart body).")),
@@ -114,12 +145,14 @@ async function parseAndCheck(opts: Parameters<typeof receiveUpload>[0]): Promise
   if (!v) throw new HttpError(400, "NO_VIDEO", `No file in the "${videoField}" field.`);
   let info: MediaInfo;
   try {
-    info = await probeMedia(path.join(taskDir, v.relativePath));
+    info = await admitMedia(
+      path.join(taskDir, v.relativePath),
+      opts.mediaCaps ? { caps: opts.mediaCaps } : {},
+    );
   } catch (e) {
     if (isPipelineError(e) && e.category === "user") throw new HttpError(400, e.code, e.message);
     throw e;
   }
-  if (info.durationMs <= 0) throw new HttpError(400, "INVALID_MEDIA", "The file has no measurable duration.");
   if (info.durationMs > opts.maxDurationMs) {
     throw new HttpError(
       400,
@@ -127,14 +160,6 @@ async function parseAndCheck(opts: Parameters<typeof receiveUpload>[0]): Promise
       `The video is ${Math.round(info.durationMs / 60000)} min long; the limit is ${Math.round(opts.maxDurationMs / 60000)} min.`,
     );
   }
-  const subs = subtitles as { relativePath: string } | null;
-  if (subs) {
-    try {
-      parseSubtitles(await readFile(path.join(taskDir, subs.relativePath), "utf8"));
-    } catch (e) {
-      if (isPipelineError(e)) throw new HttpError(400, e.code, e.message);
-      throw e;
-    }
-  }
-  return { fields, video: { ...v, info }, subtitles: subs };
+  const refund = opts.quota ? await opts.quota.charge(opts.req, info.durationMs) : () => Promise.resolve();
+  return { fields, video: { ...v, info }, subtitles: subtitles as { relativePath: string } | null, refund };
 }
