@@ -8,6 +8,15 @@ const schema = z.object({
   HOST: z.string().default("0.0.0.0"),
   MAX_UPLOAD_MB: z.coerce.number().positive().default(2048),
   MAX_DURATION_MIN: z.coerce.number().positive().default(180),
+  /** Uploads: width × height of the picture (default 4096×2304: 4K UHD and DCI 4K). */
+  MAX_VIDEO_PIXELS: z.coerce.number().int().positive().default(4096 * 2304),
+  MAX_VIDEO_FPS: z.coerce.number().positive().default(120),
+  /** Uploads: streams of any kind (video, audio, subtitles, attachments). */
+  MAX_STREAMS: z.coerce.number().int().positive().default(32),
+  /** Minutes of video one client IP may upload per UTC day (0: no limit). */
+  QUOTA_MINUTES_PER_IP_PER_DAY: z.coerce.number().int().min(0).default(240),
+  /** Minutes of video all clients together may upload per UTC day (0: no limit). */
+  QUOTA_MINUTES_PER_DAY: z.coerce.number().int().min(0).default(2880),
   /** New tasks per client IP per minute (0: no limit). */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(10),
   /** Take the client IP from X-Forwarded-For (only behind a proxy that sets it). */

@@ -16,7 +16,8 @@ import { createLocalStorage } from "@vitranslator/pipeline/storage";
 import { closeQueues, createQueues, createRedis, EventBus } from "@vitranslator/queue";
 import { loadEnv } from "./env";
 import { createDependencyCheck } from "./health";
-import { createRateLimiter } from "./rate-limit";
+import { createMinutesQuota } from "./quota";
+import { clientIp, createRateLimiter } from "./rate-limit";
 import { createEngineReader } from "./engines";
 import { createHttpApi } from "./http-api";
 import { ResumingEventBus } from "./resuming-event-bus";
@@ -66,6 +67,14 @@ const rest = createHttpApi(
     maxUploadBytes: env.MAX_UPLOAD_MB * 1024 * 1024,
     maxDurationMs: env.MAX_DURATION_MIN * 60_000,
     limits: { maxUploadMb: env.MAX_UPLOAD_MB, maxDurationMin: env.MAX_DURATION_MIN },
+    mediaCaps: { maxPixels: env.MAX_VIDEO_PIXELS, maxFps: env.MAX_VIDEO_FPS, maxStreams: env.MAX_STREAMS },
+    quota: createMinutesQuota({
+      redis,
+      prefix: env.QUEUE_PREFIX,
+      perIpPerDay: env.QUOTA_MINUTES_PER_IP_PER_DAY,
+      perDay: env.QUOTA_MINUTES_PER_DAY,
+      clientIp: (req) => clientIp(req, env.TRUST_PROXY),
+    }),
     ...(env.RATE_LIMIT_PER_MINUTE > 0
       ? {
           rateLimiter: createRateLimiter({
