@@ -1,5 +1,5 @@
 /** Task repository functions used by the web app and the workers outside the stage port. */
-import type { SegmentRecord, SentenceRecord, TaskOptions, TaskStatus } from "@vitranslator/pipeline";
+import type { SegmentRecord, SentenceRecord, StageName, TaskOptions, TaskStatus } from "@vitranslator/pipeline";
 import { taskProgress } from "@vitranslator/pipeline/graph";
 import type { Db } from "./client";
 import type { Prisma } from "./generated/prisma/client";
@@ -112,7 +112,7 @@ export async function getOwnerTokenHash(db: Db, id: string): Promise<string | nu
 export async function failTask(
   db: Db,
   id: string,
-  err: { code: string; message: string; stage: string },
+  err: { code: string; message: string; stage: StageName },
 ): Promise<boolean> {
   const r = await db.task.updateMany({
     where: { id, status: { in: ["queued", "processing"] } },
@@ -155,7 +155,7 @@ export async function listTasks(
 /** Per (task, segment, stage) timing rows for the history page and the benchmark. */
 export async function recordStageStart(
   db: Db,
-  r: { taskId: string; segmentIndex: number; stage: string },
+  r: { taskId: string; segmentIndex: number; stage: StageName },
 ): Promise<void> {
   await db.stageRun.upsert({
     where: { taskId_segmentIndex_stage: r },
@@ -172,7 +172,7 @@ export async function recordStageStart(
 
 export async function recordStageEnd(
   db: Db,
-  r: { taskId: string; segmentIndex: number; stage: string; errorCode?: string },
+  r: { taskId: string; segmentIndex: number; stage: StageName; errorCode?: string },
 ): Promise<void> {
   const { errorCode, ...key } = r;
   const run = await db.stageRun.findUnique({ where: { taskId_segmentIndex_stage: key } });

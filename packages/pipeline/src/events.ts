@@ -15,7 +15,7 @@ export interface SentenceView {
   sourceText: string;
   translation: string | null;
   spokenText: string | null;
-  stage: string;
+  stage: StageName;
   speed: number | null;
   overrunMs: number | null;
   predictedMs: number | null;

@@ -24,7 +24,7 @@ export const ttsStage: Stage = {
         outPath: await ensureParent(layout.draft(ctx.taskDir, seg.index, s.index)),
         signal: ctx.signal,
       });
-      return { index: s.index, predictedMs: Math.round(out.durationMs), stage: "tts" };
+      return { index: s.index, predictedMs: Math.round(out.durationMs), stage: "tts" as const };
     });
     await ctx.store.updateSentences(task.id, drafts);
     return CONTINUE;
