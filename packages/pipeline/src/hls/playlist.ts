@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { PipelineError } from "../errors";
 
 export interface PlaylistSegment {
   uri: string;
@@ -22,10 +23,30 @@ export interface BuildPlaylistOptions {
 /** EXTINF is written with 3 decimals; the target must cover that written value. */
 const roundMs = (sec: number): number => Math.round(sec * 1000) / 1000;
 
+/** Longest chunk or target a playlist may state (a day); anything else is a bug upstream. */
+const MAX_DURATION_SEC = 86_400;
+/** Chunk URIs are names we make: nothing that could end a line or start a tag. */
+const SAFE_URI = /^[A-Za-z0-9][A-Za-z0-9._~/-]{0,255}$/;
+
+function invalid(message: string): PipelineError {
+  return new PipelineError({ code: "INVALID_PLAYLIST", category: "system", message });
+}
+
+const validDuration = (sec: number): boolean => Number.isFinite(sec) && sec >= 0 && sec <= MAX_DURATION_SEC;
+
 /** HLS EVENT playlist: segments are only ever appended; ENDLIST once the task is complete. */
 export function buildPlaylist(opts: BuildPlaylistOptions): string {
-  const longest = Math.max(0, ...opts.segments.map((s) => roundMs(s.durationSec)));
-  const target = Math.max(1, Math.ceil(longest), Math.ceil(opts.targetDurationSec ?? 0));
+  let longest = 0;
+  for (const s of opts.segments) {
+    if (!validDuration(s.durationSec))
+      throw invalid(`Chunk ${s.uri} has an invalid duration: ${s.durationSec}`);
+    if (!SAFE_URI.test(s.uri))
+      throw invalid(`Chunk URI ${JSON.stringify(s.uri.slice(0, 80))} is not a plain name`);
+    longest = Math.max(longest, roundMs(s.durationSec));
+  }
+  const wanted = opts.targetDurationSec ?? 0;
+  if (!validDuration(wanted)) throw invalid(`Invalid target duration: ${wanted}`);
+  const target = Math.max(1, Math.ceil(longest), Math.ceil(wanted));
   const lines = [
     "#EXTM3U",
     "#EXT-X-VERSION:3",
