@@ -8,11 +8,13 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeSampleVideo } from "@vitranslator/testkit";
+import { makeSampleVideo, probeDurationMs } from "@vitranslator/testkit";
 import type { SampleVideo } from "@vitranslator/testkit";
+import { downloadMp4, taskStatus, uploadTask, waitForTask } from "@vitranslator/testkit/stack";
 import { launchChromium } from "../src/browser";
 import { ROOT, startStack } from "../src/stack";
 import type { Stack } from "../src/stack";
+import { installWatchRecorder, watchUntilEnded } from "../src/watch-recorder";
 
 const SHOTS = path.join(ROOT, "test-results", "screenshots");
 let stack: Stack;
@@ -37,13 +39,6 @@ afterAll(async () => {
   await browser?.close();
   await stack?.stop();
 });
-
-async function taskStatus(id: string) {
-  return (await fetch(`${stack.baseUrl}/api/tasks/${id}`).then((r) => r.json())) as {
-    status: string;
-    segments: { total: number; published: number };
-  };
-}
 
 describe("upload → watch while dubbing → download", () => {
   it("plays the first dubbed segment before the task completes and downloads the final MP4", async () => {
@@ -71,7 +66,7 @@ describe("upload → watch while dubbing → download", () => {
       { timeout: 120_000 },
     );
     // …while the rest is still being dubbed.
-    const atStart = await taskStatus(id);
+    const atStart = await taskStatus(stack.baseUrl, id);
     expect(atStart.status).not.toBe("completed");
     expect(atStart.segments.published).toBeLessThan(atStart.segments.total);
     const startedAt = await page.evaluate(
@@ -219,5 +214,52 @@ describe("owner edits a line → share link is read-only → admin sees the timi
     await admin.screenshot({ path: path.join(SHOTS, "admin.png"), fullPage: true });
     await admin.close();
     await owner.close();
+  });
+});
+
+describe("watch a whole dub: first frame → ended", () => {
+  it("plays from the start to `ended`, and the played duration equals the final MP4's", async () => {
+    const clip = await makeSampleVideo({
+      dir: path.join(stack.storageDir, "inputs-whole"),
+      durationMs: 24_000,
+      music: true,
+      name: "whole",
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    page.on("pageerror", (e) => console.error("page error:", e.message));
+    await installWatchRecorder(page);
+    const task = await uploadTask(stack.baseUrl, { video: clip.video, subtitles: clip.srt });
+    await page.goto(stack.baseUrl + task.watchUrl);
+
+    let completedAt = 0;
+    const { record, stoppedBecause } = await watchUntilEnded(page, {
+      // Bounded: the clip's length plus a generous margin for dubbing it, never a hang.
+      deadline: task.uploadedAt + clip.durationMs + 150_000,
+      async giveUp(rec) {
+        const s = await taskStatus(stack.baseUrl, task.id);
+        if (s.status === "failed" || s.status === "cancelled") return `task ${s.status}`;
+        if (s.status === "completed") completedAt ||= Date.now();
+        const paused = rec?.paused ? "paused" : "playing";
+        if (completedAt && Date.now() - completedAt > 30_000)
+          return `not ended 30 s after the task completed (${paused} at ${rec?.positionS} of ${rec?.durationS} s)`;
+        return null;
+      },
+    });
+    expect(record?.firstFrameAtMs, "the first frame never played").not.toBeNull();
+    // From the first frame: playback started at the beginning, not at a live edge.
+    expect(record!.firstFramePositionS!).toBeLessThan(0.5);
+    expect(record!.ended, `did not reach ended: ${stoppedBecause} (at ${record!.positionS} s)`).toBe(true);
+
+    expect((await waitForTask(stack.baseUrl, task.id, { timeoutMs: 60_000 })).status).toBe("completed");
+    const mp4 = path.join(ROOT, "test-results", "whole-dub.mp4");
+    await downloadMp4(stack.baseUrl, task.id, mp4);
+    const mp4S = (await probeDurationMs(mp4)) / 1000;
+    // The player ends where the final MP4 ends…
+    expect(Math.abs(record!.positionS! - mp4S)).toBeLessThanOrEqual(0.3);
+    expect(Math.abs(record!.durationS! - mp4S)).toBeLessThanOrEqual(0.3);
+    // …and played all of it, nothing skipped by a seek or a jump over a gap.
+    expect(Math.abs(record!.playedS + record!.firstFramePositionS! - mp4S)).toBeLessThanOrEqual(0.3);
+    await context.close();
   });
 });
