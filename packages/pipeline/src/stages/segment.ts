@@ -39,7 +39,9 @@ export const segmentStage: Stage = {
     }).catch((err: unknown) => {
       throw asUndecodable(err) ?? err;
     });
-    const separator = ctx.engines.separator;
+    // The first part is mixed over the ducked original: separation stays off the path to
+    // the first frame (every later part is separated while the parts before it play).
+    const separator = seg.index === 0 ? null : ctx.engines.separator;
     if (separator && task.hasAudio) {
       await separator.separate({
         input: audioOut,
@@ -59,6 +61,8 @@ async function planTask(task: TaskRecord, ctx: StageContext): Promise<StageResul
     sourceFile: task.sourceFile,
     signal: ctx.signal,
   });
+  // Keyframes are read while the rest of planning runs; a file without copyable video ignores them.
+  const keyframesRead = listKeyframesMs(source, { signal: ctx.signal }).catch(() => [] as number[]);
   const info = await probeMedia(source, { signal: ctx.signal });
   await ctx.store.saveProbe(task.id, {
     durationMs: info.durationMs,
@@ -85,10 +89,7 @@ async function planTask(task: TaskRecord, ctx: StageContext): Promise<StageResul
   }
   if (cues) await writeFile(await ensureParent(layout.cues(ctx.taskDir)), JSON.stringify(cues));
   // Cuts on source keyframes let those segments copy the video instead of re-encoding it.
-  const keyframesMs =
-    info.video && COPYABLE_VIDEO_CODECS.has(info.video.codec)
-      ? await listKeyframesMs(source, { signal: ctx.signal })
-      : [];
+  const keyframesMs = info.video && COPYABLE_VIDEO_CODECS.has(info.video.codec) ? await keyframesRead : [];
   const plan = planSegments({
     durationMs: info.durationMs,
     silences,
