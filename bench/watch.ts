@@ -293,6 +293,8 @@ export interface WatchResults {
   runs: WatchRun[];
   /** CPU seconds used during all runs: the dubbing (web + workers, their ffmpeg included) and Chromium. */
   cpuS: { stack: number | null; chromium: number | null; wallS: number };
+  /** The machine's 1-minute load average before and after: other work on a shared box shows here. */
+  loadAvg: { start: number; end: number };
   peakRss: { webMb: number | null; workerMb: (number | null)[] };
 }
 
@@ -312,6 +314,7 @@ export async function runWatchBench(opts: { stack: BenchStack; inputs: string[] 
   };
   const browserPid = await chromiumPid();
   const t0 = Date.now();
+  const load0 = os.loadavg()[0]!;
   const [stack0, chromium0] = [await stackCpu(), await cpuSeconds(browserPid, { tree: true })];
   const runs: WatchRun[] = [];
   try {
@@ -331,14 +334,16 @@ export async function runWatchBench(opts: { stack: BenchStack; inputs: string[] 
       chromium: diff(chromium0, chromium1),
       wallS: s3(Date.now() - t0),
     };
+    const loadAvg = { start: load0, end: os.loadavg()[0]! };
     console.log(
-      `CPU during the viewer runs: dubbing ${sec(cpuS.stack)}, Chromium ${sec(cpuS.chromium)} of ${sec(cpuS.wallS)} wall × ${os.cpus().length} cores`,
+      `CPU during the viewer runs: dubbing ${sec(cpuS.stack)}, Chromium ${sec(cpuS.chromium)} of ${sec(cpuS.wallS)} wall × ${os.cpus().length} cores; load average ${loadAvg.start.toFixed(1)} → ${loadAvg.end.toFixed(1)}`,
     );
     return {
       date: new Date().toISOString(),
       inputs: opts.inputs,
       runs,
       cpuS,
+      loadAvg,
       peakRss: {
         webMb: (await stack.web?.peakRssMb()) ?? null,
         workerMb: await Promise.all(stack.workers.map((w) => w.peakRssMb())),
