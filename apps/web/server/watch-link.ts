@@ -19,7 +19,8 @@ export async function markWatchRequest(req: IncomingMessage, pathname: string, d
   try {
     id = decodeURIComponent(m[1] ?? "");
   } catch {
-    // A malformed escape is a wrong link like any other.
+    // A malformed escape is a wrong link like any other; Next could not even decode it.
+    req.url = "/watch/invalid-link";
   }
   const exists = TASK_ID_PATTERN.test(id) && (await getTaskStatus(db, id)) !== null;
   req.headers[WATCH_TASK_HEADER] = exists ? "found" : "missing";

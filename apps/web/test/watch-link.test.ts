@@ -27,7 +27,10 @@ beforeAll(async () => {
 afterAll(async () => t?.drop());
 
 const verdict = async (pathname: string, sent?: string) => {
-  const req = { headers: sent ? { [WATCH_TASK_HEADER]: sent } : {} } as unknown as IncomingMessage;
+  const req = {
+    url: pathname,
+    headers: sent ? { [WATCH_TASK_HEADER]: sent } : {},
+  } as unknown as IncomingMessage;
   await markWatchRequest(req, pathname, t.db);
   return req.headers[WATCH_TASK_HEADER];
 };
@@ -38,6 +41,10 @@ describe("markWatchRequest", () => {
     expect(await verdict(`/watch/${newTaskId()}`)).toBe("missing");
     expect(await verdict("/watch/not-a-task")).toBe("missing");
     expect(await verdict("/watch/%E0%A4%A")).toBe("missing");
+    // Next cannot decode that escape: the request goes on as a well-formed wrong link.
+    const broken = { url: "/watch/x%zz", headers: {} } as unknown as IncomingMessage;
+    await markWatchRequest(broken, "/watch/x%zz", t.db);
+    expect([broken.url, broken.headers[WATCH_TASK_HEADER]]).toEqual(["/watch/invalid-link", "missing"]);
     expect(await verdict("/watch/")).toBe("missing");
   });
 
