@@ -4,7 +4,7 @@
  */
 import type { SentenceView, StageName, TaskEvent, TaskStatus } from "./events";
 import type { TtsEngine } from "./tts/types";
-import type { Transcriber, Translator } from "./llm-index";
+import type { Transcriber, Translator } from "./llm";
 import type { Separator } from "./separation/types";
 import type { Diarizer } from "./diarization/sherpa";
 

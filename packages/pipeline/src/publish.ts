@@ -8,7 +8,8 @@ import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { HLS_TARGET_DURATION_S } from "./hls/chunks";
 import { layout } from "./layout";
-import { buildPlaylist, concatToMp4, toSrt, toVtt, writeFileAtomic } from "./media-index";
+import { buildPlaylist, concatToMp4, writeFileAtomic } from "./hls";
+import { toSrt, toVtt } from "./subtitles";
 import type { SegmentRecord, StageContext } from "./ports";
 
 /** The HLS chunks of published parts, in playback order. */

@@ -4,8 +4,8 @@
  * a bounded number of times; the speed never goes above maxSpeed, what is left over is
  * recorded as overrun.
  */
-import { fitSentences } from "../media-index";
-import type { FitResult } from "../media-index";
+import { fitSentences } from "../align";
+import type { FitResult } from "../align";
 import { layout } from "../layout";
 import type { SentenceRecord, Stage, StageContext, TaskRecord } from "../ports";
 import { CONTINUE, requireSegment, requireTask } from "./common";

@@ -5,7 +5,7 @@
 import { assignSpeakers } from "../diarization/assign";
 import { PipelineError } from "../errors";
 import { layout, SENTENCES_PER_SEGMENT } from "../layout";
-import { extractWav16k } from "../media-index";
+import { extractWav16k } from "../media";
 import type { NewSentence, Stage, StageContext } from "../ports";
 import { CONTINUE, ensureParent, requireSegment, requireTask } from "./common";
 import { readCues } from "./segment";

@@ -1,6 +1,6 @@
 /** Stage 7: the final speech of each sentence at its fitted speed, placed on the segment's timeline. */
 import { layout } from "../layout";
-import { renderTimeline, stretchAudio } from "../media-index";
+import { renderTimeline, stretchAudio } from "../audio";
 import type { Stage } from "../ports";
 import { CONTINUE, ensureParent, mapLimit, requireSegment, requireTask } from "./common";
 

@@ -4,7 +4,7 @@
  * engines.
  */
 import { layout } from "../layout";
-import { ffmpeg } from "../media-index";
+import { ffmpeg } from "../media";
 import type { Stage } from "../ports";
 import { normalizeForSpeech } from "../text";
 import { separatedStems } from "../separation/stems";

@@ -8,16 +8,15 @@ import {
   COPYABLE_VIDEO_CODECS,
   isProcessError,
   detectSilences,
-  extractEmbeddedSubtitles,
   listKeyframesMs,
   extractSegment,
-  parseSubtitles,
-  planSegments,
   normaliseSource,
   probeMedia,
-} from "../media-index";
-import type { Cue } from "../media-index";
-import { detectSpeechRegions, silencesFromSpeech } from "../separation-index";
+} from "../media";
+import { planSegments } from "../segment";
+import { extractEmbeddedSubtitles, parseSubtitles } from "../subtitles";
+import type { Cue } from "../subtitles";
+import { detectSpeechRegions, silencesFromSpeech } from "../vad";
 import type { Stage, StageContext, StageResult, TaskRecord } from "../ports";
 import { ensureParent, requireSegment, requireTask, STOP, CONTINUE } from "./common";
 
