@@ -8,6 +8,7 @@
  *   npm run bench -- --llm-latency 800
  *   npm run bench -- --watch           # also the viewer benchmark in Chromium (bench/watch.ts)
  *   npm run bench -- --watch-only --watch-inputs 30s,3min
+ *   npm run bench -- --skip-build      # use the web app's existing production build
  *
  * results.json is merged: a run replaces the keys it measured and keeps the others.
  */
@@ -32,6 +33,7 @@ const { values } = parseArgs({
     quick: { type: "boolean", default: false },
     "llm-latency": { type: "string", default: "300" },
     "skip-concurrency": { type: "boolean", default: false },
+    "skip-build": { type: "boolean", default: false },
     watch: { type: "boolean", default: false },
     "watch-only": { type: "boolean", default: false },
     "watch-inputs": { type: "string" },
@@ -186,7 +188,7 @@ async function watchBench(): Promise<Record<string, unknown>> {
 async function main() {
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   console.log(`ViTranslator benchmark — ${os.cpus().length} cores (${cpu}), LLM latency ${LLM_LATENCY} ms\n`);
-  buildWeb();
+  if (!values["skip-build"]) buildWeb();
   const file = path.resolve(ROOT, values.out);
   const out: Record<string, unknown> = existsSync(file)
     ? (JSON.parse(await readFile(file, "utf8")) as Record<string, unknown>)
