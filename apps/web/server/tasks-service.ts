@@ -1,11 +1,11 @@
 /** Creating a task from an upload: shared by the REST API and the original system's endpoints. */
 import type { IncomingMessage } from "node:http";
-import { createTask, hashToken, newOwnerToken, newTaskId } from "@vitranslator/db";
+import { newTaskId } from "@vitranslator/db";
 import type { Db } from "@vitranslator/db";
 import type { Storage } from "@vitranslator/pipeline";
-import { enqueue } from "@vitranslator/queue";
 import type { EventBus, StageQueues } from "@vitranslator/queue";
 import { taskLinks } from "@vitranslator/api";
+import { createTask } from "@vitranslator/tasks";
 import type { MediaCaps } from "@vitranslator/pipeline/media/admission";
 import { isTextSubtitleCodec } from "@vitranslator/pipeline/subtitles/embedded";
 import { isSourceLanguage, refuseBeforeUpload, refuseTask, taskVoice } from "./engines";
@@ -109,8 +109,7 @@ export async function createTaskFromUpload(deps: ServiceDeps, req: IncomingMessa
       ),
     );
   }
-  const ownerToken = newOwnerToken();
-  await createTask(deps.db, {
+  const { ownerToken } = await createTask(deps, {
     id,
     originalName: upload.video.originalName,
     sourceLanguage: sourceRaw && sourceRaw !== "auto" ? sourceRaw : null,
@@ -119,11 +118,9 @@ export async function createTaskFromUpload(deps: ServiceDeps, req: IncomingMessa
       burnSubtitles: TRUE.has((upload.fields[names.burnSubtitles] ?? "").toLowerCase()),
       ...(voice ? { voice } : {}),
     },
-    ownerTokenHash: hashToken(ownerToken),
     sourceFile: upload.video.relativePath,
     subtitleFile: upload.subtitles?.relativePath ?? null,
+    durationMs: upload.video.info.durationMs,
   });
-  await deps.events.emit(id, { type: "task", status: "queued", durationMs: upload.video.info.durationMs });
-  await enqueue(deps.queues, "segment", { taskId: id });
   return { id, ownerToken, ...taskLinks(id) };
 }

@@ -1,6 +1,7 @@
 /** Builds the workers for a set of stages; main.ts runs it, tests start it in-process. */
 import { Worker } from "bullmq";
-import { createDb, createTaskStore, failTask } from "@vitranslator/db";
+import { createDb, createTaskStore } from "@vitranslator/db";
+import { failTask } from "@vitranslator/tasks";
 import { createLocalStorage, readModelPackProgress } from "@vitranslator/pipeline";
 import type { AppLogger, Engines } from "@vitranslator/pipeline";
 import { closeQueues, createQueues, createRedis, EventBus } from "@vitranslator/queue";
@@ -82,18 +83,9 @@ export function startWorkers(opts: {
         message: "A worker died while running this step too many times.",
         stage,
       };
-      void failTask(db, taskId, failure)
-        .then((changed) =>
-          changed
-            ? deps.events.emit(taskId, {
-                type: "task",
-                status: "failed",
-                errorCode: failure.code,
-                errorMessage: failure.message,
-              })
-            : undefined,
-        )
-        .catch((e: unknown) => log.error({ err: e, taskId }, "could not fail a stalled task"));
+      void failTask(deps, taskId, failure).catch((e: unknown) =>
+        log.error({ err: e, taskId }, "could not fail a stalled task"),
+      );
     });
     return worker;
   });

@@ -14,10 +14,13 @@ import type {
   Storage,
   TaskStore,
 } from "@vitranslator/pipeline";
+import type { Db } from "@vitranslator/db";
 import { enqueue, jobPayload } from "@vitranslator/queue";
+import { failTask } from "@vitranslator/tasks";
 import type { JobPayload, StageName, StageQueues } from "@vitranslator/queue";
 
 export interface ProcessorDeps {
+  db: Db;
   store: TaskStore;
   events: EventSink;
   queues: StageQueues;
@@ -52,6 +55,7 @@ export function createProcessor(stage: StageName, deps: ProcessorDeps) {
           store: deps.store,
           events: deps.events,
           scheduler,
+          failTask: (id, failure) => failTask(deps, id, failure),
           engines: deps.engines,
           config: deps.config,
           taskDir: (id) => deps.storage.taskDir(id),

@@ -3,11 +3,12 @@ import { randomUUID } from "node:crypto";
 import { copyFile, mkdtemp, mkdir, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { createTask, getTaskSnapshot, hashToken, newTaskId } from "@vitranslator/db";
+import { getTaskSnapshot, newTaskId } from "@vitranslator/db";
+import { createTask } from "@vitranslator/tasks";
 import { createTestDatabase } from "@vitranslator/db/testing";
 import type { TestDatabase } from "@vitranslator/db/testing";
 import { createLogger } from "@vitranslator/pipeline";
-import { createQueues, createRedis, enqueue, EventBus, closeQueues, STAGE_NAMES } from "@vitranslator/queue";
+import { createQueues, createRedis, EventBus, closeQueues, STAGE_NAMES } from "@vitranslator/queue";
 import type { StageName, TaskEvent } from "@vitranslator/queue";
 import { startFakeOpenAi } from "@vitranslator/testkit";
 import type { FakeOpenAi } from "@vitranslator/testkit";
@@ -75,17 +76,19 @@ export async function createHarness(): Promise<Harness> {
       await mkdir(dir, { recursive: true });
       await copyFile(opts.video, path.join(dir, "original.mp4"));
       if (opts.subtitles) await copyFile(opts.subtitles, path.join(dir, "subtitles.srt"));
-      await createTask(t.db, {
-        id,
-        originalName: path.basename(opts.video),
-        sourceLanguage: opts.sourceLanguage ?? "en",
-        targetLanguage: opts.targetLanguage ?? "fr",
-        options: { burnSubtitles: opts.burnSubtitles ?? false },
-        ownerTokenHash: hashToken("owner"),
-        sourceFile: "source/original.mp4",
-        subtitleFile: opts.subtitles ? "source/subtitles.srt" : null,
-      });
-      await enqueue(queues, "segment", { taskId: id });
+      // The same command the web server's upload calls.
+      await createTask(
+        { db: t.db, queues, events: new EventBus(redis, prefix) },
+        {
+          id,
+          originalName: path.basename(opts.video),
+          sourceLanguage: opts.sourceLanguage ?? "en",
+          targetLanguage: opts.targetLanguage ?? "fr",
+          options: { burnSubtitles: opts.burnSubtitles ?? false },
+          sourceFile: "source/original.mp4",
+          subtitleFile: opts.subtitles ? "source/subtitles.srt" : null,
+        },
+      );
       return id;
     },
     async waitForEnd(taskId, timeoutMs = 240_000) {

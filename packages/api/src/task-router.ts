@@ -1,22 +1,20 @@
 import { tracked } from "@trpc/server";
 import type { TRPCRouterRecord } from "@trpc/server";
 import {
-  EditRefusedError,
-  editSentence,
   getOwnerTokenHash,
   getTaskSnapshot,
   getTaskStatus,
   TASK_ID_PATTERN,
   tokenMatches,
 } from "@vitranslator/db";
-import { enqueue, isEventId } from "@vitranslator/queue";
+import { isEventId } from "@vitranslator/queue";
 import type { TaskEvent } from "@vitranslator/queue";
 import { z } from "zod";
 import { AppError } from "./errors";
 import { editProcedure, publicProcedure } from "./trpc";
 import { taskLinks } from "./links";
 import { publicTaskError, withPublicError } from "./public-errors";
-import { seekAhead } from "./seek-ahead";
+import { editLine, seekAhead } from "@vitranslator/tasks";
 
 const taskId = z.string().regex(TASK_ID_PATTERN, "not a task id");
 const eventId = z
@@ -64,34 +62,26 @@ export const taskRouter = {
     .mutation(async ({ ctx, input }) => {
       const token = ctx.requestOwnerToken;
       if (!token || !tokenMatches(token, await getOwnerTokenHash(ctx.db, input.id))) throw notOwner();
-      let outcome;
-      try {
-        outcome = await editSentence(ctx.db, {
-          taskId: input.id,
-          index: input.index,
-          ...(input.translation !== undefined ? { translation: input.translation } : {}),
-          ...(input.sourceText !== undefined ? { sourceText: input.sourceText } : {}),
-        });
-      } catch (err) {
-        if (err instanceof EditRefusedError) throw new AppError(err.code, err.message, { cause: err });
-        throw err;
-      }
-      const { segmentIndex, revision, fromStage, sentences } = outcome;
-      await ctx.events.emit(input.id, { type: "sentences", segmentIndex, sentences });
-      await ctx.events.emit(input.id, {
-        type: "redub",
-        segmentIndex,
-        sentenceIndex: input.index,
-        revision,
-        status: "queued",
+      return editLine(ctx, {
+        taskId: input.id,
+        index: input.index,
+        ...(input.translation !== undefined ? { translation: input.translation } : {}),
+        ...(input.sourceText !== undefined ? { sourceText: input.sourceText } : {}),
       });
-      await enqueue(ctx.queues, fromStage, { taskId: input.id, segmentIndex, revision });
-      return { segmentIndex, revision, fromStage };
     }),
 
   /** The viewer jumped to `positionMs`, past what is dubbed: that part goes next (seek-ahead.ts). */
   seekAhead: publicProcedure
-    .input(z.object({ id: taskId, positionMs: z.number().int().min(0).max(24 * 3600 * 1000) }))
+    .input(
+      z.object({
+        id: taskId,
+        positionMs: z
+          .number()
+          .int()
+          .min(0)
+          .max(24 * 3600 * 1000),
+      }),
+    )
     .mutation(({ ctx, input }) => seekAhead(ctx, input.id, input.positionMs)),
 
   /**

@@ -14,7 +14,7 @@ import type {
 import { dubRate } from "@vitranslator/pipeline/pacing";
 import type { PublishedPart } from "@vitranslator/pipeline/pacing";
 import type { Db } from "./client";
-import { failTask, getTaskStatus, recordStageEnd, recordStageStart } from "./tasks";
+import { getTaskStatus, recordStageEnd, recordStageStart } from "./tasks";
 import type { Segment, Sentence, Task } from "./generated/prisma/client";
 
 export const toTaskRecord = (t: Task): TaskRecord => ({
@@ -99,7 +99,6 @@ export function createTaskStore(db: Db): TaskStore {
 
     recordStageStart: (run) => recordStageStart(db, run),
     recordStageEnd: (run) => recordStageEnd(db, run),
-    failTask: (taskId, err) => failTask(db, taskId, err),
 
     async saveProbe(taskId, p: ProbeUpdate) {
       await db.task.update({

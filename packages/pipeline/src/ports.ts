@@ -103,8 +103,6 @@ export interface TaskStore {
   stageRunFinished(run: StageRunKey): Promise<boolean>;
   recordStageStart(run: StageRunKey): Promise<void>;
   recordStageEnd(run: StageRunKey & { errorCode?: string }): Promise<void>;
-  /** Fails a queued or running task; false when it had already ended. */
-  failTask(taskId: string, err: { code: string; message: string; stage: StageName }): Promise<boolean>;
   saveProbe(taskId: string, probe: ProbeUpdate): Promise<void>;
   /** Idempotent: re-planning the same task keeps existing rows. */
   savePlan(

@@ -41,12 +41,6 @@ function memoryDeps(opts: {
     recordStageStart: (r: StageRunKey) => void runs.set(key(r), { finished: false }),
     recordStageEnd: (r: StageRunKey & { errorCode?: string }) =>
       void runs.set(key(r), { finished: true, ...(r.errorCode ? { errorCode: r.errorCode } : {}) }),
-    failTask: (_id: string, err: { code: string; stage: StageName }) => {
-      if (status !== "processing") return false;
-      status = "failed";
-      failures.push({ code: err.code, stage: err.stage });
-      return true;
-    },
     setSegmentStage: (_id: string, index: number, stage: StageName) =>
       void segmentStages.push([index, stage]),
   }) as unknown as TaskStore;
@@ -63,6 +57,13 @@ function memoryDeps(opts: {
     stages: Object.fromEntries(STAGE_NAMES.map((n) => [n, stage(n)])) as Record<StageName, Stage>,
     store,
     events: promised({ emit: (_id: string, e: unknown) => events.push(e) }),
+    failTask: (_id: string, err: { code: string; message: string; stage: StageName }) => {
+      if (status !== "processing") return Promise.resolve(false);
+      status = "failed";
+      failures.push({ code: err.code, stage: err.stage });
+      events.push({ type: "task", status: "failed", errorCode: err.code });
+      return Promise.resolve(true);
+    },
     scheduler: promised({
       enqueue: (s: StageName, payload: StageInput) => void enqueued.push({ stage: s, payload }),
     }),

@@ -28,6 +28,8 @@ export interface RunnerDeps {
   store: TaskStore;
   events: EventSink;
   scheduler: JobScheduler;
+  /** Fails a queued or running task and tells its viewers (the tasks package's failTask); false when it had ended. */
+  failTask(taskId: string, failure: { code: string; message: string; stage: StageName }): Promise<boolean>;
   engines: Engines;
   config: PipelineConfig;
   /** Absolute folder of a task's media. */
@@ -151,14 +153,7 @@ async function failed(
   deps.log.error({ err, code, userError, lastAttempt }, "stage failed");
   if (userError || lastAttempt) {
     const message = err instanceof Error ? err.message : String(err);
-    if (await deps.store.failTask(run.taskId, { code, message, stage: run.stage })) {
-      await deps.events.emit(run.taskId, {
-        type: "task",
-        status: "failed",
-        errorCode: code,
-        errorMessage: message,
-      });
-    }
+    await deps.failTask(run.taskId, { code, message, stage: run.stage });
   }
   return new StageFailure(code, !userError && !lastAttempt, err);
 }

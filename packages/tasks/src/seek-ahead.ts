@@ -3,13 +3,12 @@
  * its task (a `seek` job, ranked behind every task's first part and ahead of the rest).
  * Parts already released keep their place; this one does not wait for the release chain.
  */
-import type { Db } from "@vitranslator/db";
-import { enqueue } from "@vitranslator/queue";
-import type { StageQueues } from "@vitranslator/queue";
 import { PIPELINE } from "@vitranslator/pipeline/graph";
+import { enqueue } from "@vitranslator/queue";
+import type { TaskCommandDeps } from "./deps";
 
 export async function seekAhead(
-  ctx: { db: Db; queues: StageQueues },
+  ctx: Pick<TaskCommandDeps, "db" | "queues">,
   taskId: string,
   positionMs: number,
 ): Promise<{ part: number | null }> {
