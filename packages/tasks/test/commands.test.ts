@@ -6,7 +6,8 @@ import { createTestDatabase } from "@vitranslator/db/testing";
 import type { TestDatabase } from "@vitranslator/db/testing";
 import type { TaskEvent } from "@vitranslator/pipeline";
 import { closeQueues, createQueues, createRedis, jobId } from "@vitranslator/queue";
-import { AppError, cancelTask, createTask, deleteTask, failTask, retryTask } from "../src/index";
+import { createTaskStore } from "@vitranslator/db";
+import { AppError, cancelTask, createTask, deleteTask, failTask, retryTask, seekAhead } from "../src/index";
 import type { TaskCommandDeps } from "../src/index";
 
 const redis = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
@@ -82,5 +83,39 @@ describe("task commands", () => {
     expect(removedMedia).toContain(task.id);
     expect(await t.db.task.findUnique({ where: { id: task.id } })).toBeNull();
     await expect(deleteTask(deps, task.id)).rejects.toMatchObject({ code: "TASK_NOT_FOUND", status: 404 });
+  });
+
+  it("seek ahead: the part under the playhead is queued next, as a seek job; a published or unknown one is not", async () => {
+    const task = newTask();
+    await createTask(deps, task);
+    const store = createTaskStore(t.db);
+    await store.saveProbe(task.id, {
+      durationMs: 30_000,
+      hasVideo: true,
+      hasAudio: true,
+      width: 1280,
+      height: 720,
+    });
+    await store.savePlan(
+      task.id,
+      [
+        { index: 0, startMs: 0, durationMs: 5000 },
+        { index: 1, startMs: 5000, durationMs: 10_000 },
+        { index: 2, startMs: 15_000, durationMs: 15_000 },
+      ],
+      6,
+    );
+    expect(await seekAhead(deps, task.id, 20_000)).toEqual({ part: 2 });
+    const job = await queues.segment.getJob(jobId("segment", { taskId: task.id, segmentIndex: 2 }));
+    expect(job?.data).toEqual({ taskId: task.id, segmentIndex: 2, seek: true });
+    // Ranked behind every first part, ahead of the task's own earlier parts.
+    expect(job?.opts.priority).toBe(3);
+    await store.markSegmentMixed(task.id, 0, [5000]);
+    await store.publishReady(task.id, () => Promise.resolve());
+    expect(await seekAhead(deps, task.id, 1000)).toEqual({ part: 0 });
+    expect(
+      await queues.segment.getJob(jobId("segment", { taskId: task.id, segmentIndex: 0 })),
+    ).toBeUndefined();
+    expect(await seekAhead(deps, newTaskId(), 1000)).toEqual({ part: null });
   });
 });
