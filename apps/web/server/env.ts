@@ -1,9 +1,14 @@
 /** The web server's configuration: read and validated here only. */
-import { parseEnv, sharedEnvShape } from "@vitranslator/pipeline/config";
+import { dbEnv } from "@vitranslator/db/env";
+import { queueEnv } from "@vitranslator/queue/env";
+import { logEnv, parseEnv, storageEnv } from "@vitranslator/service/env";
 import { z } from "zod";
 
 const schema = z.object({
-  ...sharedEnvShape,
+  ...dbEnv,
+  ...queueEnv,
+  ...storageEnv,
+  ...logEnv,
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default("0.0.0.0"),
   MAX_UPLOAD_MB: z.coerce.number().positive().default(2048),

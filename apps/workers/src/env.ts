@@ -1,12 +1,17 @@
 /** The workers' configuration: read and validated here only. */
-import { parseEnv, sharedEnvShape } from "@vitranslator/pipeline";
+import { dbEnv } from "@vitranslator/db/env";
+import { queueEnv } from "@vitranslator/queue/env";
+import { logEnv, parseEnv, storageEnv } from "@vitranslator/service/env";
 import { z } from "zod";
 import { engineEnvShape } from "./engines/registries";
 
 const num = (def: number) => z.coerce.number().positive().default(def);
 
 const schema = z.object({
-  ...sharedEnvShape,
+  ...dbEnv,
+  ...queueEnv,
+  ...storageEnv,
+  ...logEnv,
   /**
    * Engine variables: the shared ones, each engine declaration's own (engines/<kind>/<name>.ts)
    * and one selector per kind (ASR_ENGINE, TRANSLATION_ENGINE, TTS_ENGINE, SEPARATOR,

@@ -1,6 +1,7 @@
+import { dbEnv } from "./env";
 import { migrate } from "./migrate";
 
-const url = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/vitranslator";
+const url = dbEnv.DATABASE_URL.parse(process.env.DATABASE_URL || undefined);
 const result = await migrate({ url });
 for (const name of result.applied) console.log(`applied ${name}`);
 console.log(

@@ -9,7 +9,6 @@ export * from "./layout";
 export * from "./text";
 export * from "./storage";
 export * from "./logger";
-export * from "./config";
 export { stages } from "./stages";
 export { publishTask, renderPlaylist } from "./publish";
 export * from "./align";

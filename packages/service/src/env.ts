@@ -1,19 +1,19 @@
 /**
- * What every app's env.ts shares: the service settings both the web server and the
- * workers need, and one way to validate an environment with a readable error.
+ * What every process of ours (web server, workers) reads the same way: one validation of
+ * the environment with a readable error, and the settings no single package owns — the
+ * storage root and the logs. Each package owns the rest of its fragment (`dbEnv`,
+ * `queueEnv`); an app's env.ts composes them.
  */
 import { z } from "zod";
 
-export const sharedEnvShape = {
-  DATABASE_URL: z.string().url().default("postgresql://postgres@127.0.0.1:5432/vitranslator"),
-  REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
+export const storageEnv = {
+  /** Media of every task lives under this folder. */
   STORAGE_DIR: z.string().min(1).default("./storage"),
-  /** Redis key prefix, so several installations (or test runs) can share one Redis. */
-  QUEUE_PREFIX: z
-    .string()
-    .regex(/^[a-z0-9-]+$/)
-    .default("vt"),
+};
+
+export const logEnv = {
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** json: one line per event (production); pretty: readable lines (default in a terminal). */
   LOG_FORMAT: z.enum(["json", "pretty"]).default(process.stdout.isTTY ? "pretty" : "json"),
 };
 

@@ -1,0 +1,1 @@
+export { logEnv, parseEnv, storageEnv } from "./env";
