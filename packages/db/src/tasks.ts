@@ -84,7 +84,7 @@ export async function getTaskSummary(db: Db, id: string): Promise<TaskSummary | 
   if (!t) return null;
   const sentences =
     t.status === "processing"
-      ? await db.sentence.findMany({ where: { taskId: id }, select: { stage: true } })
+      ? await db.sentence.findMany({ where: { taskId: id }, select: { stage: true, segmentIndex: true } })
       : [];
   return toSummary(t, computeProgress(t, sentences));
 }

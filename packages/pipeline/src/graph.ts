@@ -78,19 +78,26 @@ export const isStageName = (s: string): s is StageName => (STAGE_NAMES as readon
 export const nextStage = (stage: StageName): StageName | null => STAGES[stage].next;
 
 /**
- * Task progress 0..1: published parts, blended with how far the known sentences have got
- * (each counts by its stage's `progress`). One formula for the server and the browser.
+ * Task progress 0..1, one formula for the server and the browser: every part counts the
+ * same; a published part is done, any other counts how far its sentences have got (each
+ * by its stage's `progress`). It never goes back while the dub runs: a part's sentences
+ * only move forward, and a part that gets its first sentences goes from 0 to above 0.
  */
 export function taskProgress(
   t: { status: string; segmentCount: number | null; publishedCount: number },
-  sentences?: readonly { stage: string }[],
+  sentences?: readonly { stage: string; segmentIndex: number }[],
 ): number {
   if (t.status === "completed") return 1;
   if (!t.segmentCount) return 0;
-  const published = t.publishedCount / t.segmentCount;
-  if (!sentences || sentences.length === 0) return Math.min(0.99, published);
-  const work =
-    sentences.reduce((acc, s) => acc + (isStageName(s.stage) ? STAGES[s.stage].progress : 0), 0) /
-    sentences.length;
-  return Math.min(0.99, Math.max(published, published * 0.5 + work * 0.5));
+  const perPart = new Map<number, { sum: number; n: number }>();
+  for (const s of sentences ?? []) {
+    if (s.segmentIndex < t.publishedCount) continue;
+    const acc = perPart.get(s.segmentIndex) ?? { sum: 0, n: 0 };
+    acc.sum += isStageName(s.stage) ? STAGES[s.stage].progress : 0;
+    acc.n += 1;
+    perPart.set(s.segmentIndex, acc);
+  }
+  let done = Math.min(t.publishedCount, t.segmentCount);
+  for (const { sum, n } of perPart.values()) done += sum / n;
+  return Math.min(0.99, done / t.segmentCount);
 }
