@@ -49,18 +49,25 @@ const TYPES: Record<string, string> = {
   ".vtt": "text/vtt; charset=utf-8",
 };
 
+/** Files up to this size are read whole and sent with one write. */
+const SMALL_FILE = 4 * 1024 * 1024;
+
 /**
  * Streams a file with Range support (the video element seeks in the MP4 with it). The file
  * is opened first and read through that handle, so a file deleted or replaced meanwhile
  * (retention, a re-dub, an admin's delete) is served whole or answered 404; a read error
- * mid-body ends that response only.
+ * mid-body ends that response only. Small files are sent with one read and one write, and
+ * with `recent` (HLS chunks) kept in memory for a moment, because every viewer of a dub
+ * asks for the same chunks within seconds of each other.
  */
 export async function sendFile(
   req: IncomingMessage,
   res: ServerResponse,
   file: string,
-  opts: { downloadName?: string; cache?: string; root?: string } = {},
+  opts: SendFileOptions = {},
 ): Promise<void> {
+  const cached = opts.recent?.get(file);
+  if (cached) return sendBody(req, res, file, { size: cached.length, data: cached }, opts);
   if (opts.root && !(await resolvesInside(file, opts.root))) throw new AppError("NOT_FOUND", "Not found.");
   let handle: FileHandle;
   try {
@@ -69,21 +76,33 @@ export async function sendFile(
     throw new AppError("NOT_FOUND", "Not found (yet).");
   }
   try {
-    await sendOpenFile(req, res, handle, file, opts);
+    const info = await handle.stat();
+    if (!info.isFile()) throw new AppError("NOT_FOUND", "Not found.");
+    if (info.size > SMALL_FILE) return await sendBody(req, res, file, { size: info.size, handle }, opts);
+    const { buffer, bytesRead } = await handle.read({ buffer: Buffer.allocUnsafe(info.size), position: 0 });
+    const data = buffer.subarray(0, bytesRead);
+    opts.recent?.set(file, data);
+    await sendBody(req, res, file, { size: data.length, data }, opts);
   } finally {
     await handle.close().catch(() => undefined);
   }
 }
 
-async function sendOpenFile(
+export interface SendFileOptions {
+  downloadName?: string;
+  cache?: string;
+  root?: string;
+  recent?: RecentFiles;
+}
+
+async function sendBody(
   req: IncomingMessage,
   res: ServerResponse,
-  handle: FileHandle,
   file: string,
-  opts: { downloadName?: string; cache?: string },
+  body: { size: number; data?: Buffer; handle?: FileHandle },
+  opts: SendFileOptions,
 ): Promise<void> {
-  const info = await handle.stat();
-  if (!info.isFile()) throw new AppError("NOT_FOUND", "Not found.");
+  const { size } = body;
   const headers: Record<string, string | number> = {
     "content-type": TYPES[path.extname(file)] ?? "application/octet-stream",
     "accept-ranges": "bytes",
@@ -94,35 +113,86 @@ async function sendOpenFile(
       `attachment; filename="${opts.downloadName.replace(/[^\w.-]+/g, "_")}"; filename*=UTF-8''${encodeURIComponent(opts.downloadName)}`;
   }
   let start = 0;
-  let end = info.size - 1;
+  let end = size - 1;
   let status = 200;
   const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? "");
   if (range && (range[1] || range[2])) {
-    start = range[1] ? Number(range[1]) : Math.max(0, info.size - Number(range[2]));
-    end = range[1] && range[2] ? Math.min(Number(range[2]), info.size - 1) : info.size - 1;
-    if (start > end || start >= info.size) {
-      res.writeHead(416, { "content-range": `bytes */${info.size}` });
+    start = range[1] ? Number(range[1]) : Math.max(0, size - Number(range[2]));
+    end = range[1] && range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
+    if (start > end || start >= size) {
+      res.writeHead(416, { "content-range": `bytes */${size}` });
       res.end();
       return;
     }
     status = 206;
-    headers["content-range"] = `bytes ${start}-${end}/${info.size}`;
+    headers["content-range"] = `bytes ${start}-${end}/${size}`;
   }
-  res.writeHead(status, { ...headers, "content-length": Math.max(0, end - start + 1) });
-  if (req.method === "HEAD" || info.size === 0) return void res.end();
+  const length = Math.max(0, end - start + 1);
+  res.writeHead(status, { ...headers, "content-length": length });
+  if (req.method === "HEAD" || length === 0) return void res.end();
+  if (body.data) return void res.end(body.data.subarray(start, end + 1));
   try {
-    await pipeline(handle.createReadStream({ start, end, autoClose: false }), res);
+    await pipeline(body.handle!.createReadStream({ start, end, autoClose: false }), res);
   } catch {
     // The client went away or the read failed: this response is over, nothing else is.
     res.destroy();
   }
 }
 
+/**
+ * Small files served in the last `ttlMs`, up to `maxBytes` in all (oldest dropped first).
+ * A file rewritten meanwhile (a re-dubbed chunk keeps its name) is seen after `ttlMs`.
+ */
+export class RecentFiles {
+  private readonly entries = new Map<string, { data: Buffer; at: number }>();
+  private bytes = 0;
+
+  constructor(
+    private readonly opts: { maxBytes: number; ttlMs: number } = { maxBytes: 64 << 20, ttlMs: 1000 },
+  ) {}
+
+  get(file: string): Buffer | null {
+    const e = this.entries.get(file);
+    if (!e) return null;
+    if (Date.now() - e.at > this.opts.ttlMs) {
+      this.drop(file);
+      return null;
+    }
+    return e.data;
+  }
+
+  set(file: string, data: Buffer): void {
+    if (data.length > this.opts.maxBytes) return;
+    this.drop(file);
+    this.entries.set(file, { data, at: Date.now() });
+    this.bytes += data.length;
+    for (const [oldest] of this.entries) {
+      if (this.bytes <= this.opts.maxBytes) break;
+      this.drop(oldest);
+    }
+  }
+
+  private drop(file: string): void {
+    const e = this.entries.get(file);
+    if (!e) return;
+    this.entries.delete(file);
+    this.bytes -= e.data.length;
+  }
+}
+
 /** True when `file`, with every symlink followed, is inside `root` (false when it does not exist). */
+const realRoots = new Map<string, Promise<string>>();
+
 async function resolvesInside(file: string, root: string): Promise<boolean> {
   try {
-    const [real, realRoot] = await Promise.all([realpath(file), realpath(root)]);
-    return real.startsWith(realRoot + path.sep);
+    let realRoot = realRoots.get(root);
+    if (!realRoot) {
+      realRoot = realpath(root);
+      realRoots.set(root, realRoot);
+      realRoot.catch(() => realRoots.delete(root));
+    }
+    const [real, rootPath] = await Promise.all([realpath(file), realRoot]);
+    return real.startsWith(rootPath + path.sep);
   } catch {
     return false;
   }

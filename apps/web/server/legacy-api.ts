@@ -12,6 +12,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { getTaskSummary, TASK_ID_PATTERN } from "@vitranslator/db";
 import type { TaskSummary } from "@vitranslator/db";
+import { publicTaskError } from "@vitranslator/api";
 import { layout } from "@vitranslator/pipeline/layout";
 import { HttpError, sendJson } from "./http-util";
 import { createTaskFromUpload } from "./tasks-service";
@@ -47,7 +48,7 @@ export function legacyTaskBody(t: TaskSummary) {
     progress: status === "success" ? 100 : Math.max(0, Math.min(100, Math.round(t.progress * 100))),
     message:
       t.errorCode && t.status !== "completed"
-        ? (t.errorMessage ?? t.errorCode)
+        ? publicTaskError(t.id, t.errorCode, t.errorMessage).message
         : status === "success"
           ? "Done"
           : status === "error"

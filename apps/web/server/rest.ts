@@ -6,8 +6,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { getTaskSummary, TASK_ID_PATTERN } from "@vitranslator/db";
 import type { TaskSummary } from "@vitranslator/db";
+import { isAppError, publicTaskError } from "@vitranslator/api";
 import { layout } from "@vitranslator/pipeline/layout";
-import { HttpError, sendError, sendFile, sendJson } from "./http-util";
+import { HttpError, RecentFiles, sendError, sendFile, sendJson } from "./http-util";
 import { requestedMsn, waitForPlaylist } from "./playlist-wait";
 import { targetLanguages } from "./engines";
 import { createTaskFromUpload } from "./tasks-service";
@@ -26,7 +27,8 @@ interface StatusBody {
   progress: number;
   segments: { total: number; published: number };
   note?: { code: string; message: string };
-  error?: { code: string; message: string };
+  /** The public message for the code; the stored detail is shown on /admin only. */
+  error?: { code: string; message: string; errorId?: string };
 }
 
 function statusBody(t: TaskSummary): StatusBody {
@@ -37,14 +39,14 @@ function statusBody(t: TaskSummary): StatusBody {
     segments: { total: t.segmentCount ?? 0, published: t.publishedCount },
     // A completed task can carry a note (NOTHING_TO_DUB); anything else with a code is an error.
     ...(t.errorCode
-      ? {
-          [t.status === "completed" ? "note" : "error"]: { code: t.errorCode, message: t.errorMessage ?? "" },
-        }
+      ? { [t.status === "completed" ? "note" : "error"]: publicTaskError(t.id, t.errorCode, t.errorMessage) }
       : {}),
   };
 }
 
 export function createRestHandler(deps: ServiceDeps) {
+  const recentChunks = new RecentFiles({ maxBytes: 64 << 20, ttlMs: 1000 });
+  const recentPlaylists = new RecentFiles({ maxBytes: 4 << 20, ttlMs: 250 });
   const taskDirOf = (id: string) => {
     if (!TASK_ID_PATTERN.test(id)) throw new HttpError(404, "TASK_NOT_FOUND", "No such task.");
     return deps.storage.taskDir(id);
@@ -82,11 +84,15 @@ export function createRestHandler(deps: ServiceDeps) {
   const dependencies = async (): Promise<{ db?: boolean; redis?: boolean }> =>
     deps.checkDependencies ? deps.checkDependencies() : {};
 
-  type Route = [
-    method: string,
-    pattern: RegExp,
-    handle: (req: IncomingMessage, res: ServerResponse, m: RegExpExecArray) => Promise<void>,
-  ];
+  type Handle = (req: IncomingMessage, res: ServerResponse, m: RegExpExecArray) => Promise<void>;
+  type Route = [method: string, pattern: RegExp, handle: Handle];
+  /** Status reads and downloads count against the client's API rate limit. */
+  const limited =
+    (handle: Handle): Handle =>
+    async (req, res, m) => {
+      await deps.rateLimiter?.check(req, "api");
+      await handle(req, res, m);
+    };
   const routes: Route[] = [
     // Liveness: the process answers (dependencies are reported, not required, so a Redis
     // blip does not get every web process restarted). Readiness needs both.
@@ -132,13 +138,17 @@ export function createRestHandler(deps: ServiceDeps) {
     [
       "GET",
       /^\/api\/tasks\/([^/]+)$/,
-      async (_req, res, m) => sendJson(res, 200, statusBody(await summary(m[1]!))),
+      limited(async (_req, res, m) => sendJson(res, 200, statusBody(await summary(m[1]!)))),
     ],
-    ["GET", /^\/api\/tasks\/([^/]+)\/download$/, async (req, res, m) => downloadMp4(req, res, m[1]!)],
+    [
+      "GET",
+      /^\/api\/tasks\/([^/]+)\/download$/,
+      limited(async (req, res, m) => downloadMp4(req, res, m[1]!)),
+    ],
     [
       "GET",
       /^\/api\/tasks\/([^/]+)\/subtitles\.(srt|vtt)$/,
-      async (req, res, m) => downloadSubs(req, res, m[1]!, m[2] as "srt" | "vtt"),
+      limited(async (req, res, m) => downloadSubs(req, res, m[1]!, m[2] as "srt" | "vtt")),
     ],
     [
       "GET",
@@ -153,6 +163,10 @@ export function createRestHandler(deps: ServiceDeps) {
           root: deps.storage.root,
           // A chunk keeps its URI when the owner re-dubs a line, so it must be revalidated too.
           cache: "no-cache",
+          // Every viewer fetches the same chunks and playlist within seconds: kept in memory
+          // for a moment (a re-dub or a new chunk shows within that moment). A held playlist
+          // request is answered from the file, since it waited for the newest version.
+          ...(msn === null ? { recent: chunk ? recentChunks : recentPlaylists } : {}),
         });
       },
     ],
@@ -169,7 +183,7 @@ export function createRestHandler(deps: ServiceDeps) {
       try {
         await handle(req, res, m);
       } catch (e) {
-        if (e instanceof HttpError) sendError(res, e);
+        if (isAppError(e)) sendError(res, e);
         else throw e;
       }
       return true;

@@ -14,7 +14,7 @@ import type { TestDatabase } from "@vitranslator/db/testing";
 import { createLocalStorage } from "@vitranslator/pipeline";
 import { closeQueues, createQueues, createRedis, EventBus, SharedEventReader } from "@vitranslator/queue";
 import { isAppError } from "@vitranslator/api";
-import { applyRequestTimeouts, sendError, sendFile } from "../server/http-util";
+import { applyRequestTimeouts, RecentFiles, sendError, sendFile } from "../server/http-util";
 import { clientIp, createRateLimiter } from "../server/rate-limit";
 import { createRestHandler } from "../server/rest";
 import { createTrpcServer } from "../server/trpc-server";
@@ -205,14 +205,16 @@ describe("media files", () => {
     });
     try {
       for (let i = 0; i < 5; i++) {
-        await writeFile(file, Buffer.alloc(256 * 1024, i));
+        // Small files are sent in one read, large ones streamed: both paths.
+        const size = i % 2 ? 5 * 1024 * 1024 : 256 * 1024;
+        await writeFile(file, Buffer.alloc(size, i));
         fsHooks.afterLookup = async (p) => {
           if (p === file) await unlink(file).catch(() => undefined);
         };
         const res = await fetch(url, { signal: AbortSignal.timeout(5000) }).catch(() => null);
         fsHooks.afterLookup = null;
         // Either the whole file (it was open before it went) or a clean 404.
-        if (res?.status === 200) expect((await res.arrayBuffer()).byteLength).toBe(256 * 1024);
+        if (res?.status === 200) expect((await res.arrayBuffer()).byteLength).toBe(size);
         else expect(res?.status).toBe(404);
       }
       await new Promise((r) => setTimeout(r, 100));
@@ -222,6 +224,20 @@ describe("media files", () => {
       process.off("uncaughtException", onUncaught);
       server.close();
     }
+  });
+});
+
+describe("recently served chunks", () => {
+  it("are kept for a moment only, within a byte budget, oldest dropped first", async () => {
+    const recent = new RecentFiles({ maxBytes: 10, ttlMs: 50 });
+    recent.set("a", Buffer.alloc(4));
+    recent.set("b", Buffer.alloc(4));
+    recent.set("c", Buffer.alloc(4));
+    expect([recent.get("a"), recent.get("b")?.length, recent.get("c")?.length]).toEqual([null, 4, 4]);
+    recent.set("huge", Buffer.alloc(11));
+    expect(recent.get("huge")).toBeNull();
+    await new Promise((r) => setTimeout(r, 80));
+    expect(recent.get("b")).toBeNull();
   });
 });
 
