@@ -8,8 +8,8 @@ import {
   newTaskId,
   tokenMatches,
 } from "../src/index";
-import { createTestDatabase } from "../src/testing";
-import type { TestDatabase } from "../src/testing";
+import { createTestDatabase } from "../testing";
+import type { TestDatabase } from "../testing";
 
 let t: TestDatabase;
 beforeAll(async () => {

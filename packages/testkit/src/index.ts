@@ -6,7 +6,6 @@ export { DEFAULT_TRANSCRIPT_SENTENCES, wavDurationSec } from "./fake-openai-audi
 export type { FakeTranscript, FakeTranscriptSegment } from "./fake-openai-audio";
 export { makeSampleVideo } from "./sample-video";
 export type { SampleLine, SampleVideo } from "./sample-video";
-export * from "./sample-video";
 export { createInstantTts } from "./instant-tts";
 export { startFakeCosyVoice } from "./fake-cosyvoice";
 export type {
@@ -20,3 +19,10 @@ export { answerSpeech, speechMs, SPEECH_SAMPLE_RATE } from "./fake-openai-speech
 export { freePort } from "./net";
 export { buildTinyGguf, tinyVocabulary, writeTinyGguf } from "./tiny-gguf";
 export type { TinyGgufOptions } from "./tiny-gguf";
+export { probeDurationMs, runFfmpeg, runTool } from "./tools";
+export { makeAudio, makeTmpDir, makeVideo } from "./media";
+export type { Pulse } from "./media";
+export { CHORDS, chordMusic, correlation, db, energy, espeakSpeech } from "./signals";
+export { fakeSpeakerEmbeddingOnnx, oneNodeOnnx, sherpaLikeOnnx } from "./onnx";
+export type { OneNodeModel } from "./onnx";
+export { KOKORO_TEST_VOICES_BYTES, SHERPA_METADATA } from "./sherpa-metadata";

@@ -4,9 +4,10 @@
  * written beside it.
  * Used by the integration tests, the browser test and the benchmark.
  */
-import { spawn } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { CHORDS } from "./signals";
+import { probeDurationMs, runFfmpeg, runTool } from "./tools";
 
 export interface SampleLine {
   startMs: number;
@@ -30,34 +31,6 @@ const DEFAULT_TEXTS = [
   "Thank you for watching, and see you next time.",
 ];
 
-function run(cmd: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    p.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    p.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    p.on("error", reject);
-    p.on("close", (code) =>
-      code === 0 ? resolve(out) : reject(new Error(`${cmd} exited ${code}: ${err.slice(-1500)}`)),
-    );
-  });
-}
-
-/** A media file's container duration (ffprobe), in whole ms. */
-export async function probeDurationMs(file: string): Promise<number> {
-  const out = await run("ffprobe", [
-    "-v",
-    "error",
-    "-show_entries",
-    "format=duration",
-    "-of",
-    "csv=p=0",
-    file,
-  ]);
-  return Math.round(Number(out.trim()) * 1000);
-}
-
 const srtTime = (ms: number) => {
   const h = Math.floor(ms / 3600000);
   const m = Math.floor((ms % 3600000) / 60000);
@@ -65,14 +38,6 @@ const srtTime = (ms: number) => {
   const pad = (n: number, w = 2) => String(n).padStart(w, "0");
   return `${pad(h)}:${pad(m)}:${pad(s)},${pad(ms % 1000, 3)}`;
 };
-
-/** Chords of the music bed (Hz), two seconds each, looping: A, G, F, G. */
-const CHORDS = [
-  [220, 277.18, 329.63],
-  [196, 246.94, 293.66],
-  [174.61, 220, 261.63],
-  [196, 246.94, 329.63],
-];
 
 /**
  * A quiet music bed (about −29 dBFS RMS, several dB under the speech): a looping chord
@@ -118,7 +83,7 @@ export async function makeSampleVideo(opts: {
   const placed: (SampleLine & { endMs: number; wav: string })[] = [];
   for (const [i, line] of lines.entries()) {
     const wav = path.join(dir, `line-${i}.wav`);
-    await run("espeak-ng", ["-v", "en-us", "-s", "165", "-w", wav, "--", line.text]);
+    await runTool("espeak-ng", ["-v", "en-us", "-s", "165", "-w", wav, "--", line.text]);
     placed.push({ ...line, wav, endMs: line.startMs + (await probeDurationMs(wav)) });
   }
   const name = opts.name ?? "sample";
@@ -126,15 +91,7 @@ export async function makeSampleVideo(opts: {
   const w = opts.width ?? 320;
   const h = opts.height ?? 180;
   const secs = (total / 1000).toFixed(3);
-  const args = [
-    "-hide_banner",
-    "-nostdin",
-    "-y",
-    "-f",
-    "lavfi",
-    "-i",
-    `testsrc2=size=${w}x${h}:rate=${opts.fps ?? 25}:duration=${secs}`,
-  ];
+  const args = ["-f", "lavfi", "-i", `testsrc2=size=${w}x${h}:rate=${opts.fps ?? 25}:duration=${secs}`];
   const withAudio = opts.withAudio ?? true;
   if (withAudio) {
     args.push("-f", "lavfi", "-i", `anullsrc=r=44100:cl=stereo:d=${secs}`);
@@ -162,7 +119,7 @@ export async function makeSampleVideo(opts: {
     args.push("-map", "0:v");
   }
   args.push("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "50", "-t", secs, video);
-  await run("ffmpeg", args);
+  await runFfmpeg(args);
   const srt = path.join(dir, `${name}.srt`);
   await writeFile(
     srt,

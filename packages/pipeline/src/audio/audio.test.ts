@@ -1,9 +1,9 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeAudio, makeTmpDir } from "@vitranslator/testkit";
 import { probeMedia } from "../media/probe";
 import { ffmpeg } from "../media/process";
-import { makeAudio, makeTmpDir } from "../media/test-media";
 import { detectSilences } from "../media/silence";
 import { atempoChain, stretchAudio } from "./stretch";
 import { buildTimelineArgs, renderTimeline } from "./timeline";

@@ -1,6 +1,6 @@
 /**
  * The real sherpa-onnx-node native code, driven with models made here: a fake 3D-Speaker
- * embedding model (test-embedding-model.ts) in the worker thread, and the Silero VAD on
+ * embedding model (testkit's fakeSpeakerEmbeddingOnnx) in the worker thread, and the Silero VAD on
  * eSpeak speech. pyannote segmentation and SenseVoice/Whisper/Kokoro cannot be faked this
  * way (their graphs and metadata are far larger), so they are tested up to the loaders.
  */
@@ -9,12 +9,12 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fakeSpeakerEmbeddingOnnx } from "@vitranslator/testkit";
 import { detectSpeech, resolveSileroModel } from "../asr/sherpa/vad";
 import { readWav16 } from "../models/wav-pcm";
 import { cosine } from "./centroids";
 import { startDiarizationWorker } from "./native-worker";
 import type { NativeDiarizationWorker } from "./native-worker";
-import { fakeSpeakerEmbeddingOnnx } from "./test-embedding-model";
 
 let dir: string;
 let worker: NativeDiarizationWorker;

@@ -1,12 +1,12 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeAudio, makeTmpDir, makeVideo } from "@vitranslator/testkit";
 import { renderTimeline } from "../audio/timeline";
 import { extractSegment } from "../media/extract";
 import { buildMixArgs, escapeFilterValue, mixSegment } from "../media/mix";
 import { probeMedia } from "../media/probe";
 import { ffprobeJson, runProcess } from "../media/process";
-import { makeAudio, makeTmpDir, makeVideo } from "../media/test-media";
 import { EspeakEngine } from "../tts/espeak";
 import { listKeyframesMs } from "../media/keyframes";
 import { chunkDurations, planChunkCuts } from "./chunks";

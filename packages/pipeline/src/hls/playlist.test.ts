@@ -1,7 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeTmpDir } from "../media/test-media";
+import { makeTmpDir } from "@vitranslator/testkit";
 import { buildPlaylist, writeFileAtomic } from "./playlist";
 
 describe("buildPlaylist", () => {

@@ -1,12 +1,12 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeTmpDir, makeVideo } from "@vitranslator/testkit";
 import { isPipelineError } from "../errors";
 import { admitMedia, allowedDemuxer, checkCaps, DEFAULT_MEDIA_CAPS } from "./admission";
 import { parseLastPacketEndS } from "./duration";
 import { parseProbe } from "./probe";
 import { runProcess } from "./process";
-import { makeTmpDir, makeVideo } from "./test-media";
 
 const errorCode = (e: unknown) => (isPipelineError(e) ? [e.code, e.category] : e);
 

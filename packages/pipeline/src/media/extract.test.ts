@@ -1,11 +1,11 @@
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeAudio, makeTmpDir, makeVideo } from "@vitranslator/testkit";
 import { isPipelineError } from "../errors";
 import { buildExtractSegmentArgs, extractSegment, extractWav16k } from "./extract";
 import { probeMedia } from "./probe";
 import { ffprobeJson, runProcess } from "./process";
-import { makeAudio, makeTmpDir, makeVideo } from "./test-media";
 
 describe("buildExtractSegmentArgs", () => {
   it("seeks before the input and writes two outputs from one decode", () => {

@@ -2,10 +2,10 @@ import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeTmpDir } from "@vitranslator/testkit";
 import { isPipelineError } from "../errors";
 import { applyInputPolicy, demuxerForPath, inputOptions } from "./input-policy";
 import { ffmpeg, ffprobeJson, runProcess } from "./process";
-import { makeTmpDir } from "./test-media";
 
 const code = (fn: () => unknown): unknown => {
   try {

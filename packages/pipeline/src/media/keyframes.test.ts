@@ -1,9 +1,9 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeTmpDir } from "@vitranslator/testkit";
 import { extractSegment } from "./extract";
 import { listKeyframesMs, parseKeyframePackets } from "./keyframes";
 import { runProcess } from "./process";
-import { makeTmpDir } from "./test-media";
 
 describe("parseKeyframePackets", () => {
   it("keeps keyframe packets only, relative to the file's start time, sorted and unique", () => {

@@ -1,11 +1,11 @@
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeTmpDir, makeVideo } from "@vitranslator/testkit";
 import { isPipelineError } from "../errors";
 import { buildNormaliseArgs, normaliseSource } from "./normalise";
 import { probeMedia } from "./probe";
 import { ffprobe, runProcess } from "./process";
-import { makeTmpDir, makeVideo } from "./test-media";
 
 async function make(args: string[]): Promise<void> {
   await runProcess({ command: "ffmpeg", args: ["-v", "error", "-y", ...args] });

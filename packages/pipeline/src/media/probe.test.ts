@@ -1,9 +1,9 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeAudio, makeTmpDir, makeVideo } from "@vitranslator/testkit";
 import { isPipelineError } from "../errors";
 import { parseProbe, parseRate, probeMedia } from "./probe";
-import { makeAudio, makeTmpDir, makeVideo } from "./test-media";
 
 const stream = (s: Record<string, unknown>) => ({ disposition: { attached_pic: 0 }, ...s });
 

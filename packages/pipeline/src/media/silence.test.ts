@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeAudio, makeTmpDir, makeVideo } from "@vitranslator/testkit";
 import { detectSilences, parseSilencedetect } from "./silence";
-import { makeAudio, makeTmpDir, makeVideo } from "./test-media";
 
 /** Captured from ffmpeg 5.1 (progress lines share a line with filter output because of "\r"). */
 const CAPTURED = [

@@ -2,10 +2,10 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { SHERPA_METADATA, sherpaLikeOnnx } from "@vitranslator/testkit";
 import { findSherpaAsrModel, loadSherpaAsrModel, recognizerConfig } from "../asr/sherpa/loader";
 import { loadDiarizationModels } from "../diarization/sherpa";
 import { PipelineError } from "../errors";
-import { SHERPA_METADATA, sherpaLikeOnnx } from "./test-onnx";
 
 let dir: string;
 beforeEach(async () => {

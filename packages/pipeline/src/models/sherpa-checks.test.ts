@@ -9,12 +9,12 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SHERPA_METADATA, sherpaLikeOnnx } from "@vitranslator/testkit";
 import { resolveSileroModel } from "../asr/sherpa/vad";
 import { PipelineError } from "../errors";
 import { loadSherpaTtsModel } from "../tts/sherpa/loader";
 import { readOnnxInfo } from "./onnx-info";
 import { checkSherpaModel } from "./sherpa-checks";
-import { SHERPA_METADATA, sherpaLikeOnnx } from "./test-onnx";
 
 let dir: string;
 beforeAll(async () => {

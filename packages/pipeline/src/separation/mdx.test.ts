@@ -2,11 +2,9 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeTmpDir } from "../media/test-media";
+import { db, energy, makeTmpDir, oneNodeOnnx } from "@vitranslator/testkit";
 import { createMdxSeparator, limitPeak, loadMdxSession, runMdx } from "./mdx";
-import { oneNodeOnnx } from "./onnx-test-model";
 import { decodePcm, encodeWav } from "./pcm";
-import { db, energy } from "./test-signals";
 
 // Small hyper-parameters: chunk = hop·(dimT−1) = 1984 samples, so a 0.3 s mix spans many chunks.
 const params = { nFft: 256, hop: 64, dimF: 128, dimT: 32, compensate: 1, overlap: 0.25 } as const;

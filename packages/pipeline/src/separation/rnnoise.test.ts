@@ -1,9 +1,8 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeTmpDir } from "../media/test-media";
+import { chordMusic, correlation, db, energy, espeakSpeech, makeTmpDir } from "@vitranslator/testkit";
 import { decodePcm, encodeWav } from "./pcm";
 import { createRnnoiseSeparator, denoiseChannel, loadRnnoise } from "./rnnoise";
-import { chordMusic, correlation, db, energy, espeakSpeech } from "./test-signals";
 
 const RATE = 44100;
 let tmp: Awaited<ReturnType<typeof makeTmpDir>>;

@@ -3,11 +3,10 @@
  * engine (real CosyVoice engine over gRPC to the local stand-in; real espeak-ng, ffmpeg).
  */
 import { readFile } from "node:fs/promises";
-import { startFakeCosyVoice } from "@vitranslator/testkit";
+import { makeAudio, makeTmpDir, startFakeCosyVoice } from "@vitranslator/testkit";
 import type { FakeCosyVoice } from "@vitranslator/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { layout } from "../layout";
-import { makeAudio, makeTmpDir } from "../media/test-media";
 import type { SentenceRecord, SentenceUpdate, StageContext, TaskRecord, TaskStore } from "../ports";
 import { CosyVoiceEngine } from "../tts/cosyvoice/engine";
 import { EspeakEngine } from "../tts/espeak";

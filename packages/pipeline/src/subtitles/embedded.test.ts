@@ -1,8 +1,8 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeTmpDir, makeVideo } from "@vitranslator/testkit";
 import { probeMedia } from "../media/probe";
-import { makeTmpDir, makeVideo } from "../media/test-media";
 import { extractEmbeddedSubtitles, isTextSubtitleCodec } from "./embedded";
 
 describe("extractEmbeddedSubtitles (real ffmpeg)", () => {

@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeTmpDir } from "@vitranslator/testkit";
 import { readWavFormat } from "../audio/wav";
 import { isPipelineError } from "../errors";
-import { makeTmpDir } from "../media/test-media";
 import { EspeakEngine, espeakVoiceFor } from "./espeak";
 
 describe("espeakVoiceFor", () => {

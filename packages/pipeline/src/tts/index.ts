@@ -11,13 +11,7 @@ export {
   speakerSlot,
   voiceForSpeaker,
 } from "./voices";
-export {
-  MAX_REFERENCE_MS,
-  cutReference,
-  planReferences,
-  referenceFileName,
-  speakerKey,
-} from "./reference";
+export { MAX_REFERENCE_MS, cutReference, planReferences, referenceFileName, speakerKey } from "./reference";
 export type { ReferencePlan, ReferenceSentence } from "./reference";
 export { pcm16ToWav44k, readPcm16, toWav44k } from "./pcm";
 export * from "./cosyvoice";

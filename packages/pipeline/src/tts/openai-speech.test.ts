@@ -1,12 +1,11 @@
 /** The OpenAI speech engine through the official client against the local OpenAI-protocol server. */
 import { join } from "node:path";
-import { speechMs, startFakeOpenAi } from "@vitranslator/testkit";
+import { makeTmpDir, speechMs, startFakeOpenAi } from "@vitranslator/testkit";
 import type { FakeOpenAi } from "@vitranslator/testkit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { readWavFormat } from "../audio/wav";
 import { isPipelineError } from "../errors";
 import { createLlmClient } from "../llm/client";
-import { makeTmpDir } from "../media/test-media";
 import { OpenAiSpeechEngine } from "./openai-speech";
 
 let server: FakeOpenAi;

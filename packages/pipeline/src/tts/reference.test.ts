@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeAudio, makeTmpDir } from "@vitranslator/testkit";
 import { readWavFormat } from "../audio/wav";
-import { makeAudio, makeTmpDir } from "../media/test-media";
 import { cutReference, planReferences, referenceFileName } from "./reference";
 
 const s = (

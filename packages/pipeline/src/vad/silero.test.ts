@@ -1,8 +1,7 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeTmpDir } from "../media/test-media";
+import { espeakSpeech, makeTmpDir } from "@vitranslator/testkit";
 import { encodeWav } from "../separation/pcm";
-import { espeakSpeech } from "../separation/test-signals";
 import {
   detectSpeechRegions,
   loadSilero,

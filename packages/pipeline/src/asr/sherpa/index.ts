@@ -7,13 +7,7 @@ export {
   recognizerConfig,
 } from "./loader";
 export type { SherpaAsrKind, SherpaAsrModel } from "./loader";
-export {
-  groupSpeech,
-  splitSentences,
-  joinTokens,
-  normaliseAsrLanguage,
-  dominantLanguage,
-} from "./chunks";
+export { groupSpeech, splitSentences, joinTokens, normaliseAsrLanguage, dominantLanguage } from "./chunks";
 export type { SpeechSpan, ChunkOptions, RecognizedChunk, SentenceSegment } from "./chunks";
 export { detectSpeech, resolveSileroModel } from "./vad";
 export { createSherpaTranscriber } from "./transcriber";

@@ -1,12 +1,11 @@
 /** The CosyVoice engine over real gRPC against the local stand-in that serves the upstream proto. */
 import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
-import { startFakeCosyVoice } from "@vitranslator/testkit";
+import { makeAudio, makeTmpDir, startFakeCosyVoice } from "@vitranslator/testkit";
 import type { FakeCosyVoice } from "@vitranslator/testkit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { readWavFormat } from "../../audio/wav";
 import { isPipelineError } from "../../errors";
-import { makeAudio, makeTmpDir } from "../../media/test-media";
 import { CosyVoiceEngine, normaliseCosyVoiceAddress } from "./engine";
 
 let server: FakeCosyVoice;

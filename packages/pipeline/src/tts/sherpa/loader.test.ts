@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { KOKORO_TEST_VOICES_BYTES, SHERPA_METADATA, sherpaLikeOnnx } from "@vitranslator/testkit";
 import { PipelineError } from "../../errors";
-import { KOKORO_TEST_VOICES_BYTES, SHERPA_METADATA, sherpaLikeOnnx } from "../../models/test-onnx";
 import {
   accentFor,
   detectTtsKind,

@@ -7,9 +7,9 @@ import { createHash, randomBytes } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
-import { createDb } from "./client";
-import type { Db } from "./client";
-import { defaultMigrationsDir, migrate } from "./migrate";
+import { createDb } from "../src/client";
+import type { Db } from "../src/client";
+import { defaultMigrationsDir, migrate } from "../src/migrate";
 
 const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const TEMPLATE_LOCK = 72707370;
