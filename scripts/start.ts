@@ -26,13 +26,16 @@ const env = {
   MODELS_DIR: path.resolve(root, process.env.MODELS_DIR ?? "models"),
 };
 
+/** A connection URL for messages: the credentials are never printed. */
+const withoutCredentials = (url: string) => url.replace(/\/\/[^@/]*@/, "//***@");
+
 async function checkServices() {
   try {
     const result = await migrate({ url: env.DATABASE_URL });
     console.log(`database ready (${result.applied.length} migration(s) applied)`);
   } catch (e) {
     console.error(
-      `Cannot prepare PostgreSQL at ${env.DATABASE_URL.replace(/\/\/[^@]*@/, "//***@")}: ${(e as Error).message}`,
+      `Cannot prepare PostgreSQL at ${withoutCredentials(env.DATABASE_URL)}: ${(e as Error).message}`,
     );
     console.error("Start it (e.g. `docker compose up -d postgres redis`) or set DATABASE_URL.");
     process.exit(1);
@@ -42,12 +45,14 @@ async function checkServices() {
     retryStrategy: () => null,
     lazyConnect: true,
   });
+  // The failure is reported below, once.
+  redis.on("error", () => undefined);
   try {
     await redis.connect();
     await redis.ping();
   } catch (e) {
     console.error(
-      `Cannot reach Redis at ${env.REDIS_URL}: ${(e as Error).message}. Start it or set REDIS_URL.`,
+      `Cannot reach Redis at ${withoutCredentials(env.REDIS_URL)}: ${(e as Error).message}. Start it or set REDIS_URL.`,
     );
     process.exit(1);
   } finally {
