@@ -204,3 +204,6 @@ async function main() {
 }
 
 await main();
+// Exit even if a library left a handle open (the overhead run's in-process workers can leave
+// Redis connections behind): a finished benchmark must not sit there.
+process.exit(0);
