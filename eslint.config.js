@@ -51,4 +51,10 @@ export default tseslint.config(
     ],
     rules: { "no-console": "off", "@typescript-eslint/no-non-null-assertion": "off" },
   },
+  // Plain ES modules (Node loader hooks used by tests) are outside every tsconfig.
+  {
+    files: ["**/*.mjs"],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { parserOptions: { projectService: false, program: null } },
+  },
 );
