@@ -6,7 +6,7 @@ import http from "node:http";
 import path from "node:path";
 import { errorIdOf, internalErrorMessage } from "@vitranslator/api";
 import { createDb } from "@vitranslator/db";
-import { createLogger } from "@vitranslator/pipeline/logger";
+import { createLogger } from "@vitranslator/service/logger";
 import { createLocalStorage } from "@vitranslator/pipeline/storage";
 import { closeQueues, createQueues, createRedis, EventBus, SharedEventReader } from "@vitranslator/queue";
 import { loadEnv, pinNodeEnv } from "./env";

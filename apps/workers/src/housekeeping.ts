@@ -8,7 +8,8 @@ import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { existingTaskIds, listExpiredTasks, purgeTask } from "@vitranslator/db";
 import type { Db } from "@vitranslator/db";
-import type { AppLogger, Storage } from "@vitranslator/pipeline";
+import type { Storage } from "@vitranslator/pipeline";
+import type { AppLogger } from "@vitranslator/service";
 import type { EventBus } from "@vitranslator/queue";
 import type { Redis } from "ioredis";
 

@@ -5,7 +5,7 @@
  * like against the same Redis, Postgres and storage root.
  */
 import { parseArgs } from "node:util";
-import { createLogger } from "@vitranslator/pipeline";
+import { createLogger } from "@vitranslator/service";
 import { parseStages } from "@vitranslator/queue";
 import { startWorkers } from "./app";
 import { loadEnv } from "./env";

@@ -6,14 +6,8 @@
 import { UnrecoverableError } from "bullmq";
 import type { Job } from "bullmq";
 import { runStage, StageFailure, stages } from "@vitranslator/pipeline";
-import type {
-  AppLogger,
-  Engines,
-  EventSink,
-  PipelineConfig,
-  Storage,
-  TaskStore,
-} from "@vitranslator/pipeline";
+import type { Engines, EventSink, PipelineConfig, Storage, TaskStore } from "@vitranslator/pipeline";
+import type { AppLogger } from "@vitranslator/service";
 import type { Db } from "@vitranslator/db";
 import { enqueue, jobPayload } from "@vitranslator/queue";
 import { failTask } from "@vitranslator/tasks";

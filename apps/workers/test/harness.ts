@@ -7,7 +7,7 @@ import { getTaskSnapshot, newTaskId } from "@vitranslator/db";
 import { createTask } from "@vitranslator/tasks";
 import { createTestDatabase } from "@vitranslator/db/testing";
 import type { TestDatabase } from "@vitranslator/db/testing";
-import { createLogger } from "@vitranslator/pipeline";
+import { createLogger } from "@vitranslator/service";
 import { createQueues, createRedis, EventBus, closeQueues, STAGE_NAMES } from "@vitranslator/queue";
 import type { StageName, TaskEvent } from "@vitranslator/queue";
 import { startFakeOpenAi } from "@vitranslator/testkit";

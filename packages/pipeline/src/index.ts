@@ -8,7 +8,6 @@ export * from "./ports";
 export * from "./layout";
 export * from "./text";
 export * from "./storage";
-export * from "./logger";
 export { stages } from "./stages";
 export { publishTask, renderPlaylist } from "./publish";
 export * from "./align";

@@ -146,7 +146,9 @@ export interface EventSink {
   emit(taskId: string, event: TaskEvent): Promise<unknown>;
 }
 
+/** Structured logs bound to task, stage and job; debug is optional, so a test's logger can be three functions. */
 export interface Logger {
+  debug?(obj: object, msg?: string): void;
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;

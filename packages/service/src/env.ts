@@ -5,6 +5,7 @@
  * `queueEnv`); an app's env.ts composes them.
  */
 import { z } from "zod";
+import { LOG_FORMATS, LOG_LEVELS } from "./logger";
 
 export const storageEnv = {
   /** Media of every task lives under this folder. */
@@ -12,9 +13,9 @@ export const storageEnv = {
 };
 
 export const logEnv = {
-  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   /** json: one line per event (production); pretty: readable lines (default in a terminal). */
-  LOG_FORMAT: z.enum(["json", "pretty"]).default(process.stdout.isTTY ? "pretty" : "json"),
+  LOG_FORMAT: z.enum(LOG_FORMATS).default(process.stdout.isTTY ? "pretty" : "json"),
 };
 
 /** Empty variables count as unset; a bad value fails with every problem listed. */

@@ -229,7 +229,7 @@ export function createTranslator(opts: TranslatorOptions & { complete: JsonCompl
             cause: err,
           });
         }
-        logger?.warn({ indices, err: err.message }, "LLM translation batch failed; splitting it in halves");
+        logger?.warn({ indices, err }, "LLM translation batch failed; splitting it in halves");
         const mid = lo + Math.ceil(batch.length / 2);
         await runRange(lo, mid);
         await runRange(mid, hi);
@@ -286,7 +286,7 @@ export function createTranslator(opts: TranslatorOptions & { complete: JsonCompl
       } catch (err) {
         if (!isAnswerError(err)) throw err;
         lastError = err;
-        logger?.warn({ attempt, err: err.message }, "LLM shortening answer unusable");
+        logger?.warn({ attempt, err }, "LLM shortening answer unusable");
       }
     }
     throw new PipelineError({
