@@ -11,13 +11,12 @@ export interface PublishedPart {
   publishedAtMs: number;
 }
 
-/** Parts considered for the rate: the recent ones say more about the next ones than the start does. */
-const RATE_WINDOW = 4;
-
 /**
  * Dub rate (media ms per wall ms) from the published prefix, in order. With one part, from
- * when work started; with more, over the last few publications, so a slow start (model
- * loading, planning) stops counting once the pipeline runs. Null when nothing is known.
+ * when work started; with more, over every publication since the first, so a slow start
+ * (model loading, planning) stops counting once the pipeline runs, and a burst of parts
+ * landing together (other tasks sharing the machine) does not look like speed. Null when
+ * nothing is known.
  */
 export function dubRate(published: readonly PublishedPart[], startedAtMs: number | null): number | null {
   if (published.length === 0) return null;
@@ -26,12 +25,11 @@ export function dubRate(published: readonly PublishedPart[], startedAtMs: number
     if (startedAtMs === null) return null;
     return only.durationMs / Math.max(250, only.publishedAtMs - startedAtMs);
   }
-  const recent = published.slice(-(RATE_WINDOW + 1));
-  const first = recent[0] as PublishedPart;
-  const last = recent.at(-1) as PublishedPart;
-  const media = recent.slice(1).reduce((a, p) => a + p.durationMs, 0);
+  const first = published[0] as PublishedPart;
+  const last = published.at(-1) as PublishedPart;
+  const media = published.slice(1).reduce((a, p) => a + p.durationMs, 0);
   // Parts published together (a burst) would give a huge rate: count at least 250 ms each.
-  const wall = Math.max(last.publishedAtMs - first.publishedAtMs, 250 * (recent.length - 1));
+  const wall = Math.max(last.publishedAtMs - first.publishedAtMs, 250 * (published.length - 1));
   return media / wall;
 }
 
@@ -53,12 +51,17 @@ export function planStart(opts: {
   partsMs: readonly number[];
   publishedCount: number;
   rate: number | null;
-  /** Slack for fetching a chunk and for the rate being a little optimistic. */
+  /**
+   * Slack for fetching a chunk and for the rate being optimistic: by default 1.5 s plus a
+   * tenth of the time the remaining parts take to make (the rate wobbles when other tasks
+   * share the machine).
+   */
   marginMs?: number;
 }): StartPlan | null {
   const { partsMs, publishedCount, rate } = opts;
   if (rate === null || !(rate > 0)) return null;
-  const margin = opts.marginMs ?? 1500;
+  const remainingMs = partsMs.slice(publishedCount).reduce((a, b) => a + b, 0);
+  const margin = opts.marginMs ?? 1500 + (0.1 * remainingMs) / rate;
   let start = 0;
   for (let k = 0; k < publishedCount && k < partsMs.length; k++) start += partsMs[k] as number;
   let publishedAt = 0;

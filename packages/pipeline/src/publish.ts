@@ -45,9 +45,7 @@ export async function publishTask(taskId: string, ctx: StageContext): Promise<vo
       index,
       publishedCount: index + 1,
       segmentCount: task.segmentCount ?? 0,
-      publishedMs: outcome.published
-        .filter((s) => s.index <= index)
-        .reduce((a, s) => a + s.durationMs, 0),
+      publishedMs: outcome.published.filter((s) => s.index <= index).reduce((a, s) => a + s.durationMs, 0),
       dubRate: outcome.dubRate,
     });
   }
@@ -55,8 +53,10 @@ export async function publishTask(taskId: string, ctx: StageContext): Promise<vo
   // Written aside and renamed: a re-dub rebuilds this file while it may be downloaded.
   const mp4 = await ensureDir(layout.finalMp4(ctx.taskDir));
   const tmpMp4 = `${mp4}.${process.pid}.${Date.now()}.tmp.mp4`;
+  const chunks = publishedChunks(outcome.published);
   await concatToMp4({
-    tsPaths: publishedChunks(outcome.published).map((c) => layout.hlsChunk(ctx.taskDir, c.part, c.chunk)),
+    tsPaths: chunks.map((c) => layout.hlsChunk(ctx.taskDir, c.part, c.chunk)),
+    durationsMs: chunks.map((c) => c.durationMs),
     out: tmpMp4,
     signal: ctx.signal,
   });

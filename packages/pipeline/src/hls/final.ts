@@ -15,6 +15,12 @@ export function concatListLine(path: string): string {
  */
 export async function concatToMp4(opts: {
   tsPaths: readonly string[];
+  /**
+   * Each chunk's length on the timeline (ms). Without it the concat demuxer places the next
+   * chunk after this one's container duration, which includes the AAC encoder's priming
+   * (~23 ms a part): the MP4 would grow, and drift from the subtitles, by that much a part.
+   */
+  durationsMs?: readonly number[];
   out: string;
   signal?: AbortSignal;
 }): Promise<void> {
@@ -28,7 +34,11 @@ export async function concatToMp4(opts: {
   const dir = await mkdtemp(join(tmpdir(), "vitr-concat-"));
   try {
     const list = join(dir, "list.ffconcat");
-    await writeFile(list, `ffconcat version 1.0\n${opts.tsPaths.map(concatListLine).join("\n")}\n`);
+    const lines = opts.tsPaths.map((p, i) => {
+      const d = opts.durationsMs?.[i];
+      return d === undefined ? concatListLine(p) : `${concatListLine(p)}\nduration ${(d / 1000).toFixed(3)}`;
+    });
+    await writeFile(list, `ffconcat version 1.0\n${lines.join("\n")}\n`);
     await ffmpeg(
       [
         "-f",

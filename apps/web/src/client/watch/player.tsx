@@ -106,7 +106,8 @@ export function Player({
       });
     };
 
-    // The one planned wait: re-planned as parts land (it may shrink), never started twice.
+    // The one planned wait. Re-planned when a part lands (it may get shorter or longer),
+    // never with a rate above the one first seen: a burst of parts is not speed. It ends once.
     const planAndStart = () => {
       const p = pacingRef.current;
       const plan = p.done
@@ -114,18 +115,26 @@ export function Player({
         : planStart({ partsMs: p.partsMs, publishedCount: p.publishedCount, rate: p.dubRate });
       if (!plan || plan.waitMs < MIN_PLANNED_WAIT_MS) return play();
       let deadline = Date.now() + plan.waitMs;
+      let seen = p.publishedCount;
+      let current = plan;
       setState("planned-wait");
       setMessage(plannedWaitMessage(plan, plan.waitMs));
       waitTimer = setInterval(() => {
         const now = pacingRef.current;
-        const again = now.done
-          ? null
-          : planStart({ partsMs: now.partsMs, publishedCount: now.publishedCount, rate: now.dubRate });
-        deadline = again ? Math.min(deadline, Date.now() + again.waitMs) : Date.now();
+        if (now.done) return play();
+        if (now.publishedCount !== seen) {
+          seen = now.publishedCount;
+          const rate = Math.min(plan.rate, now.dubRate ?? plan.rate);
+          const again = planStart({ partsMs: now.partsMs, publishedCount: now.publishedCount, rate });
+          if (again) {
+            current = again;
+            deadline = Date.now() + again.waitMs;
+          }
+        }
         const left = deadline - Date.now();
         if (left <= 0) play();
-        else setMessage(plannedWaitMessage(again ?? plan, left));
-      }, 500);
+        else setMessage(plannedWaitMessage(current, left));
+      }, 250);
     };
 
     const onSeeking = () => {
