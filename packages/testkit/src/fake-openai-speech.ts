@@ -1,5 +1,6 @@
 /** Speech side of the fake OpenAI server: `POST /v1/audio/speech` answers a real WAV (a tone). */
 import { HttpError } from "./fake-openai-http";
+import { pcm16Wav } from "./wav";
 
 /** OpenAI's speech output rate. */
 export const SPEECH_SAMPLE_RATE = 24_000;
@@ -32,24 +33,6 @@ function pcmTone(durationMs: number, hz: number): Buffer {
   for (let i = 0; i < n; i++)
     pcm.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * hz * i) / SPEECH_SAMPLE_RATE)), i * 2);
   return pcm;
-}
-
-function wav(pcm: Buffer): Buffer {
-  const h = Buffer.alloc(44);
-  h.write("RIFF", 0);
-  h.writeUInt32LE(36 + pcm.length, 4);
-  h.write("WAVE", 8);
-  h.write("fmt ", 12);
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(1, 22);
-  h.writeUInt32LE(SPEECH_SAMPLE_RATE, 24);
-  h.writeUInt32LE(SPEECH_SAMPLE_RATE * 2, 28);
-  h.writeUInt16LE(2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write("data", 36);
-  h.writeUInt32LE(pcm.length, 40);
-  return Buffer.concat([h, pcm]);
 }
 
 /** Validates a speech request body as OpenAI does and builds the answer; each voice gets its own pitch. */
@@ -87,6 +70,6 @@ export function answerSpeech(body: unknown): SpeechAnswer {
   const durationMs = speechMs(b.input);
   const pcm = pcmTone(durationMs, 180 + 20 * VOICES.indexOf(b.voice));
   return format === "wav"
-    ? { contentType: "audio/wav", body: wav(pcm), durationMs }
+    ? { contentType: "audio/wav", body: pcm16Wav(pcm, SPEECH_SAMPLE_RATE), durationMs }
     : { contentType: "audio/pcm", body: pcm, durationMs };
 }

@@ -3,6 +3,7 @@ import { answerShorten, parseTask } from "./fake-openai-chat";
 import { wavDurationSec } from "./fake-openai-audio";
 import { startFakeOpenAi } from "./fake-openai";
 import type { FakeOpenAi } from "./fake-openai";
+import { silentWav } from "./wav";
 
 let fake: FakeOpenAi;
 const KEY = "sk-fake-0123456789";
@@ -49,23 +50,8 @@ const contentOf = async (res: Response) => {
   return body.choices[0]!.message.content;
 };
 
-function wav(seconds: number, sampleRate = 8000): Uint8Array {
-  const data = sampleRate * 2 * seconds;
-  const b = Buffer.alloc(44 + data);
-  b.write("RIFF", 0);
-  b.writeUInt32LE(36 + data, 4);
-  b.write("WAVEfmt ", 8);
-  b.writeUInt32LE(16, 16);
-  b.writeUInt16LE(1, 20);
-  b.writeUInt16LE(1, 22);
-  b.writeUInt32LE(sampleRate, 24);
-  b.writeUInt32LE(sampleRate * 2, 28);
-  b.writeUInt16LE(2, 32);
-  b.writeUInt16LE(16, 34);
-  b.write("data", 36);
-  b.writeUInt32LE(data, 40);
-  return new Uint8Array(b);
-}
+/** 8 kHz mono silence. */
+const wav = (seconds: number) => silentWav(seconds * 1000, 8000);
 
 describe("startFakeOpenAi", () => {
   it("serves a base URL ending in /v1 on a free port", () => {

@@ -26,3 +26,4 @@ export { CHORDS, chordMusic, correlation, db, energy, espeakSpeech } from "./sig
 export { fakeSpeakerEmbeddingOnnx, oneNodeOnnx, sherpaLikeOnnx } from "./onnx";
 export type { OneNodeModel } from "./onnx";
 export { KOKORO_TEST_VOICES_BYTES, SHERPA_METADATA } from "./sherpa-metadata";
+export { pcm16Wav, silentWav } from "./wav";

@@ -1,7 +1,8 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeAudio, makeTmpDir } from "@vitranslator/testkit";
+import { beforeAll, describe, expect, it } from "vitest";
+import { makeAudio } from "@vitranslator/testkit";
+import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { probeMedia } from "../media/probe";
 import { ffmpeg } from "../media/process";
 import { detectSilences } from "../media/silence";
@@ -36,13 +37,11 @@ describe("buildTimelineArgs", () => {
 });
 
 describe("audio (real ffmpeg)", () => {
-  let tmp: Awaited<ReturnType<typeof makeTmpDir>>;
+  const tmp = useTmpDir();
   let tone: string;
   beforeAll(async () => {
-    tmp = await makeTmpDir();
     tone = await makeAudio({ out: join(tmp.dir, "tone.wav"), durationS: 2 });
   });
-  afterAll(() => tmp.cleanup());
 
   it("reads WAV headers, including the LIST chunk ffmpeg writes", async () => {
     const fmt = await readWavFormat(tone);

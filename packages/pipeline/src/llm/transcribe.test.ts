@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { startFakeOpenAi } from "@vitranslator/testkit";
+import { silentWav, startFakeOpenAi } from "@vitranslator/testkit";
 import type { FakeOpenAi } from "@vitranslator/testkit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createLlmClient } from "./client";
@@ -12,31 +12,11 @@ let fake: FakeOpenAi;
 let dir: string;
 let wavPath: string;
 
-/** 16 kHz mono 16-bit PCM silence. */
-function silentWav(seconds: number): Buffer {
-  const data = 16_000 * 2 * seconds;
-  const b = Buffer.alloc(44 + data);
-  b.write("RIFF", 0);
-  b.writeUInt32LE(36 + data, 4);
-  b.write("WAVE", 8);
-  b.write("fmt ", 12);
-  b.writeUInt32LE(16, 16);
-  b.writeUInt16LE(1, 20);
-  b.writeUInt16LE(1, 22);
-  b.writeUInt32LE(16_000, 24);
-  b.writeUInt32LE(32_000, 28);
-  b.writeUInt16LE(2, 32);
-  b.writeUInt16LE(16, 34);
-  b.write("data", 36);
-  b.writeUInt32LE(data, 40);
-  return b;
-}
-
 beforeAll(async () => {
   fake = await startFakeOpenAi({ apiKey: "k" });
   dir = await fs.mkdtemp(path.join(os.tmpdir(), "vt-transcribe-"));
   wavPath = path.join(dir, "seg.wav");
-  await fs.writeFile(wavPath, silentWav(6));
+  await fs.writeFile(wavPath, silentWav(6000, 16_000));
 });
 afterAll(async () => {
   await fake.close();

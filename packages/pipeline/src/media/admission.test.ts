@@ -1,7 +1,8 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeTmpDir, makeVideo } from "@vitranslator/testkit";
+import { describe, expect, it } from "vitest";
+import { makeVideo } from "@vitranslator/testkit";
+import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { isPipelineError } from "../errors";
 import { admitMedia, allowedDemuxer, checkCaps, DEFAULT_MEDIA_CAPS } from "./admission";
 import { parseLastPacketEndS } from "./duration";
@@ -111,11 +112,7 @@ function catchSync(fn: () => void): unknown {
 }
 
 describe("admitMedia (real ffprobe)", () => {
-  let tmp: Awaited<ReturnType<typeof makeTmpDir>>;
-  beforeAll(async () => {
-    tmp = await makeTmpDir();
-  });
-  afterAll(() => tmp.cleanup());
+  const tmp = useTmpDir();
 
   it("admits an ordinary MP4 with its real duration and the demuxer to force later", async () => {
     const path = await makeVideo({ out: join(tmp.dir, "v.mp4"), durationS: 2 });

@@ -1,7 +1,8 @@
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeAudio, makeTmpDir, makeVideo } from "@vitranslator/testkit";
+import { beforeAll, describe, expect, it } from "vitest";
+import { makeAudio, makeVideo } from "@vitranslator/testkit";
+import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { isPipelineError } from "../errors";
 import { buildExtractSegmentArgs, extractSegment, extractWav16k } from "./extract";
 import { probeMedia } from "./probe";
@@ -41,13 +42,11 @@ describe("buildExtractSegmentArgs", () => {
 });
 
 describe("extractSegment (real ffmpeg)", () => {
-  let tmp: Awaited<ReturnType<typeof makeTmpDir>>;
+  const tmp = useTmpDir();
   let video: string;
   beforeAll(async () => {
-    tmp = await makeTmpDir();
     video = await makeVideo({ out: join(tmp.dir, "in.mp4"), durationS: 5, width: 161, height: 91 });
   });
-  afterAll(() => tmp.cleanup());
 
   it("writes an exact-length WAV and an even-sized silent H.264 MP4 starting on a keyframe", async () => {
     const audioOut = join(tmp.dir, "seg.wav");

@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeTmpDir } from "@vitranslator/testkit";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { isPipelineError } from "../errors";
 import { applyInputPolicy, demuxerForPath, inputOptions } from "./input-policy";
 import { ffmpeg, ffprobeJson, runProcess } from "./process";
@@ -100,11 +100,10 @@ describe("applyInputPolicy", () => {
 });
 
 describe("ffmpeg and ffprobe with the input policy (real ffmpeg)", () => {
-  let tmp: Awaited<ReturnType<typeof makeTmpDir>>;
+  const tmp = useTmpDir();
   let victim: string;
   let playlist: string;
   beforeAll(async () => {
-    tmp = await makeTmpDir();
     // Another task's chunk, and an "upload" that is an HLS playlist naming it.
     victim = join(tmp.dir, "other-task-chunk.ts");
     await runProcess({
@@ -114,7 +113,6 @@ describe("ffmpeg and ffprobe with the input policy (real ffmpeg)", () => {
     playlist = join(tmp.dir, "original.mp4");
     await writeFile(playlist, `#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:2,\n${victim}\n#EXT-X-ENDLIST\n`);
   });
-  afterAll(() => tmp.cleanup());
 
   it("never reads a file an HLS playlist names: the playlist is opened with the forced demuxer and fails", async () => {
     const out = join(tmp.dir, "stolen.wav");

@@ -1,6 +1,6 @@
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeTmpDir } from "@vitranslator/testkit";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { extractSegment } from "./extract";
 import { listKeyframesMs, parseKeyframePackets } from "./keyframes";
 import { runProcess } from "./process";
@@ -13,11 +13,10 @@ describe("parseKeyframePackets", () => {
 });
 
 describe("keyframe-aligned segments", () => {
-  let tmp: Awaited<ReturnType<typeof makeTmpDir>>;
+  const tmp = useTmpDir();
   let input: string;
 
   beforeAll(async () => {
-    tmp = await makeTmpDir();
     input = join(tmp.dir, "gop.mp4");
     // Keyframes exactly every second.
     await runProcess({
@@ -50,7 +49,6 @@ describe("keyframe-aligned segments", () => {
       ],
     });
   });
-  afterAll(() => tmp.cleanup());
 
   it("lists the source keyframes", async () => {
     expect(await listKeyframesMs(input)).toEqual([0, 1000, 2000, 3000, 4000, 5000]);

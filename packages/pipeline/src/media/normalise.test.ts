@@ -1,7 +1,8 @@
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeTmpDir, makeVideo } from "@vitranslator/testkit";
+import { describe, expect, it } from "vitest";
+import { makeVideo } from "@vitranslator/testkit";
+import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { isPipelineError } from "../errors";
 import { buildNormaliseArgs, normaliseSource } from "./normalise";
 import { probeMedia } from "./probe";
@@ -34,12 +35,8 @@ describe("buildNormaliseArgs", () => {
 });
 
 describe("normaliseSource (real ffmpeg)", () => {
-  let tmp: Awaited<ReturnType<typeof makeTmpDir>>;
+  const tmp = useTmpDir();
   let n = 0;
-  beforeAll(async () => {
-    tmp = await makeTmpDir();
-  });
-  afterAll(() => tmp.cleanup());
 
   /** A task folder holding `bytes` (or a file made by `fill`) as source/original<ext>. */
   async function task(ext: string, fill: (path: string) => Promise<unknown>) {

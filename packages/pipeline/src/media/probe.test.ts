@@ -1,7 +1,8 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeAudio, makeTmpDir, makeVideo } from "@vitranslator/testkit";
+import { describe, expect, it } from "vitest";
+import { makeAudio, makeVideo } from "@vitranslator/testkit";
+import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { isPipelineError } from "../errors";
 import { parseProbe, parseRate, probeMedia } from "./probe";
 
@@ -95,11 +96,7 @@ describe("parseProbe", () => {
 });
 
 describe("probeMedia (real ffprobe)", () => {
-  let tmp: Awaited<ReturnType<typeof makeTmpDir>>;
-  beforeAll(async () => {
-    tmp = await makeTmpDir();
-  });
-  afterAll(() => tmp.cleanup());
+  const tmp = useTmpDir();
 
   it("probes a generated video", async () => {
     const path = await makeVideo({ out: join(tmp.dir, "v.mp4"), durationS: 2, width: 162, height: 90 });

@@ -1,6 +1,7 @@
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeAudio, makeTmpDir, makeVideo } from "@vitranslator/testkit";
+import { describe, expect, it } from "vitest";
+import { makeAudio, makeVideo } from "@vitranslator/testkit";
+import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { detectSilences, parseSilencedetect } from "./silence";
 
 /** Captured from ffmpeg 5.1 (progress lines share a line with filter output because of "\r"). */
@@ -34,11 +35,7 @@ describe("parseSilencedetect", () => {
 });
 
 describe("detectSilences (real ffmpeg)", () => {
-  let tmp: Awaited<ReturnType<typeof makeTmpDir>>;
-  beforeAll(async () => {
-    tmp = await makeTmpDir();
-  });
-  afterAll(() => tmp.cleanup());
+  const tmp = useTmpDir();
 
   it("finds the gaps in a pulsed tone", async () => {
     // 1 s tone, 1.5 s silence, repeated: silences at [1, 2.5], [3.5, 5], [6, 7.5].

@@ -1,8 +1,9 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import ort from "onnxruntime-node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db, energy, makeTmpDir, oneNodeOnnx } from "@vitranslator/testkit";
+import { describe, expect, it } from "vitest";
+import { db, energy, oneNodeOnnx } from "@vitranslator/testkit";
+import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { createMdxSeparator, limitPeak, loadMdxSession, runMdx } from "./mdx";
 import { decodePcm, encodeWav } from "./pcm";
 
@@ -10,7 +11,7 @@ import { decodePcm, encodeWav } from "./pcm";
 const params = { nFft: 256, hop: 64, dimF: 128, dimT: 32, compensate: 1, overlap: 0.25 } as const;
 const shape = [1, 4, params.dimF, params.dimT];
 const RATE = 44100;
-let tmp: Awaited<ReturnType<typeof makeTmpDir>>;
+const tmp = useTmpDir("vt-mdx-");
 
 /** 20 ms raised-cosine fades, so the edges add no energy below the tones. */
 const fade = (i: number, n: number) => {
@@ -48,11 +49,6 @@ async function separateFile(name: string, channels: Float32Array[], modelPath: s
   const read = (f: string) => decodePcm({ input: f, sampleRate: RATE, channels: 2 });
   return { mix: await read(input), vocals: await read(vocalsOut), background: await read(backgroundOut) };
 }
-
-beforeAll(async () => {
-  tmp = await makeTmpDir("vt-mdx-");
-});
-afterAll(async () => tmp.cleanup());
 
 describe("MDX-Net separator", () => {
   it("writes a model onnxruntime accepts, with the MDX tensor names and shape", async () => {

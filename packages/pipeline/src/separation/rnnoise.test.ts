@@ -1,16 +1,12 @@
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chordMusic, correlation, db, energy, espeakSpeech, makeTmpDir } from "@vitranslator/testkit";
+import { describe, expect, it } from "vitest";
+import { chordMusic, correlation, db, energy, espeakSpeech } from "@vitranslator/testkit";
+import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { decodePcm, encodeWav } from "./pcm";
 import { createRnnoiseSeparator, denoiseChannel, loadRnnoise } from "./rnnoise";
 
 const RATE = 44100;
-let tmp: Awaited<ReturnType<typeof makeTmpDir>>;
-
-beforeAll(async () => {
-  tmp = await makeTmpDir("vt-rnnoise-");
-});
-afterAll(async () => tmp.cleanup());
+const tmp = useTmpDir("vt-rnnoise-");
 
 describe("RNNoise separator", () => {
   it("loads the WASM module once per process", async () => {

@@ -1,16 +1,13 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeTmpDir, makeVideo } from "@vitranslator/testkit";
+import { describe, expect, it } from "vitest";
+import { makeVideo } from "@vitranslator/testkit";
+import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { probeMedia } from "../media/probe";
 import { extractEmbeddedSubtitles, isTextSubtitleCodec } from "./embedded";
 
 describe("extractEmbeddedSubtitles (real ffmpeg)", () => {
-  let tmp: Awaited<ReturnType<typeof makeTmpDir>>;
-  beforeAll(async () => {
-    tmp = await makeTmpDir();
-  });
-  afterAll(() => tmp.cleanup());
+  const tmp = useTmpDir();
 
   it("reads a mov_text track back as cues", async () => {
     const srt = join(tmp.dir, "in.srt");

@@ -1,6 +1,6 @@
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeTmpDir } from "@vitranslator/testkit";
+import { describe, expect, it } from "vitest";
+import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { readWavFormat } from "../audio/wav";
 import { isPipelineError } from "../errors";
 import { EspeakEngine, espeakVoiceFor } from "./espeak";
@@ -23,11 +23,7 @@ describe("espeakVoiceFor", () => {
 
 describe("EspeakEngine (real espeak-ng)", () => {
   const engine = new EspeakEngine();
-  let tmp: Awaited<ReturnType<typeof makeTmpDir>>;
-  beforeAll(async () => {
-    tmp = await makeTmpDir();
-  });
-  afterAll(() => tmp.cleanup());
+  const tmp = useTmpDir();
 
   it("synthesizes 44.1 kHz mono WAV and measures its duration", async () => {
     const outPath = join(tmp.dir, "en.wav");

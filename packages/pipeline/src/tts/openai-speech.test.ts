@@ -1,7 +1,8 @@
 /** The OpenAI speech engine through the official client against the local OpenAI-protocol server. */
 import { join } from "node:path";
-import { makeTmpDir, speechMs, startFakeOpenAi } from "@vitranslator/testkit";
+import { speechMs, startFakeOpenAi } from "@vitranslator/testkit";
 import type { FakeOpenAi } from "@vitranslator/testkit";
+import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { readWavFormat } from "../audio/wav";
 import { isPipelineError } from "../errors";
@@ -9,13 +10,12 @@ import { createLlmClient } from "../llm/client";
 import { OpenAiSpeechEngine } from "./openai-speech";
 
 let server: FakeOpenAi;
-let tmp: Awaited<ReturnType<typeof makeTmpDir>>;
+const tmp = useTmpDir();
 const client = (url: string, apiKey = "sk-test") =>
   createLlmClient({ baseURL: url, apiKey, model: "fake-translator", maxRetries: 0, timeoutMs: 5000 });
 
 beforeAll(async () => {
   server = await startFakeOpenAi({ apiKey: "sk-test" });
-  tmp = await makeTmpDir();
 });
 beforeEach(() => {
   server.requests.length = 0;
@@ -23,7 +23,6 @@ beforeEach(() => {
 });
 afterAll(async () => {
   await server?.close();
-  await tmp?.cleanup();
 });
 
 const speechBodies = () =>

@@ -1,6 +1,7 @@
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeAudio, makeTmpDir } from "@vitranslator/testkit";
+import { describe, expect, it } from "vitest";
+import { makeAudio } from "@vitranslator/testkit";
+import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { readWavFormat } from "../audio/wav";
 import { cutReference, planReferences, referenceFileName } from "./reference";
 
@@ -41,11 +42,7 @@ describe("planReferences", () => {
 });
 
 describe("cutReference (ffmpeg)", () => {
-  let tmp: Awaited<ReturnType<typeof makeTmpDir>>;
-  beforeAll(async () => {
-    tmp = await makeTmpDir();
-  });
-  afterAll(() => tmp.cleanup());
+  const tmp = useTmpDir();
 
   it("cuts the speaker's sentence out of the segment audio as 16 kHz mono", async () => {
     const audio = await makeAudio({ out: join(tmp.dir, "seg.wav"), durationS: 4 });

@@ -1,6 +1,7 @@
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { espeakSpeech, makeTmpDir } from "@vitranslator/testkit";
+import { describe, expect, it } from "vitest";
+import { espeakSpeech } from "@vitranslator/testkit";
+import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { encodeWav } from "../separation/pcm";
 import {
   detectSpeechRegions,
@@ -11,12 +12,7 @@ import {
 } from "./silero";
 
 const R = VAD_SAMPLE_RATE;
-let tmp: Awaited<ReturnType<typeof makeTmpDir>>;
-
-beforeAll(async () => {
-  tmp = await makeTmpDir("vt-vad-");
-});
-afterAll(async () => tmp.cleanup());
+const tmp = useTmpDir("vt-vad-");
 
 async function wav(name: string, samples: Float32Array): Promise<string> {
   const out = path.join(tmp.dir, name);

@@ -1,8 +1,9 @@
 /** The CosyVoice engine over real gRPC against the local stand-in that serves the upstream proto. */
 import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
-import { makeAudio, makeTmpDir, startFakeCosyVoice } from "@vitranslator/testkit";
+import { makeAudio, startFakeCosyVoice } from "@vitranslator/testkit";
 import type { FakeCosyVoice } from "@vitranslator/testkit";
+import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { readWavFormat } from "../../audio/wav";
 import { isPipelineError } from "../../errors";
@@ -10,7 +11,7 @@ import { CosyVoiceEngine, normaliseCosyVoiceAddress } from "./engine";
 
 let server: FakeCosyVoice;
 let engine: CosyVoiceEngine;
-let tmp: Awaited<ReturnType<typeof makeTmpDir>>;
+const tmp = useTmpDir();
 let reference: string;
 
 beforeAll(async () => {
@@ -21,7 +22,6 @@ beforeAll(async () => {
     speakerId: "英文男",
     timeoutMs: 10_000,
   });
-  tmp = await makeTmpDir();
   // 2 s at 44.1 kHz stereo: the engine must send it as 16 kHz mono int16.
   reference = await makeAudio({ out: join(tmp.dir, "ref.wav"), durationS: 2, channels: 2 });
 });
@@ -32,7 +32,6 @@ beforeEach(() => {
 afterAll(async () => {
   engine?.close();
   await server?.close();
-  await tmp?.cleanup();
 });
 
 async function failure(p: Promise<unknown>) {
