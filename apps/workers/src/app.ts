@@ -61,8 +61,11 @@ export function startWorkers(opts: {
   // reconnects on its own and BullMQ resumes, so logging is all there is to do.
   redis.on("error", (err) => log.warn({ err }, "redis connection error"));
   for (const q of Object.values(queues)) q.on("error", (err) => log.warn({ err }, "queue connection error"));
+  // BullMQ does not close a connection it was given: close() does.
+  const connections: ReturnType<typeof createRedis>[] = [];
   const workers = opts.stages.map((stage) => {
     const connection = createRedis(env.REDIS_URL, { forWorker: true });
+    connections.push(connection);
     connection.on("error", (err) => log.warn({ err, stage }, "worker redis connection error"));
     const worker = new Worker(stage, createProcessor(stage, deps), {
       connection,
@@ -126,6 +129,7 @@ export function startWorkers(opts: {
         new Promise((r) => setTimeout(r, graceMs).unref()),
       ]);
       await closeQueues(queues);
+      for (const c of connections) c.disconnect();
       redis.disconnect();
       await db.$disconnect();
       if (engineSet) await engineSet.close();
