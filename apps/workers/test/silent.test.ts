@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeSampleVideo } from "@vitranslator/testkit";
+import { makeSampleVideo, makeVideo } from "@vitranslator/testkit";
 import { createHarness } from "./harness";
 import type { Harness } from "./harness";
 
@@ -20,28 +20,7 @@ describe("silent video", () => {
     const dir = path.join(h.storageDir, "inputs");
     await mkdir(dir, { recursive: true });
     const video = path.join(dir, "silent.mp4");
-    const r = spawnSync("ffmpeg", [
-      "-y",
-      "-f",
-      "lavfi",
-      "-i",
-      "testsrc2=size=160x120:rate=25:duration=8",
-      "-f",
-      "lavfi",
-      "-i",
-      "anullsrc=r=44100:cl=stereo:d=8",
-      "-c:v",
-      "libx264",
-      "-preset",
-      "ultrafast",
-      "-pix_fmt",
-      "yuv420p",
-      "-c:a",
-      "aac",
-      "-shortest",
-      video,
-    ]);
-    expect(r.status).toBe(0);
+    await expect(makeVideo({ out: video, durationS: 8, audio: "silence" })).resolves.toBe(video);
     const id = await h.submit({ video });
     await h.waitForEnd(id, 120_000);
     const snap = await h.snapshot(id);

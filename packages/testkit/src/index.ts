@@ -19,7 +19,8 @@ export { answerSpeech, speechMs, SPEECH_SAMPLE_RATE } from "./fake-openai-speech
 export { freePort } from "./net";
 export { buildTinyGguf, tinyVocabulary, writeTinyGguf } from "./tiny-gguf";
 export type { TinyGgufOptions } from "./tiny-gguf";
-export { probeDurationMs, runFfmpeg, runTool } from "./tools";
+export { probeDurationMs, probeEntries, runFfmpeg, runTool } from "./tools";
+export { claimMkvDuration, lyingMkv, lyingMp3 } from "./lying-media";
 export { makeAudio, makeTmpDir, makeVideo } from "./media";
 export type { Pulse } from "./media";
 export { CHORDS, chordMusic, correlation, db, energy, espeakSpeech } from "./signals";

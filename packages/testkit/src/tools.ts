@@ -26,16 +26,28 @@ export function runTool(cmd: string, args: readonly string[]): Promise<Buffer> {
 export const runFfmpeg = (args: readonly string[]): Promise<Buffer> =>
   runTool("ffmpeg", ["-hide_banner", "-nostdin", "-y", ...args]);
 
+/**
+ * ffprobe's CSV lines for `entries` (e.g. "packet=pts_time,flags") of one stream (default
+ * the first video stream; null: the whole file), optionally only over `readIntervals`.
+ */
+export async function probeEntries(
+  file: string,
+  entries: string,
+  opts: { stream?: string | null; readIntervals?: string } = {},
+): Promise<string[]> {
+  const stream = opts.stream === undefined ? "v:0" : opts.stream;
+  const out = await runTool("ffprobe", [
+    ...["-v", "error"],
+    ...(stream === null ? [] : ["-select_streams", stream]),
+    ...["-show_entries", entries],
+    ...(opts.readIntervals ? ["-read_intervals", opts.readIntervals] : []),
+    ...["-of", "csv=p=0", file],
+  ]);
+  return out.toString().trim().split("\n");
+}
+
 /** A media file's container duration (ffprobe), in whole ms. */
 export async function probeDurationMs(file: string): Promise<number> {
-  const out = await runTool("ffprobe", [
-    "-v",
-    "error",
-    "-show_entries",
-    "format=duration",
-    "-of",
-    "csv=p=0",
-    file,
-  ]);
-  return Math.round(Number(out.toString().trim()) * 1000);
+  const [duration] = await probeEntries(file, "format=duration", { stream: null });
+  return Math.round(Number(duration) * 1000);
 }

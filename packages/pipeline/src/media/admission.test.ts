@@ -1,60 +1,14 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { makeVideo } from "@vitranslator/testkit";
+import { lyingMkv, lyingMp3, makeVideo, runFfmpeg } from "@vitranslator/testkit";
 import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { isPipelineError } from "../errors";
 import { admitMedia, allowedDemuxer, checkCaps, DEFAULT_MEDIA_CAPS } from "./admission";
 import { parseLastPacketEndS } from "./duration";
 import { parseProbe } from "./probe";
-import { runProcess } from "./process";
 
 const errorCode = (e: unknown) => (isPipelineError(e) ? [e.code, e.category] : e);
-
-/** Fixtures straight from ffmpeg (test code: the formats here are exactly what is under test). */
-async function make(args: string[]): Promise<void> {
-  await runProcess({ command: "ffmpeg", args: ["-v", "error", "-y", ...args] });
-}
-
-/** An MP3 whose Info header claims `frames` MPEG frames (1152 samples each) while holding 1 s. */
-async function lyingMp3(dir: string, claimS: number): Promise<string> {
-  const short = join(dir, "short.mp3");
-  await make(["-f", "lavfi", "-i", "sine=d=1", "-c:a", "libmp3lame", "-b:a", "32k", short]);
-  const bytes = await readFile(short);
-  let tag = bytes.indexOf("Info");
-  if (tag < 0) tag = bytes.indexOf("Xing");
-  bytes.writeUInt32BE(Math.round((claimS * 44_100) / 1152), tag + 8);
-  const out = join(dir, "liar.mp3");
-  await writeFile(out, bytes);
-  return out;
-}
-
-/** A 2 s Matroska file whose Segment Info claims `claimS` (Duration element, float64 in ms). */
-async function lyingMkv(dir: string, claimS: number): Promise<string> {
-  const short = join(dir, "short.mkv");
-  await make([
-    "-f",
-    "lavfi",
-    "-i",
-    "testsrc=s=64x36:r=5:d=2",
-    "-f",
-    "lavfi",
-    "-i",
-    "sine=d=2",
-    "-c:v",
-    "libx264",
-    "-c:a",
-    "aac",
-    "-shortest",
-    short,
-  ]);
-  const bytes = await readFile(short);
-  const at = bytes.indexOf(Buffer.from([0x44, 0x89, 0x88]));
-  bytes.writeDoubleBE(claimS * 1000, at + 3);
-  const out = join(dir, "liar.mkv");
-  await writeFile(out, bytes);
-  return out;
-}
 
 describe("parseLastPacketEndS", () => {
   it("takes the latest pts + duration of the chosen streams, dts when pts is unknown", () => {
@@ -123,7 +77,7 @@ describe("admitMedia (real ffprobe)", () => {
 
   it("refuses an HLS playlist posing as a video (it would make ffmpeg read the files it names)", async () => {
     const chunk = join(tmp.dir, "someone-elses.ts");
-    await make(["-f", "lavfi", "-i", "sine=d=2", "-c:a", "aac", "-f", "mpegts", chunk]);
+    await runFfmpeg(["-f", "lavfi", "-i", "sine=d=2", "-c:a", "aac", "-f", "mpegts", chunk]);
     const path = join(tmp.dir, "playlist.mp4");
     await writeFile(path, `#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:2,\n${chunk}\n#EXT-X-ENDLIST\n`);
     expect(errorCode(await admitMedia(path).catch((e: unknown) => e))).toEqual([
@@ -134,7 +88,7 @@ describe("admitMedia (real ffprobe)", () => {
 
   it("refuses a raw H.264 elementary stream (it has no container and would be decoded to be measured)", async () => {
     const path = join(tmp.dir, "raw.mp4");
-    await make(["-f", "lavfi", "-i", "testsrc=s=64x36:d=1", "-c:v", "libx264", "-f", "h264", path]);
+    await runFfmpeg(["-f", "lavfi", "-i", "testsrc=s=64x36:d=1", "-c:v", "libx264", "-f", "h264", path]);
     expect(errorCode(await admitMedia(path).catch((e: unknown) => e))).toEqual([
       "UNSUPPORTED_FORMAT",
       "user",
@@ -143,7 +97,7 @@ describe("admitMedia (real ffprobe)", () => {
 
   it("refuses an 8192x8192 H.264 decompression bomb of a few hundred KB inside ffprobe", async () => {
     const path = join(tmp.dir, "bomb.mp4");
-    await make([
+    await runFfmpeg([
       "-f",
       "lavfi",
       "-i",
@@ -161,13 +115,13 @@ describe("admitMedia (real ffprobe)", () => {
 
   it("refuses codecs outside the allow-list", async () => {
     const path = join(tmp.dir, "ffv1.mkv");
-    await make(["-f", "lavfi", "-i", "testsrc=s=64x36:d=1", "-c:v", "ffv1", path]);
+    await runFfmpeg(["-f", "lavfi", "-i", "testsrc=s=64x36:d=1", "-c:v", "ffv1", path]);
     expect(errorCode(await admitMedia(path).catch((e: unknown) => e))).toEqual(["UNSUPPORTED_CODEC", "user"]);
   });
 
   it("measures the real length of an 8 KB MP3 and a 20 KB MKV that claim 3 hours", async () => {
-    const mp3 = await lyingMp3(tmp.dir, 3 * 3600);
-    const mkv = await lyingMkv(tmp.dir, 3 * 3600);
+    const mp3 = await lyingMp3({ out: join(tmp.dir, "liar.mp3"), claimS: 3 * 3600 });
+    const mkv = await lyingMkv({ out: join(tmp.dir, "liar.mkv"), claimS: 3 * 3600 });
     const mp3Info = await admitMedia(mp3);
     const mkvInfo = await admitMedia(mkv);
     expect(Math.abs(mp3Info.durationMs - 1000)).toBeLessThan(150);
@@ -176,7 +130,7 @@ describe("admitMedia (real ffprobe)", () => {
 
   it("measures a file that states no duration from its packets (WebM as a browser records it)", async () => {
     const path = join(tmp.dir, "live.webm");
-    await make(["-f", "lavfi", "-i", "sine=d=3", "-c:a", "libopus", "-live", "1", "-f", "webm", path]);
+    await runFfmpeg(["-f", "lavfi", "-i", "sine=d=3", "-c:a", "libopus", "-live", "1", "-f", "webm", path]);
     const info = await admitMedia(path);
     expect(Math.abs(info.durationMs - 3000)).toBeLessThan(100);
   });

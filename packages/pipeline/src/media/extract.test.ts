@@ -1,12 +1,12 @@
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { makeAudio, makeVideo } from "@vitranslator/testkit";
+import { makeAudio, makeVideo, probeEntries } from "@vitranslator/testkit";
 import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { isPipelineError } from "../errors";
 import { buildExtractSegmentArgs, extractSegment, extractWav16k } from "./extract";
 import { probeMedia } from "./probe";
-import { ffprobeJson, runProcess } from "./process";
+import { ffprobeJson } from "./process";
 
 describe("buildExtractSegmentArgs", () => {
   it("seeks before the input and writes two outputs from one decode", () => {
@@ -66,24 +66,9 @@ describe("extractSegment (real ffmpeg)", () => {
     const probe = (await ffprobeJson(videoOut, {})) as { streams: { pix_fmt?: string }[] };
     expect(probe.streams[0]?.pix_fmt).toBe("yuv420p");
 
-    const { stdout } = await runProcess({
-      command: "ffprobe",
-      args: [
-        "-v",
-        "error",
-        "-select_streams",
-        "v:0",
-        "-show_entries",
-        "frame=key_frame,pts_time",
-        "-of",
-        "csv=p=0",
-        videoOut,
-      ],
-    });
-    const frames = stdout
-      .trim()
-      .split("\n")
-      .map((l) => l.split(",").slice(0, 2).map(Number) as [number, number]);
+    const frames = (await probeEntries(videoOut, "frame=key_frame,pts_time")).map(
+      (l) => l.split(",").slice(0, 2).map(Number) as [number, number],
+    );
     expect(frames[0]).toEqual([1, 0]);
     const keyTimes = frames.filter(([key]) => key === 1).map(([, t]) => t);
     for (let i = 1; i < keyTimes.length; i++)

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { probeEntries } from "@vitranslator/testkit";
 import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { extractSegment } from "./extract";
 import { listKeyframesMs, parseKeyframePackets } from "./keyframes";
@@ -64,28 +65,12 @@ describe("keyframe-aligned segments", () => {
       videoOut,
       copyVideo: true,
     });
-    const { stdout } = await runProcess({
-      command: "ffprobe",
-      args: [
-        "-v",
-        "error",
-        "-select_streams",
-        "v:0",
-        "-show_entries",
-        "packet=pts_time,flags",
-        "-of",
-        "csv=p=0",
-        videoOut,
-      ],
-    });
-    const packets = stdout.trim().split("\n");
+    const packets = await probeEntries(videoOut, "packet=pts_time,flags");
     expect(packets[0]).toMatch(/^0\.000000,K/);
     expect(packets).toHaveLength(75);
     // The copied frames are the source's frames 50..124: same encoded bytes, no re-encode.
-    const { stdout: enc } = await runProcess({
-      command: "ffprobe",
-      args: ["-v", "error", "-show_entries", "format_tags=encoder", "-of", "csv=p=0", videoOut],
-    });
-    expect(enc).not.toMatch(/libx264/);
+    expect((await probeEntries(videoOut, "format_tags=encoder", { stream: null })).join("\n")).not.toMatch(
+      /libx264/,
+    );
   });
 });

@@ -1,16 +1,12 @@
-import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { makeVideo } from "@vitranslator/testkit";
+import { lyingMkv, makeVideo, runFfmpeg } from "@vitranslator/testkit";
 import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { isPipelineError } from "../errors";
 import { buildNormaliseArgs, normaliseSource } from "./normalise";
 import { probeMedia } from "./probe";
-import { ffprobe, runProcess } from "./process";
-
-async function make(args: string[]): Promise<void> {
-  await runProcess({ command: "ffmpeg", args: ["-v", "error", "-y", ...args] });
-}
+import { ffprobe } from "./process";
 
 describe("buildNormaliseArgs", () => {
   it("copies the main streams and text subtitles with the admitted demuxer forced", () => {
@@ -51,7 +47,7 @@ describe("normaliseSource (real ffmpeg)", () => {
     const t = await task(".mp4", async (path) => {
       const plain = `${path}.plain.mp4`;
       await makeVideo({ out: plain, durationS: 2 });
-      await make(["-i", plain, "-c", "copy", "-metadata:s:v:0", "rotate=90", path]);
+      await runFfmpeg(["-i", plain, "-c", "copy", "-metadata:s:v:0", "rotate=90", path]);
     });
     const canonical = await normaliseSource(t);
     expect(canonical).toBe(join(t.taskDir, "source/canonical.mov"));
@@ -67,23 +63,7 @@ describe("normaliseSource (real ffmpeg)", () => {
 
   it("remuxes anything else into Matroska, dropping a lying header's duration", async () => {
     const t = await task(".mkv", async (path) => {
-      await make(
-        [
-          "-f",
-          "lavfi",
-          "-i",
-          "testsrc=s=64x36:r=5:d=2",
-          "-f",
-          "lavfi",
-          "-i",
-          "sine=d=2",
-          "-c:v",
-          "libx264",
-        ].concat(["-c:a", "aac", "-shortest", path]),
-      );
-      const bytes = await readFile(path);
-      bytes.writeDoubleBE(3 * 3600 * 1000, bytes.indexOf(Buffer.from([0x44, 0x89, 0x88])) + 3);
-      await writeFile(path, bytes);
+      await lyingMkv({ out: path, claimS: 3 * 3600 });
     });
     const canonical = await normaliseSource(t);
     expect(canonical).toBe(join(t.taskDir, "source/canonical.mkv"));
@@ -98,7 +78,7 @@ describe("normaliseSource (real ffmpeg)", () => {
     const t = await task(".mkv", async (path) => {
       const mp4 = `${path}.mp4`;
       await makeVideo({ out: mp4, durationS: 2, subtitlesSrt: srt });
-      await make(["-i", mp4, "-map", "0", "-c", "copy", "-c:s", "srt", path]);
+      await runFfmpeg(["-i", mp4, "-map", "0", "-c", "copy", "-c:s", "srt", path]);
     });
     const info = await probeMedia(await normaliseSource(t));
     expect(info.formatName).toContain("matroska");
