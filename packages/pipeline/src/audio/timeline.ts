@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { ffmpeg } from "../media/process";
+import { NO_METADATA } from "../media/args";
 
 export interface TimelineClip {
   path: string;
@@ -53,8 +54,7 @@ export function buildTimelineArgs(opts: {
     String(SAMPLE_RATE),
     "-c:a",
     "pcm_s16le",
-    "-map_metadata",
-    "-1",
+    ...NO_METADATA,
     resolve(opts.out),
   );
   return args;

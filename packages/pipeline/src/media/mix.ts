@@ -1,5 +1,6 @@
 import { readdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { H264_ARGS, NO_METADATA } from "./args";
 import { ffmpeg } from "./process";
 
 export interface MixSegmentOptions {
@@ -24,8 +25,6 @@ export interface MixSegmentOptions {
   burnSubtitlesPath?: string;
   signal?: AbortSignal;
 }
-
-const GOP_SECONDS = 2;
 
 /**
  * Escapes a value for use inside a filtergraph option (two levels, see ffmpeg-filters
@@ -61,18 +60,7 @@ export function buildMixArgs(opts: Omit<MixSegmentOptions, "signal">): string[] 
 
   if (hasVideo) {
     if (opts.burnSubtitlesPath !== undefined) {
-      args.push(
-        "-map",
-        "[vout]",
-        "-c:v",
-        "libx264",
-        "-preset",
-        "veryfast",
-        "-pix_fmt",
-        "yuv420p",
-        "-force_key_frames",
-        `expr:gte(t,n_forced*${GOP_SECONDS})`,
-      );
+      args.push("-map", "[vout]", ...H264_ARGS);
     } else {
       // The segment video was encoded for this (keyframe at 0, short GOP); copying is exact and fast.
       args.push("-map", "0:v:0", "-c:v", "copy");
@@ -91,8 +79,7 @@ export function buildMixArgs(opts: Omit<MixSegmentOptions, "signal">): string[] 
     "2",
     "-t",
     dur,
-    "-map_metadata",
-    "-1",
+    ...NO_METADATA,
     "-output_ts_offset",
     (opts.tsOffsetMs / 1000).toFixed(3),
     "-muxdelay",

@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ffmpeg } from "../media/process";
+import { NO_METADATA } from "../media/args";
 
 export interface PcmAudio {
   sampleRate: number;
@@ -84,8 +85,7 @@ export async function encodeWav(opts: {
         String(opts.outSampleRate ?? audio.sampleRate),
         "-c:a",
         "pcm_s16le",
-        "-map_metadata",
-        "-1",
+        ...NO_METADATA,
         path.resolve(opts.out),
       ],
       { signal: opts.signal },

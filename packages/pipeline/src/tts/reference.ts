@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import path from "node:path";
+import { PCM16_MONO_16K } from "../media/args";
 import { ffmpeg } from "../media/process";
 
 export const MAX_REFERENCE_MS = 8000;
@@ -75,12 +76,7 @@ export async function cutReference(opts: {
       (plan.durationMs / 1000).toFixed(3),
       "-i",
       opts.segmentAudio,
-      "-ac",
-      "1",
-      "-ar",
-      "16000",
-      "-c:a",
-      "pcm_s16le",
+      ...PCM16_MONO_16K,
       path.resolve(opts.out),
     ],
     { signal: opts.signal },
