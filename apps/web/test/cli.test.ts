@@ -1,63 +1,22 @@
 /** `npm run dub` against the real REST handler (in-process), real Postgres and Redis. */
-import { randomUUID } from "node:crypto";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import os from "node:os";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase } from "@vitranslator/db/testing";
-import type { TestDatabase } from "@vitranslator/db/testing";
-import { createLocalStorage, layout } from "@vitranslator/pipeline";
-import { closeQueues, createQueues, createRedis, EventBus } from "@vitranslator/queue";
+import { beforeAll, describe, expect, it } from "vitest";
+import { layout } from "@vitranslator/pipeline";
 import { makeSampleVideo } from "@vitranslator/testkit";
 import type { SampleVideo } from "@vitranslator/testkit";
 import { CliError, parseDubArgs, progressLine, runDub } from "../../../scripts/dub-client";
-import { HttpError, sendError } from "../server/http-util";
 import { createRestHandler } from "../server/rest";
+import { listen, servePaths, useWebStack } from "./support/server";
 
-let t: TestDatabase;
-let storageDir: string;
+const web = useWebStack({ name: "vt-cli-" });
 let base: string;
-let server: http.Server;
 let sample: SampleVideo;
-const redis = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
-const prefix = `test-${randomUUID()}`;
-const queues = createQueues(redis, prefix);
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  storageDir = await mkdtemp(path.join(os.tmpdir(), "vt-cli-"));
-  sample = await makeSampleVideo({ dir: path.join(storageDir, "inputs"), durationMs: 4000 });
-  const rest = createRestHandler({
-    db: t.db,
-    storage: createLocalStorage(storageDir),
-    queues,
-    events: new EventBus(redis, prefix),
-    maxUploadBytes: 5 * 1024 * 1024,
-    maxDurationMs: 60_000,
-  });
-  server = http.createServer((req, res) => {
-    rest(req, res, new URL(req.url ?? "/", "http://x").pathname)
-      .then((handled) => {
-        if (!handled) sendError(res, new HttpError(404, "NOT_OURS", "not a REST path"));
-      })
-      .catch((e: unknown) => {
-        res.writeHead(500);
-        res.end(String(e));
-      });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-afterAll(async () => {
-  server?.close();
-  for (const q of Object.values(queues)) await q.obliterate({ force: true }).catch(() => undefined);
-  await closeQueues(queues);
-  redis.disconnect();
-  await t?.drop();
-  await rm(storageDir, { recursive: true, force: true });
+  sample = await makeSampleVideo({ dir: path.join(web.storageDir, "inputs"), durationMs: 4000 });
+  const rest = createRestHandler(web.serviceDeps({ maxUploadBytes: 5 * 1024 * 1024, maxDurationMs: 60_000 }));
+  base = (await web.listen(servePaths(rest))).url;
 });
 
 describe("npm run dub", () => {
@@ -81,7 +40,7 @@ describe("npm run dub", () => {
   });
 
   it("uploads, follows the task with a progress bar and saves the MP4", async () => {
-    const out = path.join(storageDir, "out.mp4");
+    const out = path.join(web.storageDir, "out.mp4");
     const lines: string[] = [];
     const finished: { done?: Promise<void> } = {};
     const saved = await runDub(
@@ -107,10 +66,10 @@ describe("npm run dub", () => {
           // Stands in for the workers: the task completes with its final MP4 in place.
           if (id)
             finished.done = (async () => {
-              const mp4 = layout.finalMp4(path.join(storageDir, "tasks", id));
+              const mp4 = layout.finalMp4(path.join(web.storageDir, "tasks", id));
               await mkdir(path.dirname(mp4), { recursive: true });
               await writeFile(mp4, "dubbed-bytes");
-              await t.db.task.update({
+              await web.t.db.task.update({
                 where: { id },
                 data: { status: "completed", finalReady: true, segmentCount: 1, publishedCount: 1 },
               });
@@ -132,9 +91,7 @@ describe("npm run dub", () => {
   });
 
   it("says clearly when the server is down or refuses the upload", async () => {
-    const closed = http.createServer();
-    await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
-    const port = (closed.address() as AddressInfo).port;
+    const { server: closed, port } = await listen(() => undefined);
     await new Promise((r) => closed.close(r));
     const io = { tty: false, write: () => undefined };
     await expect(

@@ -2,33 +2,20 @@
  * GET /api/engines and the upload-time refusals, from capabilities workers publish to a real
  * Redis (written here as a worker would), against real Postgres, ffprobe and storage.
  */
-import { randomUUID } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import os from "node:os";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createTestDatabase } from "@vitranslator/db/testing";
-import type { TestDatabase } from "@vitranslator/db/testing";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { STAGE_NAMES } from "@vitranslator/pipeline/events";
-import { createLocalStorage } from "@vitranslator/pipeline/storage";
-import { closeQueues, createQueues, createRedis, EventBus } from "@vitranslator/queue";
 import type { EngineStatus, EnginesReport, WorkerCapabilities } from "@vitranslator/queue/capabilities";
 import { publishCapabilities, removeCapabilities } from "@vitranslator/queue/capability-store";
 import { makeSampleVideo } from "@vitranslator/testkit";
 import type { SampleVideo } from "@vitranslator/testkit";
-import { createEngineReader } from "../server/engines";
 import { createHttpApi } from "../server/http-api";
+import { servePaths, useWebStack } from "./support/server";
 
-let t: TestDatabase;
-let storageDir: string;
+const web = useWebStack({ name: "vt-engines-" });
 let sample: SampleVideo;
 let base: string;
-let server: http.Server;
-const redis = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
-const prefix = `test-${randomUUID()}`;
-const queues = createQueues(redis, prefix);
 
 const ready = (
   kind: EngineStatus["kind"],
@@ -67,7 +54,7 @@ async function publish(id: string, engines: EngineStatus[], stages: readonly str
     at: Date.now(),
     engines,
   };
-  await publishCapabilities(redis, prefix, caps, 30_000);
+  await publishCapabilities(web.redis, web.prefix, caps, 30_000);
 }
 
 const allReady = [
@@ -78,45 +65,20 @@ const allReady = [
 ];
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  storageDir = await mkdtemp(path.join(os.tmpdir(), "vt-engines-"));
-  sample = await makeSampleVideo({ dir: `${storageDir}-in`, durationMs: 8000 });
-  const api = createHttpApi({
-    db: t.db,
-    storage: createLocalStorage(storageDir),
-    queues,
-    events: new EventBus(redis, prefix),
-    maxUploadBytes: 5 * 1024 * 1024,
-    maxDurationMs: 60_000,
-    engines: createEngineReader({ redis, prefix, cacheMs: 0 }),
-  });
-  server = http.createServer((req, res) => {
-    api(req, res, new URL(req.url ?? "/", "http://x").pathname)
-      .then((handled) => void (handled || res.writeHead(404).end()))
-      .catch((e: unknown) => res.writeHead(500).end(String(e)));
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  sample = await makeSampleVideo({ dir: web.beside("in"), durationMs: 8000 });
+  const api = createHttpApi(
+    web.serviceDeps({ maxUploadBytes: 5 * 1024 * 1024, maxDurationMs: 60_000, engines: web.engineReader() }),
+  );
+  base = (await web.listen(servePaths(api))).url;
 });
 
 beforeEach(async () => {
-  for (const id of await redis.zrange(`${prefix}:workers`, 0, -1))
-    await removeCapabilities(redis, prefix, id);
-});
-
-afterAll(async () => {
-  server?.close();
-  for (const q of Object.values(queues)) await q.obliterate({ force: true }).catch(() => undefined);
-  await closeQueues(queues);
-  await redis.del(...(await redis.keys(`${prefix}:*`)), "__none__");
-  redis.disconnect();
-  await t?.drop();
-  await rm(storageDir, { recursive: true, force: true });
-  await rm(`${storageDir}-in`, { recursive: true, force: true });
+  for (const id of await web.redis.zrange(`${web.prefix}:workers`, 0, -1))
+    await removeCapabilities(web.redis, web.prefix, id);
 });
 
 const engines = async () => (await fetch(`${base}/api/engines`).then((r) => r.json())) as EnginesReport;
-const taskDirs = async () => readdir(path.join(storageDir, "tasks")).catch(() => [] as string[]);
+const taskDirs = async () => readdir(path.join(web.storageDir, "tasks")).catch(() => [] as string[]);
 
 async function upload(fields: Record<string, string>, opts: { subtitles?: boolean } = {}) {
   const form = new FormData();
@@ -179,16 +141,26 @@ describe("GET /api/engines", () => {
       engines: allReady,
       downloads,
     });
-    await publishCapabilities(redis, prefix, caps("a", progress("done", "2026-01-02T00:00:00Z")), 30_000);
-    await publishCapabilities(redis, prefix, caps("b", progress("running", "2026-01-01T00:00:00Z")), 30_000);
+    await publishCapabilities(
+      web.redis,
+      web.prefix,
+      caps("a", progress("done", "2026-01-02T00:00:00Z")),
+      30_000,
+    );
+    await publishCapabilities(
+      web.redis,
+      web.prefix,
+      caps("b", progress("running", "2026-01-01T00:00:00Z")),
+      30_000,
+    );
     const r = await engines();
     expect(r.downloads).toMatchObject({ state: "running", models: [{ name: "model.gguf", received: 5 }] });
   });
 
   it("drops a worker whose entry expired", async () => {
     await publishCapabilities(
-      redis,
-      prefix,
+      web.redis,
+      web.prefix,
       { workerId: "gone", host: "h", pid: 1, stages: [...STAGE_NAMES], at: Date.now(), engines: allReady },
       1,
     );
@@ -254,10 +226,10 @@ describe("upload refusals", () => {
     expect(alloy.message).toMatch(/male, female/);
     const ok = await upload({ targetLanguage: "fr", voice: "Female" }, { subtitles: true });
     expect(ok.status).toBe(201);
-    const task = await t.db.task.findUniqueOrThrow({ where: { id: ok.id! } });
+    const task = await web.t.db.task.findUniqueOrThrow({ where: { id: ok.id! } });
     expect((task.options as { voice?: string }).voice).toBe("female");
     const auto = await upload({ targetLanguage: "fr", voice: "" }, { subtitles: true });
-    const autoTask = await t.db.task.findUniqueOrThrow({ where: { id: auto.id! } });
+    const autoTask = await web.t.db.task.findUniqueOrThrow({ where: { id: auto.id! } });
     expect((autoTask.options as { voice?: string }).voice).toBeUndefined();
   });
 

@@ -1,23 +1,18 @@
 /** Smaller hardening cases of the web server: proxies, rate limits, vanishing files, slow uploads. */
-import { randomUUID } from "node:crypto";
-import { mkdtemp, rm, unlink, writeFile } from "node:fs/promises";
+import { unlink, writeFile } from "node:fs/promises";
 import http from "node:http";
 import type { IncomingMessage } from "node:http";
-import type { AddressInfo } from "node:net";
-import os from "node:os";
 import path from "node:path";
 import type * as FsPromises from "node:fs/promises";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createTask, failTask, hashToken, newTaskId } from "@vitranslator/db";
-import { createTestDatabase } from "@vitranslator/db/testing";
-import type { TestDatabase } from "@vitranslator/db/testing";
-import { createLocalStorage } from "@vitranslator/pipeline";
-import { closeQueues, createQueues, createRedis, EventBus, SharedEventReader } from "@vitranslator/queue";
+import { describe, expect, it, vi } from "vitest";
+import { failTask } from "@vitranslator/db";
+import { createTestTask } from "@vitranslator/db/testing";
 import { isAppError } from "@vitranslator/api";
 import { applyRequestTimeouts, RecentFiles, sendError, sendFile } from "../server/http-util";
 import { clientIp, createRateLimiter } from "../server/rate-limit";
 import { createRestHandler } from "../server/rest";
 import { createTrpcServer } from "../server/trpc-server";
+import { listen, servePaths, useWebStack } from "./support/server";
 
 // Lets a test remove a file right after the server opened or looked at it.
 const fsHooks = vi.hoisted(() => ({ afterLookup: null as ((file: string) => Promise<void>) | null }));
@@ -35,32 +30,13 @@ vi.mock("node:fs/promises", async (importOriginal) => {
   return { ...real, default: { ...real, stat, open }, stat, open };
 });
 
-const redis = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
-const prefix = `test-${randomUUID()}`;
-let t: TestDatabase;
-let dir: string;
-afterAll(async () => {
-  await redis.del(...(await redis.keys(`${prefix}*`)), "__none__");
-  redis.disconnect();
-  await t?.drop();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
-beforeAll(async () => {
-  t = await createTestDatabase();
-  dir = await mkdtemp(path.join(os.tmpdir(), "vt-hard-"));
-});
+const web = useWebStack({ name: "vt-hard-", reader: {} });
 
 const fakeReq = (remoteAddress: string, xff?: string) =>
   ({
     socket: { remoteAddress },
     headers: xff === undefined ? {} : { "x-forwarded-for": xff },
   }) as unknown as IncomingMessage;
-
-async function listen(handler: http.RequestListener) {
-  const server = http.createServer(handler);
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
 
 describe("client address behind proxies (TRUST_PROXY hops)", () => {
   it("ignores X-Forwarded-For unless proxies are configured, then counts hops from the right", () => {
@@ -73,7 +49,12 @@ describe("client address behind proxies (TRUST_PROXY hops)", () => {
   });
 
   it("counts a client that rotates a spoofed X-Forwarded-For as one client", async () => {
-    const limiter = createRateLimiter({ redis, prefix: `${prefix}-spoof`, perMinute: 2, trustProxyHops: 1 });
+    const limiter = createRateLimiter({
+      redis: web.redis,
+      prefix: `${web.prefix}-spoof`,
+      perMinute: 2,
+      trustProxyHops: 1,
+    });
     for (const spoof of ["1.1.1.1", "2.2.2.2"])
       await limiter.check(fakeReq("10.0.0.1", `${spoof}, 198.51.100.7`), "tasks");
     await expect(limiter.check(fakeReq("10.0.0.1", "3.3.3.3, 198.51.100.7"), "tasks")).rejects.toMatchObject({
@@ -84,48 +65,26 @@ describe("client address behind proxies (TRUST_PROXY hops)", () => {
 
 describe("rate limits beyond task creation", () => {
   it("limits tRPC calls and REST status reads per client", async () => {
-    const id = newTaskId();
-    await createTask(t.db, {
-      id,
-      originalName: "a.mp4",
-      sourceLanguage: null,
-      targetLanguage: "fr",
-      options: {},
-      ownerTokenHash: hashToken("x"),
-      sourceFile: "source/original.mp4",
-      subtitleFile: null,
-    });
-    const queues = createQueues(redis, prefix);
-    const blocking = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
-    const reader = new SharedEventReader({ blocking, commands: redis, prefix });
+    const { redis, prefix } = web;
+    const id = await createTestTask(web.t.db);
     const rateLimiter = createRateLimiter({
       redis,
       prefix: `${prefix}-api`,
       perMinute: 1,
       limits: { api: 3, edits: 1 },
     });
-    const api = createTrpcServer({
-      db: t.db,
-      events: new EventBus(redis, prefix),
-      reader,
-      queues,
-      storage: createLocalStorage(dir),
-      adminToken: null,
-      rateLimiter,
-      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-    });
-    const rest = createRestHandler({
-      db: t.db,
-      storage: createLocalStorage(dir),
-      queues,
-      events: new EventBus(redis, prefix),
-      maxUploadBytes: 1024,
-      maxDurationMs: 1000,
-      rateLimiter: createRateLimiter({ redis, prefix: `${prefix}-rest`, perMinute: 1, limits: { api: 3 } }),
-    });
+    const api = createTrpcServer(web.trpcDeps({ rateLimiter }));
+    const rest = createRestHandler(
+      web.serviceDeps({
+        maxUploadBytes: 1024,
+        maxDurationMs: 1000,
+        rateLimiter: createRateLimiter({ redis, prefix: `${prefix}-rest`, perMinute: 1, limits: { api: 3 } }),
+      }),
+    );
+    const restPaths = servePaths(rest);
     const { server, url } = await listen((req, res) => {
       if (req.url?.startsWith("/api/trpc/")) api.handleHttp(req, res);
-      else void rest(req, res, new URL(req.url ?? "/", "http://x").pathname);
+      else restPaths(req, res);
     });
     const four = async (pathname: string) => {
       const statuses: number[] = [];
@@ -134,50 +93,24 @@ describe("rate limits beyond task creation", () => {
     };
     try {
       const input = encodeURIComponent(JSON.stringify({ id }));
-      console.log("A");
       expect(await four(`/api/trpc/task.get?input=${input}`)).toEqual([200, 200, 200, 429]);
-      console.log("B");
       expect(await four(`/api/tasks/${id}`)).toEqual([200, 200, 200, 429]);
-      console.log("C");
       const limited = await fetch(`${url}/api/tasks/${id}/download`);
       expect([limited.status, limited.headers.get("retry-after") !== null]).toEqual([429, true]);
     } finally {
       server.close();
-      await reader.close();
-      blocking.disconnect();
-      await closeQueues(queues);
     }
   });
 });
 
 describe("task errors in the REST status", () => {
   it("give the public message for the code; the detail stays in the database for /admin", async () => {
-    const id = newTaskId();
-    await createTask(t.db, {
-      id,
-      originalName: "a.mp4",
-      sourceLanguage: null,
-      targetLanguage: "fr",
-      options: {},
-      ownerTokenHash: hashToken("x"),
-      sourceFile: "source/original.mp4",
-      subtitleFile: null,
-    });
+    const id = await createTestTask(web.t.db);
     const detail =
       "ffmpeg exited 1: /srv/storage/tasks/abc/source/original.mp4: moov atom not found (at mix.ts:42)";
-    await failTask(t.db, id, { code: "INTERNAL_ERROR", message: detail, stage: "mix" });
-    const queues = createQueues(redis, prefix);
-    const rest = createRestHandler({
-      db: t.db,
-      storage: createLocalStorage(dir),
-      queues,
-      events: new EventBus(redis, prefix),
-      maxUploadBytes: 1024,
-      maxDurationMs: 1000,
-    });
-    const { server, url } = await listen(
-      (req, res) => void rest(req, res, new URL(req.url ?? "/", "http://x").pathname),
-    );
+    await failTask(web.t.db, id, { code: "INTERNAL_ERROR", message: detail, stage: "mix" });
+    const rest = createRestHandler(web.serviceDeps({ maxUploadBytes: 1024, maxDurationMs: 1000 }));
+    const { server, url } = await listen(servePaths(rest));
     try {
       const body = (await (await fetch(`${url}/api/tasks/${id}`)).json()) as {
         status: string;
@@ -189,14 +122,13 @@ describe("task errors in the REST status", () => {
       expect(JSON.stringify(body)).not.toMatch(/ffmpeg|\/srv|moov|mix\.ts/);
     } finally {
       server.close();
-      await closeQueues(queues);
     }
   });
 });
 
 describe("media files", () => {
   it("survives a file that disappears while it is being served", async () => {
-    const file = path.join(dir, "chunk.ts");
+    const file = path.join(web.storageDir, "chunk.ts");
     const errors: unknown[] = [];
     const onUncaught = (e: unknown) => errors.push(e);
     process.on("uncaughtException", onUncaught);

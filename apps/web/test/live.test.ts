@@ -4,97 +4,53 @@
  * that needs a password, so its client count is exact and REDIS_URL's auth is exercised.
  */
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { createTask, hashToken, newTaskId } from "@vitranslator/db";
+import { newTaskId } from "@vitranslator/db";
 import type { Db } from "@vitranslator/db";
-import { createTestDatabase } from "@vitranslator/db/testing";
-import type { TestDatabase } from "@vitranslator/db/testing";
+import { createTestTask } from "@vitranslator/db/testing";
 import { createLocalStorage } from "@vitranslator/pipeline";
-import { closeQueues, createQueues, createRedis, EventBus, SharedEventReader } from "@vitranslator/queue";
+import { closeQueues, createQueues, createRedis } from "@vitranslator/queue";
 import { createTrpcServer } from "../server/trpc-server";
 import type { TrpcServerDeps } from "../server/trpc-server";
-import { startPrivateRedis } from "./support/redis-server";
-import type { PrivateRedis } from "./support/redis-server";
+import { useWebStack } from "./support/server";
 
-let t: TestDatabase;
-let redisServer: PrivateRedis;
-let redis: ReturnType<typeof createRedis>;
-let blocking: ReturnType<typeof createRedis>;
-let reader: SharedEventReader;
-let bus: EventBus;
-let queues: ReturnType<typeof createQueues>;
-const prefix = `test-${randomUUID()}`;
+const stack = useWebStack({
+  name: "vt-live-",
+  privateRedisPassword: "p@ss w0rd/with:odd chars",
+  reader: { blockMs: 1000 },
+});
 const logged: object[] = [];
 const log = { info: () => undefined, warn: () => undefined, error: (o: object) => void logged.push(o) };
-const servers: http.Server[] = [];
 
 /** A web-like server: tRPC HTTP under /api/trpc/, the WebSocket on upgrade. */
 async function serve(over: Partial<TrpcServerDeps> = {}) {
-  const api = createTrpcServer({
-    db: t.db,
-    events: bus,
-    reader,
-    queues,
-    storage: createLocalStorage("/nonexistent-vt-storage"),
-    adminToken: null,
-    log,
-    limits: { wsConnectionsPerIp: 6, feedsPerConnection: 8, allowedOrigins: ["https://friend.example"] },
-    ...over,
-  });
-  const server = http.createServer((req, res) => {
+  const api = createTrpcServer(
+    stack.trpcDeps({
+      storage: createLocalStorage("/nonexistent-vt-storage"),
+      log,
+      limits: { wsConnectionsPerIp: 6, feedsPerConnection: 8, allowedOrigins: ["https://friend.example"] },
+      ...over,
+    }),
+  );
+  const { server, port, url } = await stack.listen((req, res) => {
     if (req.url?.startsWith("/api/trpc/")) api.handleHttp(req, res);
     else res.writeHead(404).end();
   });
   server.on("upgrade", (req: http.IncomingMessage, socket, head: Buffer) => {
     if (!api.handleUpgrade(req, socket, head)) socket.destroy();
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  servers.push(server);
-  const port = (server.address() as AddressInfo).port;
-  return { api, http: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}/api/trpc-ws`, port };
+  return { api, http: url, ws: `ws://127.0.0.1:${port}/api/trpc-ws`, port };
 }
 let web: Awaited<ReturnType<typeof serve>>;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  redisServer = await startPrivateRedis("p@ss w0rd/with:odd chars");
-  redis = createRedis(redisServer.url);
-  blocking = createRedis(redisServer.url);
-
-  reader = new SharedEventReader({ blocking, commands: redis, prefix, blockMs: 1000 });
-  bus = new EventBus(redis, prefix);
-  queues = createQueues(redis, prefix);
   web = await serve();
 });
 
-afterAll(async () => {
-  for (const s of servers) s.closeAllConnections?.();
-  for (const s of servers) s.close();
-  await reader?.close();
-  await closeQueues(queues);
-  blocking?.disconnect();
-  redis?.disconnect();
-  await redisServer?.stop();
-  await t?.drop();
-});
-
-async function newTask(): Promise<string> {
-  const id = newTaskId();
-  await createTask(t.db, {
-    id,
-    originalName: "a.mp4",
-    sourceLanguage: null,
-    targetLanguage: "fr",
-    options: {},
-    ownerTokenHash: hashToken("x"),
-    sourceFile: "source/original.mp4",
-    subtitleFile: null,
-  });
-  return id;
-}
+const newTask = () => createTestTask(stack.t.db);
+const redisServer = () => stack.privateRedis!;
 
 interface Reply {
   id: number | null;
@@ -142,7 +98,7 @@ async function connect(url = web.ws, headers: Record<string, string> = {}) {
 }
 
 const clientCount = async () =>
-  String(await redis.call("CLIENT", "LIST"))
+  String(await stack.redis.call("CLIENT", "LIST"))
     .trim()
     .split("\n").length;
 const dataFor = (replies: Reply[], id: number) =>
@@ -152,7 +108,7 @@ const errorFor = (replies: Reply[], id: number) => replies.find((r) => r.id === 
 describe("live feeds over the WebSocket", () => {
   it("serves many viewers from one shared reader: Redis connections do not grow with them", async () => {
     const task = await newTask();
-    await bus.emit(task, { type: "task", status: "processing" });
+    await stack.events.emit(task, { type: "task", status: "processing" });
     const probe = await connect();
     probe.subscribe(1, { id: task, lastEventId: null });
     await probe.until((r) => dataFor(r, 1).length === 1);
@@ -161,10 +117,10 @@ describe("live feeds over the WebSocket", () => {
     for (const v of viewers) for (let i = 1; i <= 7; i++) v.subscribe(i, { id: task, lastEventId: null });
     for (const v of viewers)
       await v.until((r) => [1, 2, 3, 4, 5, 6, 7].every((i) => dataFor(r, i).length === 1));
-    await bus.emit(task, { type: "published", index: 0, publishedCount: 1, segmentCount: 1 });
+    await stack.events.emit(task, { type: "published", index: 0, publishedCount: 1, segmentCount: 1 });
     for (const v of viewers)
       await v.until((r) => [1, 2, 3, 4, 5, 6, 7].every((i) => dataFor(r, i).length === 2));
-    expect(reader.stats().subscribers).toBe(36);
+    expect(stack.reader.stats().subscribers).toBe(36);
     expect(await clientCount()).toBe(before);
     for (const v of [probe, ...viewers]) v.close();
   });
@@ -184,7 +140,7 @@ describe("live feeds over the WebSocket", () => {
     );
     await c.until((r) => r.length >= 300);
     expect(c.replies.every((r) => r.error?.data?.code === "BAD_REQUEST")).toBe(true);
-    expect(reader.stats().subscribers).toBe(0);
+    expect(stack.reader.stats().subscribers).toBe(0);
     for (let i = 1; i <= 9; i++) c.subscribe(1000 + i, { id: task, lastEventId: null });
     await c.until((r) => errorFor(r, 1009) !== undefined);
     const refused = errorFor(c.replies, 1009)!;
@@ -209,7 +165,7 @@ describe("live feeds over the WebSocket", () => {
     expect(errorFor(c.replies, 1)!.data?.code).toBe("NOT_FOUND");
     expect(errorFor(c.replies, 2)!.data?.code).toBe("BAD_REQUEST");
     expect(errorFor(c.replies, 3)!.data?.code).toBe("BAD_REQUEST");
-    expect(reader.stats().subscribers).toBe(0);
+    expect(stack.reader.stats().subscribers).toBe(0);
     c.close();
   });
 
@@ -238,7 +194,7 @@ describe("tRPC over HTTP", () => {
     const res = await call(`task.events?input=${input}`, { headers: { accept: "text/event-stream" } });
     expect(res.status).toBe(405);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("METHOD_NOT_ALLOWED");
-    expect(reader.stats().subscribers).toBe(0);
+    expect(stack.reader.stats().subscribers).toBe(0);
   });
 
   it("answers 413 to a body over the cap without reading it, and 400 to a batch over the cap", async () => {
@@ -318,14 +274,14 @@ describe("Redis with a password (REDIS_URL)", () => {
           resolve(String((job.data as { taskId: string }).taskId));
           await worker.close();
         },
-        { connection: createRedis(redisServer.url, { forWorker: true }), prefix: name },
+        { connection: createRedis(redisServer().url, { forWorker: true }), prefix: name },
       );
     });
-    const own = createQueues(redis, name);
+    const own = createQueues(stack.redis, name);
     await own.segment.add("segment", { taskId: "with-auth" });
     expect(await done).toBe("with-auth");
     await closeQueues(own);
-    const anonymous = createRedis(`redis://127.0.0.1:${redisServer.port}`);
+    const anonymous = createRedis(`redis://127.0.0.1:${redisServer().port}`);
     anonymous.on("error", () => undefined);
     await expect(anonymous.ping()).rejects.toThrow(/NOAUTH/);
     anonymous.disconnect();

@@ -8,65 +8,34 @@
  */
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { randomUUID } from "node:crypto";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import os from "node:os";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase } from "@vitranslator/db/testing";
-import type { TestDatabase } from "@vitranslator/db/testing";
-import { createLocalStorage } from "@vitranslator/pipeline/storage";
-import { closeQueues, createQueues, createRedis, EventBus } from "@vitranslator/queue";
 import { makeSampleVideo, probeDurationMs, startFakeOpenAi } from "@vitranslator/testkit";
 import type { FakeOpenAi, SampleVideo } from "@vitranslator/testkit";
-import { createEngineReader } from "../server/engines";
+import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { createHttpApi } from "../server/http-api";
+import { REDIS_URL, servePaths, useWebStack } from "./support/server";
 
 const CLIENT_ORIGIN = "http://client.example:8080";
 const REPO = path.resolve(import.meta.dirname, "..", "..", "..");
 
-let t: TestDatabase;
+const web = useWebStack({ name: "vt-orig-" });
 let llm: FakeOpenAi;
 let sample: SampleVideo;
-let storageDir: string;
-let modelsDir: string;
+const models = useTmpDir("vt-orig-models-");
 let base: string;
-let server: http.Server;
 let worker: ChildProcess | null = null;
 let workerLog = "";
-const redis = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
-const prefix = `test-${randomUUID()}`;
-const queues = createQueues(redis, prefix);
 
 beforeAll(async () => {
-  t = await createTestDatabase();
   llm = await startFakeOpenAi({});
-  storageDir = await mkdtemp(path.join(os.tmpdir(), "vt-orig-"));
-  modelsDir = await mkdtemp(path.join(os.tmpdir(), "vt-orig-models-"));
-  sample = await makeSampleVideo({ dir: `${storageDir}-in`, durationMs: 6000 });
+  sample = await makeSampleVideo({ dir: web.beside("in"), durationMs: 6000 });
   const api = createHttpApi(
-    {
-      db: t.db,
-      storage: createLocalStorage(storageDir),
-      queues,
-      events: new EventBus(redis, prefix),
-      maxUploadBytes: 20 * 1024 * 1024,
-      maxDurationMs: 60_000,
-      engines: createEngineReader({ redis, prefix, cacheMs: 0 }),
-    },
+    web.serviceDeps({ maxUploadBytes: 20 * 1024 * 1024, maxDurationMs: 60_000, engines: web.engineReader() }),
     { corsOrigins: [CLIENT_ORIGIN] },
   );
-  server = http.createServer((req, res) => {
-    api(req, res, new URL(req.url ?? "/", "http://x").pathname)
-      .then((handled) => {
-        if (!handled) res.writeHead(404).end();
-      })
-      .catch((e: unknown) => res.writeHead(500).end(String(e)));
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = (await web.listen(servePaths(api))).url;
 }, 120_000);
 
 afterAll(async () => {
@@ -75,14 +44,7 @@ afterAll(async () => {
     worker.kill("SIGTERM");
     await exited;
   }
-  server?.close();
-  for (const q of Object.values(queues)) await q.obliterate({ force: true }).catch(() => undefined);
-  await closeQueues(queues);
-  await redis.del(...(await redis.keys(`${prefix}:*`)), "__none__");
-  redis.disconnect();
   await llm?.close();
-  await t?.drop();
-  for (const d of [storageDir, `${storageDir}-in`, modelsDir]) await rm(d, { recursive: true, force: true });
 });
 
 /** The form the original client posts. */
@@ -100,15 +62,15 @@ function startWorker() {
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
-      DATABASE_URL: t.url,
-      REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
-      STORAGE_DIR: storageDir,
-      QUEUE_PREFIX: prefix,
+      DATABASE_URL: web.t.url,
+      REDIS_URL,
+      STORAGE_DIR: web.storageDir,
+      QUEUE_PREFIX: web.prefix,
       LLM_BASE_URL: llm.url,
       LLM_API_KEY: "test",
       LLM_MODEL: "fake-translator",
       ASR_MODEL: "whisper-1",
-      MODELS_DIR: modelsDir,
+      MODELS_DIR: models.dir,
       SEPARATOR: "none",
       LOG_LEVEL: "warn",
       LOG_FORMAT: "json",
@@ -213,7 +175,7 @@ describe("the original system's client", () => {
     const mp4 = await fetch(`${base}/download/${id}`, { headers: { origin: CLIENT_ORIGIN } });
     expect(mp4.status).toBe(200);
     expect(mp4.headers.get("content-type")).toBe("video/mp4");
-    const file = path.join(storageDir, "dl.mp4");
+    const file = path.join(web.storageDir, "dl.mp4");
     await (await import("node:fs/promises")).writeFile(file, new Uint8Array(await mp4.arrayBuffer()));
     expect(Math.abs((await probeDurationMs(file)) - 6000)).toBeLessThan(600);
   }, 300_000);
@@ -225,7 +187,7 @@ describe("the original system's client", () => {
     const res = await fetch(`${base}/upload`, { method: "POST", body: form });
     expect(res.status).toBe(200);
     const { task_id } = (await res.json()) as { task_id: string };
-    const task = await t.db.task.findUniqueOrThrow({ where: { id: task_id } });
+    const task = await web.t.db.task.findUniqueOrThrow({ where: { id: task_id } });
     expect([task.targetLanguage, (task.options as { burnSubtitles: boolean }).burnSubtitles]).toEqual([
       "es",
       true,

@@ -1,66 +1,23 @@
 /** The REST surface against real Postgres, Redis, ffprobe and the storage folder. */
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+import { readdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase } from "@vitranslator/db/testing";
-import type { TestDatabase } from "@vitranslator/db/testing";
-import { createLocalStorage } from "@vitranslator/pipeline";
-import { closeQueues, createQueues, createRedis, EventBus } from "@vitranslator/queue";
+import { beforeAll, describe, expect, it } from "vitest";
 import { makeSampleVideo } from "@vitranslator/testkit";
 import type { SampleVideo } from "@vitranslator/testkit";
-import { HttpError, sendError } from "../server/http-util";
 import { createRestHandler } from "../server/rest";
+import { listen, servePaths, useWebStack } from "./support/server";
 
-let t: TestDatabase;
-let storageDir: string;
+const web = useWebStack({ name: "vt-web-" });
+const caps = { maxUploadBytes: 2 * 1024 * 1024, maxDurationMs: 60_000 };
 let base: string;
-let server: http.Server;
 let sample: SampleVideo;
-const redis = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
-const prefix = `test-${randomUUID()}`;
-const queues = createQueues(redis, prefix);
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  storageDir = await mkdtemp(path.join(os.tmpdir(), "vt-web-"));
-  sample = await makeSampleVideo({
-    dir: path.join(storageDir, "..", path.basename(storageDir) + "-in"),
-    durationMs: 8000,
-  });
-  const rest = createRestHandler({
-    db: t.db,
-    storage: createLocalStorage(storageDir),
-    queues,
-    events: new EventBus(redis, prefix),
-    maxUploadBytes: 2 * 1024 * 1024,
-    maxDurationMs: 60_000,
-  });
-  server = http.createServer((req, res) => {
-    rest(req, res, new URL(req.url ?? "/", "http://x").pathname)
-      .then((handled) => {
-        if (!handled) sendError(res, new HttpError(404, "NOT_OURS", "not a REST path"));
-      })
-      .catch((e: unknown) => {
-        res.writeHead(500);
-        res.end(String(e));
-      });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-afterAll(async () => {
-  server?.close();
-  for (const q of Object.values(queues)) await q.obliterate({ force: true }).catch(() => undefined);
-  await closeQueues(queues);
-  redis.disconnect();
-  await t?.drop();
-  await rm(storageDir, { recursive: true, force: true });
+  sample = await makeSampleVideo({ dir: web.beside("in"), durationMs: 8000 });
+  base = (await web.listen(servePaths(createRestHandler(web.serviceDeps(caps))))).url;
 });
 
 interface ApiBody {
@@ -86,7 +43,7 @@ async function videoForm(opts: { name?: string; target?: string; bytes?: Blob; s
   return form;
 }
 
-const taskDirs = async () => readdir(path.join(storageDir, "tasks")).catch(() => [] as string[]);
+const taskDirs = async () => readdir(path.join(web.storageDir, "tasks")).catch(() => [] as string[]);
 
 describe("POST /api/tasks", () => {
   it("creates a task, keeps the upload inside its folder and queues the first stage", async () => {
@@ -103,11 +60,11 @@ describe("POST /api/tasks", () => {
     expect(res.body.watchUrl).toBe(`/watch/${res.body.id}`);
     expect(res.body.playlistUrl).toBe(`/media/${res.body.id}/hls/index.m3u8`);
     expect(typeof res.body.ownerToken).toBe("string");
-    const dir = path.join(storageDir, "tasks", res.body.id, "source");
+    const dir = path.join(web.storageDir, "tasks", res.body.id, "source");
     expect((await readdir(dir)).sort()).toEqual(["original.mp4", "subtitles.srt"]);
-    const task = await t.db.task.findUniqueOrThrow({ where: { id: res.body.id } });
+    const task = await web.t.db.task.findUniqueOrThrow({ where: { id: res.body.id } });
     expect(task.originalName).toBe("ünïcødé name.mp4");
-    expect(await queues.segment.getJobCounts("prioritized", "waiting")).toMatchObject({ prioritized: 1 });
+    expect(await web.queues.segment.getJobCounts("prioritized", "waiting")).toMatchObject({ prioritized: 1 });
 
     const status = await fetch(`${base}/api/tasks/${res.body.id}`).then((r) => r.json() as Promise<unknown>);
     expect(status).toEqual({
@@ -157,9 +114,9 @@ describe("POST /api/tasks", () => {
       "UNSUPPORTED_LANGUAGE",
     );
     // Parsed by the segment stage (INVALID_SUBTITLES there), never inside the request.
-    expect((await post("/api/tasks", await videoForm({ subtitles: "this is not\nan srt file" }))).status).toBe(
-      201,
-    );
+    expect(
+      (await post("/api/tasks", await videoForm({ subtitles: "this is not\nan srt file" }))).status,
+    ).toBe(201);
     const form = new FormData();
     form.set("targetLanguage", "fr");
     expect((await post("/api/tasks", form)).body.error.code).toBe("NO_VIDEO");
@@ -169,9 +126,9 @@ describe("POST /api/tasks", () => {
     expect((await fetch(`${base}/api/tasks/AAAAAAAAAAAAAAAAAAAAAA`)).status).toBe(404);
     expect((await fetch(`${base}/api/tasks/..%2F..%2Fetc`)).status).toBe(404);
     expect((await fetch(`${base}/media/..%2F..%2F/hls/index.m3u8`)).status).toBe(404);
-    await writeFile(path.join(storageDir, "secret.txt"), "x");
+    await writeFile(path.join(web.storageDir, "secret.txt"), "x");
     expect((await fetch(`${base}/media/tasks/hls/..%2F..%2Fsecret.txt`)).status).toBe(404);
-    expect(existsSync(path.join(storageDir, "secret.txt"))).toBe(true);
+    expect(existsSync(path.join(web.storageDir, "secret.txt"))).toBe(true);
   });
 });
 
@@ -197,15 +154,17 @@ describe("bad uploads", () => {
     const name = `${"ü".repeat(150)}${"../".repeat(40)}x.mp4`;
     const res = await post("/api/tasks", await videoForm({ name }));
     expect(res.status).toBe(201);
-    const task = await t.db.task.findUniqueOrThrow({ where: { id: res.body.id } });
+    const task = await web.t.db.task.findUniqueOrThrow({ where: { id: res.body.id } });
     expect(task.originalName.length).toBeLessThanOrEqual(255);
     expect(task.sourceFile).toBe("source/original.mp4");
-    expect(await readdir(path.join(storageDir, "tasks", res.body.id, "source"))).toEqual(["original.mp4"]);
+    expect(await readdir(path.join(web.storageDir, "tasks", res.body.id, "source"))).toEqual([
+      "original.mp4",
+    ]);
   });
 
   it("refuses a video longer than the limit", async () => {
     const long = await makeSampleVideo({
-      dir: path.join(storageDir, "..", path.basename(storageDir) + "-long"),
+      dir: web.beside("long"),
       durationMs: 61_000,
       lines: [{ startMs: 500, text: "Hi." }],
       width: 64,
@@ -218,7 +177,7 @@ describe("bad uploads", () => {
   });
 
   it("accepts an audio-only file (it is dubbed to an audio-only stream)", async () => {
-    const dir = path.join(storageDir, "..", path.basename(storageDir) + "-in");
+    const dir = web.beside("in");
     const m4a = path.join(dir, "voice.m4a");
     const { spawnSync } = await import("node:child_process");
     spawnSync("ffmpeg", ["-y", "-v", "error", "-i", sample.video, "-vn", "-c:a", "copy", m4a]);
@@ -228,7 +187,7 @@ describe("bad uploads", () => {
       await videoForm({ bytes: new Blob([await readFile(m4a)]), name: "voice.m4a" }),
     );
     expect(res.status).toBe(201);
-    const task = await t.db.task.findUniqueOrThrow({ where: { id: res.body.id } });
+    const task = await web.t.db.task.findUniqueOrThrow({ where: { id: res.body.id } });
     expect(task.sourceFile).toBe("source/original.m4a");
   });
 });
@@ -237,21 +196,15 @@ describe("rate limit and health", () => {
   it("answers 429 with Retry-After past RATE_LIMIT_PER_MINUTE, counted in Redis; /readyz checks DB and Redis", async () => {
     const { createRateLimiter } = await import("../server/rate-limit");
     const { createDependencyCheck } = await import("../server/health");
-    const limited = createRestHandler({
-      db: t.db,
-      storage: createLocalStorage(storageDir),
-      queues,
-      events: new EventBus(redis, prefix),
-      maxUploadBytes: 2 * 1024 * 1024,
-      maxDurationMs: 60_000,
-      rateLimiter: createRateLimiter({ redis, prefix: `${prefix}-rl`, perMinute: 1 }),
-      checkDependencies: createDependencyCheck({ db: t.db, redis }),
-    });
-    const s = http.createServer(
-      (req, res) => void limited(req, res, new URL(req.url ?? "/", "http://x").pathname),
+    const { redis, prefix } = web;
+    const limited = createRestHandler(
+      web.serviceDeps({
+        ...caps,
+        rateLimiter: createRateLimiter({ redis, prefix: `${prefix}-rl`, perMinute: 1 }),
+        checkDependencies: createDependencyCheck({ db: web.t.db, redis }),
+      }),
     );
-    await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-    const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+    const { server: s, url } = await listen(servePaths(limited));
     try {
       const first = await fetch(`${url}/api/tasks`, { method: "POST", body: await videoForm() });
       expect(first.status).toBe(201);
@@ -275,7 +228,7 @@ describe("rate limit and health", () => {
   it("never serves a file through a symlink that leads out of the storage root", async () => {
     const { mkdir, symlink } = await import("node:fs/promises");
     const id = "SymlinkTaskAAAAAAAAAAA";
-    const hls = path.join(storageDir, "tasks", id, "hls");
+    const hls = path.join(web.storageDir, "tasks", id, "hls");
     await mkdir(hls, { recursive: true });
     const outside = path.join(os.tmpdir(), `vt-outside-${randomUUID()}.m3u8`);
     await writeFile(outside, "#EXTM3U\nSECRET\n");
@@ -286,7 +239,7 @@ describe("rate limit and health", () => {
       expect(await res.text()).not.toContain("SECRET");
     } finally {
       await rm(outside, { force: true });
-      await rm(path.join(storageDir, "tasks", id), { recursive: true, force: true });
+      await rm(path.join(web.storageDir, "tasks", id), { recursive: true, force: true });
     }
   });
 });

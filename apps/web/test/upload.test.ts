@@ -1,21 +1,22 @@
 /** receiveUpload against hostile files and the minutes quota, with real ffprobe and Redis. */
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import os from "node:os";
+import { readdir, readFile } from "node:fs/promises";
+import type http from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRedis } from "@vitranslator/queue";
+import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { HttpError, sendError, sendJson } from "../server/http-util";
 import { createMinutesQuota } from "../server/quota";
 import type { MinutesQuota } from "../server/quota";
 import { receiveUpload } from "../server/upload";
 import type { MediaCaps } from "@vitranslator/pipeline/media/admission";
+import { listen, REDIS_URL } from "./support/server";
 
-const redis = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
+const redis = createRedis(REDIS_URL);
 const prefix = `test-${randomUUID()}`;
+const tmp = useTmpDir("vt-upload-");
 let dir: string;
 let base: string;
 let server: http.Server;
@@ -28,9 +29,9 @@ function ffmpeg(...args: string[]): void {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), "vt-upload-"));
+  dir = tmp.dir;
   let n = 0;
-  server = http.createServer((req, res) => {
+  ({ server, url: base } = await listen((req, res) => {
     const taskDir = path.join(dir, "tasks", String(n++));
     receiveUpload({ req, taskDir, maxBytes: 4 * 1024 * 1024, videoField: "video", ...setup })
       .then((u) =>
@@ -40,9 +41,7 @@ beforeAll(async () => {
         if (e instanceof HttpError) sendError(res, e);
         else sendJson(res, 500, { error: { code: "INTERNAL", message: String(e) } });
       });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }));
 });
 
 afterAll(async () => {
@@ -50,7 +49,6 @@ afterAll(async () => {
   const keys = await redis.keys(`${prefix}:*`);
   if (keys.length > 0) await redis.del(...keys);
   redis.disconnect();
-  await rm(dir, { recursive: true, force: true });
 });
 
 interface Body {

@@ -1,8 +1,8 @@
 /** The watch page's verdict on its link (server/watch-link.ts) against a real database. */
 import type { IncomingMessage } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTask, hashToken, newTaskId } from "@vitranslator/db";
-import { createTestDatabase } from "@vitranslator/db/testing";
+import { newTaskId } from "@vitranslator/db";
+import { createTestDatabase, createTestTask } from "@vitranslator/db/testing";
 import type { TestDatabase } from "@vitranslator/db/testing";
 import { markWatchRequest } from "../server/watch-link";
 import { WATCH_TASK_HEADER } from "../src/watch-link";
@@ -12,17 +12,7 @@ let id: string;
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  id = newTaskId();
-  await createTask(t.db, {
-    id,
-    originalName: "a.mp4",
-    sourceLanguage: null,
-    targetLanguage: "fr",
-    options: {},
-    ownerTokenHash: hashToken("x"),
-    sourceFile: "source/original.mp4",
-    subtitleFile: null,
-  });
+  id = await createTestTask(t.db);
 });
 afterAll(async () => t?.drop());
 

@@ -1,80 +1,33 @@
 /** The owner's edit mutation and the admin procedures, against real Postgres and Redis/BullMQ. */
-import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createTask,
-  createTaskStore,
-  failTask,
-  hashToken,
-  newTaskId,
-  recordStageEnd,
-  recordStageStart,
-} from "@vitranslator/db";
-import { createTestDatabase } from "@vitranslator/db/testing";
-import type { TestDatabase } from "@vitranslator/db/testing";
-import { createLocalStorage } from "@vitranslator/pipeline";
-import { closeQueues, createQueues, createRedis, enqueue, EventBus } from "@vitranslator/queue";
+import { describe, expect, it } from "vitest";
+import { createTaskStore, failTask, recordStageEnd, recordStageStart } from "@vitranslator/db";
+import { createTestTask } from "@vitranslator/db/testing";
+import { enqueue } from "@vitranslator/queue";
 import type { TaskEvent } from "@vitranslator/queue";
 import { appRouter } from "../src/index";
 import type { ApiContext } from "../src/index";
+import { useApiStack } from "./support";
 
-const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-const prefix = `test-${randomUUID()}`;
-const redis = createRedis(REDIS_URL);
-const queues = createQueues(redis, prefix);
-const bus = new EventBus(redis, prefix);
+const api = useApiStack();
+const { redis, prefix, queues, events: bus } = api;
 const ADMIN = "s3cret-admin";
-let t: TestDatabase;
-let storageDir: string;
-let base: ApiContext;
+const OWNER = "owner-token";
 
-const caller = (over: Partial<ApiContext> = {}) => appRouter.createCaller({ ...base, ...over });
+const caller = (over: Partial<ApiContext> = {}) => appRouter.createCaller({ ...api.ctx, ...over });
 const admin = () => caller({ adminToken: ADMIN, requestAdminToken: ADMIN });
-
-beforeAll(async () => {
-  t = await createTestDatabase();
-  storageDir = await mkdtemp(path.join(os.tmpdir(), "vt-api-"));
-  base = {
-    db: t.db,
-    events: bus,
-    followTask: () => {
-      throw new Error("not followed in these tests");
-    },
-    queues,
-    storage: createLocalStorage(storageDir),
-    adminToken: null,
-    requestAdminToken: null,
-    requestOwnerToken: null,
-  };
-});
-afterAll(async () => {
-  for (const q of Object.values(queues)) await q.obliterate({ force: true }).catch(() => undefined);
-  await closeQueues(queues);
-  await redis.del(...(await redis.keys(`${prefix}:*`)), "__none__");
-  redis.disconnect();
-  await t.drop();
-  await rm(storageDir, { recursive: true, force: true });
-});
+type EditInput = Parameters<ReturnType<typeof caller>["task"]["editSentence"]>[0];
+/** The edit mutation, sent with this owner token (the real one unless told). */
+const edit = (input: EditInput, token = OWNER) =>
+  caller({ requestOwnerToken: token }).task.editSentence(input);
 
 /** A task with two segments of two sentences each; segment 0 is published. */
 async function publishedTask(name = "talk.mp4"): Promise<string> {
-  const id = newTaskId();
-  await createTask(t.db, {
-    id,
-    originalName: name,
-    sourceLanguage: "en",
-    targetLanguage: "fr",
-    options: {},
-    ownerTokenHash: hashToken("owner-token"),
-    sourceFile: "source/original.mp4",
-    subtitleFile: null,
-  });
-  const store = createTaskStore(t.db);
-  await t.db.task.update({ where: { id }, data: { status: "processing" } });
+  const id = await createTestTask(api.t.db, { originalName: name, sourceLanguage: "en", ownerToken: OWNER });
+  const store = createTaskStore(api.t.db);
+  await api.t.db.task.update({ where: { id }, data: { status: "processing" } });
   await store.savePlan(
     id,
     [0, 1].map((i) => ({ index: i, startMs: i * 10_000, durationMs: 10_000 })),
@@ -108,17 +61,13 @@ async function eventsOf(id: string): Promise<TaskEvent[]> {
 describe("task.editSentence", () => {
   it("refuses anyone but the owner, and viewers are told they are not the owner", async () => {
     const id = await publishedTask();
-    await expect(
-      caller({ requestOwnerToken: "someone-else" }).task.editSentence({
-        id,
-        index: 0,
-        translation: "Bonjour.",
-      }),
-    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(edit({ id, index: 0, translation: "Bonjour." }, "someone-else")).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
     expect(await caller({ requestOwnerToken: "someone-else" }).task.isOwner({ id })).toEqual({
       owner: false,
     });
-    expect(await caller({ requestOwnerToken: "owner-token" }).task.isOwner({ id })).toEqual({ owner: true });
+    expect(await caller({ requestOwnerToken: OWNER }).task.isOwner({ id })).toEqual({ owner: true });
     // The token counts only as the x-owner-token header, never as an input (queries put
     // their input in the URL).
     expect(await caller().task.isOwner({ id, ownerToken: "owner-token" } as { id: string })).toEqual({
@@ -127,17 +76,15 @@ describe("task.editSentence", () => {
     await expect(
       caller().task.editSentence({ id, index: 0, translation: "B.", ownerToken: "owner-token" } as never),
     ).rejects.toMatchObject({ code: "FORBIDDEN" });
-    const s = await t.db.sentence.findUniqueOrThrow({ where: { taskId_index: { taskId: id, index: 0 } } });
+    const s = await api.t.db.sentence.findUniqueOrThrow({
+      where: { taskId_index: { taskId: id, index: 0 } },
+    });
     expect(s.translation).toBe("[fr] Hello 0.");
   });
 
   it("updates the line, bumps the segment revision and queues only that segment from modelin", async () => {
     const id = await publishedTask();
-    const res = await caller({ requestOwnerToken: "owner-token" }).task.editSentence({
-      id,
-      index: 1,
-      translation: "Au revoir, tout le monde.",
-    });
+    const res = await edit({ id, index: 1, translation: "Au revoir, tout le monde." });
     expect(res).toEqual({ segmentIndex: 0, revision: 1, fromStage: "modelin" });
     const job = await queues.modelin.getJob(`modelin.${id}.0.1`);
     expect(job?.data).toEqual({ taskId: id, segmentIndex: 0, revision: 1 });
@@ -157,36 +104,26 @@ describe("task.editSentence", () => {
       status: "queued",
     });
     // A second edit while the segment is being re-dubbed waits for it.
-    await expect(
-      caller({ requestOwnerToken: "owner-token" }).task.editSentence({ id, index: 0, translation: "Salut." }),
-    ).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(edit({ id, index: 0, translation: "Salut." })).rejects.toMatchObject({ code: "CONFLICT" });
   });
 
   it("re-translates from the translate stage when the source text changes", async () => {
     const id = await publishedTask();
-    const res = await caller({ requestOwnerToken: "owner-token" }).task.editSentence({
-      id,
-      index: 0,
-      sourceText: "Good morning.",
-    });
+    const res = await edit({ id, index: 0, sourceText: "Good morning." });
     expect(res.fromStage).toBe("translate");
     expect(await queues.translate.getJob(`translate.${id}.0.1`)).toBeTruthy();
-    const s = await t.db.sentence.findUniqueOrThrow({ where: { taskId_index: { taskId: id, index: 0 } } });
+    const s = await api.t.db.sentence.findUniqueOrThrow({
+      where: { taskId_index: { taskId: id, index: 0 } },
+    });
     expect([s.sourceText, s.translation]).toEqual(["Good morning.", null]);
   });
 
   it("refuses lines of a part not yet published, and unchanged text", async () => {
     const id = await publishedTask();
-    await expect(
-      caller({ requestOwnerToken: "owner-token" }).task.editSentence({ id, index: 1000, translation: "x" }),
-    ).rejects.toMatchObject({ code: "CONFLICT" });
-    await expect(
-      caller({ requestOwnerToken: "owner-token" }).task.editSentence({
-        id,
-        index: 0,
-        translation: "[fr] Hello 0.",
-      }),
-    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(edit({ id, index: 1000, translation: "x" })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(edit({ id, index: 0, translation: "[fr] Hello 0." })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
   });
 });
 
@@ -204,12 +141,12 @@ describe("admin", () => {
   it("searches the history and sums stage timings per stage", async () => {
     const id = await publishedTask("Quarterly Review.mp4");
     for (const seg of [0, 1]) {
-      await recordStageStart(t.db, { taskId: id, segmentIndex: seg, stage: "tts" });
-      await recordStageEnd(t.db, { taskId: id, segmentIndex: seg, stage: "tts" });
+      await recordStageStart(api.t.db, { taskId: id, segmentIndex: seg, stage: "tts" });
+      await recordStageEnd(api.t.db, { taskId: id, segmentIndex: seg, stage: "tts" });
     }
-    await t.db.stageRun.updateMany({ where: { taskId: id, stage: "tts" }, data: { durationMs: 1500 } });
-    await recordStageStart(t.db, { taskId: id, segmentIndex: 1, stage: "align" });
-    await recordStageEnd(t.db, { taskId: id, segmentIndex: 1, stage: "align", errorCode: "LLM_TIMEOUT" });
+    await api.t.db.stageRun.updateMany({ where: { taskId: id, stage: "tts" }, data: { durationMs: 1500 } });
+    await recordStageStart(api.t.db, { taskId: id, segmentIndex: 1, stage: "align" });
+    await recordStageEnd(api.t.db, { taskId: id, segmentIndex: 1, stage: "align", errorCode: "LLM_TIMEOUT" });
     const rows = await admin().admin.tasks({ query: "quarterly" });
     expect(rows.map((r) => r.id)).toEqual([id]);
     expect(rows[0]!.stages.find((s) => s.stage === "tts")).toEqual({
@@ -229,9 +166,9 @@ describe("admin", () => {
 
   it("retries a failed task from each segment's failed stage", async () => {
     const id = await publishedTask();
-    const store = createTaskStore(t.db);
+    const store = createTaskStore(api.t.db);
     await store.setSegmentStage(id, 1, "tts");
-    await failTask(t.db, id, { code: "TTS_FAILED", message: "boom", stage: "align" });
+    await failTask(api.t.db, id, { code: "TTS_FAILED", message: "boom", stage: "align" });
     await expect(admin().admin.cancel({ id })).rejects.toMatchObject({ code: "CONFLICT" });
     expect(await admin().admin.retry({ id })).toEqual({ resumed: 1 });
     expect((await queues.align.getJob(`align.${id}.1.1`))?.data).toEqual({
@@ -239,28 +176,28 @@ describe("admin", () => {
       segmentIndex: 1,
       revision: 1,
     });
-    const task = await t.db.task.findUniqueOrThrow({ where: { id } });
+    const task = await api.t.db.task.findUniqueOrThrow({ where: { id } });
     expect([task.status, task.errorCode]).toEqual(["processing", null]);
     await expect(admin().admin.retry({ id })).rejects.toMatchObject({ code: "CONFLICT" });
   });
 
   it("cancels a running task and removes its waiting jobs; deletes a task with its media and events", async () => {
     const id = await publishedTask();
-    await t.db.task.update({ where: { id }, data: { status: "processing" } });
+    await api.t.db.task.update({ where: { id }, data: { status: "processing" } });
     await enqueue(queues, "tts", { taskId: id, segmentIndex: 1 });
     const other = await publishedTask();
     await enqueue(queues, "tts", { taskId: other, segmentIndex: 1 });
     expect(await admin().admin.cancel({ id })).toEqual({ removedJobs: 1 });
     expect(await queues.tts.getJob(`tts.${id}.1.0`)).toBeUndefined();
     expect(await queues.tts.getJob(`tts.${other}.1.0`)).toBeTruthy();
-    expect((await t.db.task.findUniqueOrThrow({ where: { id } })).status).toBe("cancelled");
+    expect((await api.t.db.task.findUniqueOrThrow({ where: { id } })).status).toBe("cancelled");
 
-    const dir = path.join(storageDir, "tasks", other, "hls");
+    const dir = path.join(api.storageDir, "tasks", other, "hls");
     await mkdir(dir, { recursive: true });
     await bus.emit(other, { type: "task", status: "processing" });
     expect(await admin().admin.delete({ id: other })).toEqual({ deleted: true });
-    expect(existsSync(path.join(storageDir, "tasks", other))).toBe(false);
-    expect(await t.db.sentence.count({ where: { taskId: other } })).toBe(0);
+    expect(existsSync(path.join(api.storageDir, "tasks", other))).toBe(false);
+    expect(await api.t.db.sentence.count({ where: { taskId: other } })).toBe(0);
     expect(await redis.exists(`${prefix}:events:${other}`)).toBe(0);
     expect(await queues.tts.getJob(`tts.${other}.1.0`)).toBeUndefined();
     await expect(admin().admin.delete({ id: other })).rejects.toMatchObject({ code: "NOT_FOUND" });

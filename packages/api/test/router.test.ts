@@ -1,89 +1,46 @@
-import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTask, createTaskStore, failTask, hashToken, newTaskId } from "@vitranslator/db";
-import { createTestDatabase } from "@vitranslator/db/testing";
-import type { TestDatabase } from "@vitranslator/db/testing";
-import { createLocalStorage } from "@vitranslator/pipeline";
-import { closeQueues, createQueues, createRedis, EventBus, SharedEventReader } from "@vitranslator/queue";
+import { describe, expect, it } from "vitest";
+import { createTaskStore, failTask, hashToken, newTaskId } from "@vitranslator/db";
+import { createTestTask, TEST_OWNER_TOKEN } from "@vitranslator/db/testing";
 import type { TaskEvent } from "@vitranslator/queue";
 import { appRouter } from "../src/index";
-import type { ApiContext } from "../src/index";
+import { useApiStack } from "./support";
 
-const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-const prefix = `test-${randomUUID()}`;
-const redis = createRedis(REDIS_URL);
-const queues = createQueues(redis, prefix);
-const blocking = createRedis(REDIS_URL);
-const reader = new SharedEventReader({ blocking, commands: redis, prefix });
-let t: TestDatabase;
-let ctx: ApiContext;
-let caller: ReturnType<typeof appRouter.createCaller>;
-
-beforeAll(async () => {
-  t = await createTestDatabase();
-  ctx = {
-    db: t.db,
-    events: new EventBus(redis, prefix),
-    followTask: (opts) => reader.follow(opts),
-    queues,
-    storage: createLocalStorage("/nonexistent-vt-storage"),
-    adminToken: null,
-    requestAdminToken: null,
-    requestOwnerToken: null,
-  };
-  caller = appRouter.createCaller(ctx);
-});
-afterAll(async () => {
-  await reader.close();
-  blocking.disconnect();
-  await closeQueues(queues);
-  await redis.del(...(await redis.keys(`${prefix}:*`)), "__none__");
-  redis.disconnect();
-  await t.drop();
-});
-
-async function newTask(): Promise<string> {
-  const id = newTaskId();
-  await createTask(t.db, {
-    id,
-    originalName: "a.mp4",
-    sourceLanguage: null,
-    targetLanguage: "fr",
-    options: {},
-    ownerTokenHash: hashToken("x"),
-    sourceFile: "source/original.mp4",
-    subtitleFile: null,
-  });
-  return id;
-}
+const api = useApiStack({ follow: true });
+const caller = () => appRouter.createCaller(api.ctx);
+const newTask = () => createTestTask(api.t.db);
 
 describe("task router", () => {
   it("returns a snapshot with the event id to resume from, and 404 for unknown ids", async () => {
     const id = await newTask();
-    await createTaskStore(t.db).savePlan(id, [{ index: 0, startMs: 0, durationMs: 5000 }], 6);
-    const bus = new EventBus(redis, prefix);
-    const eventId = await bus.emit(id, { type: "task", status: "processing" });
-    const snap = await caller.task.get({ id });
+    await createTaskStore(api.t.db).savePlan(id, [{ index: 0, startMs: 0, durationMs: 5000 }], 6);
+    const eventId = await api.events.emit(id, { type: "task", status: "processing" });
+    const snap = await caller().task.get({ id });
     expect(snap.lastEventId).toBe(eventId);
     expect(snap.task.segments).toHaveLength(1);
     expect(snap.links.playlistUrl).toBe(`/media/${id}/hls/index.m3u8`);
     // The owner's token hash never leaves the server.
-    expect(JSON.stringify(snap)).not.toContain(hashToken("x"));
-    await expect(caller.task.get({ id: newTaskId() })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(caller.task.get({ id: "../../etc/passwd" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    expect(JSON.stringify(snap)).not.toContain(hashToken(TEST_OWNER_TOKEN));
+    await expect(caller().task.get({ id: newTaskId() })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(caller().task.get({ id: "../../etc/passwd" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
   });
 
   it("streams tracked events after lastEventId, so a client can resume without gaps", async () => {
     const id = await newTask();
-    const bus = new EventBus(redis, prefix);
-    const first = await bus.emit(id, { type: "task", status: "processing" });
-    const second = await bus.emit(id, { type: "published", index: 0, publishedCount: 1, segmentCount: 2 });
+    const first = await api.events.emit(id, { type: "task", status: "processing" });
+    const second = await api.events.emit(id, {
+      type: "published",
+      index: 0,
+      publishedCount: 1,
+      segmentCount: 2,
+    });
     const ac = new AbortController();
     const iterable = await appRouter
-      .createCaller(ctx, { signal: ac.signal })
+      .createCaller(api.ctx, { signal: ac.signal })
       .task.events({ id, lastEventId: first });
     const got: { id: string; type: TaskEvent["type"] }[] = [];
-    const later = bus.emit(id, { type: "published", index: 1, publishedCount: 2, segmentCount: 2 });
+    const later = api.events.emit(id, { type: "published", index: 1, publishedCount: 2, segmentCount: 2 });
     for await (const item of iterable) {
       const [eventId, data] = item as unknown as [string, TaskEvent];
       got.push({ id: eventId, type: data.type });
@@ -96,7 +53,7 @@ describe("task router", () => {
 
   it("refuses to follow an unknown task or a bogus event id, at once", async () => {
     const ac = new AbortController();
-    const sub = appRouter.createCaller(ctx, { signal: ac.signal });
+    const sub = appRouter.createCaller(api.ctx, { signal: ac.signal });
     await expect(sub.task.events({ id: newTaskId(), lastEventId: null })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
@@ -112,22 +69,21 @@ describe("task router", () => {
     const detail =
       "LLM at http://10.0.0.7:8000/v1 answered 502: <html>upstream trace</html>; ffmpeg stderr: /srv/storage/tasks/x/in.mp4: Invalid data";
     const id = await newTask();
-    await failTask(t.db, id, { code: "LLM_UNAVAILABLE", message: detail, stage: "translate" });
-    const bus = new EventBus(redis, prefix);
-    await bus.emit(id, {
+    await failTask(api.t.db, id, { code: "LLM_UNAVAILABLE", message: detail, stage: "translate" });
+    await api.events.emit(id, {
       type: "task",
       status: "failed",
       errorCode: "LLM_UNAVAILABLE",
       errorMessage: detail,
     });
-    const snap = await caller.task.get({ id });
+    const snap = await caller().task.get({ id });
     expect(snap.task.errorCode).toBe("LLM_UNAVAILABLE");
     expect(snap.task.errorMessage).not.toContain("10.0.0.7");
     expect(snap.task.errorMessage).toContain(id);
     expect(JSON.stringify(snap)).not.toContain("upstream trace");
     const ac = new AbortController();
     const iterable = await appRouter
-      .createCaller(ctx, { signal: ac.signal })
+      .createCaller(api.ctx, { signal: ac.signal })
       .task.events({ id, lastEventId: null });
     for await (const item of iterable) {
       const [, data] = item as unknown as [string, TaskEvent];
@@ -137,11 +93,11 @@ describe("task router", () => {
     }
     ac.abort();
     // The operator still has the detail.
-    expect((await t.db.task.findUniqueOrThrow({ where: { id } })).errorMessage).toBe(detail);
+    expect((await api.t.db.task.findUniqueOrThrow({ where: { id } })).errorMessage).toBe(detail);
     // A bad-input error's own message is written for users and is shown as it is.
     const user = await newTask();
     const own = "The video has no audio track and no subtitles, so there is nothing to dub.";
-    await failTask(t.db, user, { code: "NO_AUDIO", message: own, stage: "segment" });
-    expect((await caller.task.get({ id: user })).task.errorMessage).toBe(own);
+    await failTask(api.t.db, user, { code: "NO_AUDIO", message: own, stage: "segment" });
+    expect((await caller().task.get({ id: user })).task.errorMessage).toBe(own);
   });
 });

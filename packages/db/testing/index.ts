@@ -63,3 +63,4 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     },
   };
 }
+export { createTestTask, TEST_OWNER_TOKEN } from "./task";
