@@ -4,6 +4,17 @@ import { queueEnv } from "@vitranslator/queue/env";
 import { logEnv, parseEnv, storageEnv } from "@vitranslator/service/env";
 import { z } from "zod";
 
+/** A comma list of origins ("*": any), each without a trailing slash; empty by default. */
+const originList = z
+  .string()
+  .default("")
+  .transform((v) =>
+    v
+      .split(",")
+      .map((s) => s.trim().replace(/\/+$/, ""))
+      .filter(Boolean),
+  );
+
 const schema = z.object({
   ...dbEnv,
   ...queueEnv,
@@ -42,25 +53,9 @@ const schema = z.object({
     .default("0")
     .transform((v) => (v === "true" ? 1 : v === "false" ? 0 : Number(v))),
   /** Origins, besides the server's own, whose pages may open the WebSocket (comma list, or *). */
-  WS_ALLOWED_ORIGINS: z
-    .string()
-    .default("")
-    .transform((v) =>
-      v
-        .split(",")
-        .map((s) => s.trim().replace(/\/+$/, ""))
-        .filter(Boolean),
-    ),
+  WS_ALLOWED_ORIGINS: originList,
   /** Origins whose pages may call the REST API, the original endpoints and the media (comma list, or *). */
-  CORS_ORIGINS: z
-    .string()
-    .default("")
-    .transform((v) =>
-      v
-        .split(",")
-        .map((s) => s.trim().replace(/\/+$/, ""))
-        .filter(Boolean),
-    ),
+  CORS_ORIGINS: originList,
   WS_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().positive().default(50),
   WS_MAX_FEEDS_PER_CONNECTION: z.coerce.number().int().positive().default(8),
   /** An upload may take as long as it needs while bytes keep coming; this much silence ends it. */

@@ -2,6 +2,7 @@
 
 import type { EngineKind, EnginesReport } from "./engines";
 import { blockingReason } from "./engines";
+import { Alert } from "./alert";
 
 const LABELS: Record<Exclude<EngineKind, "vad">, string> = {
   asr: "Speech recognition",
@@ -26,11 +27,7 @@ export function EnginesPanel({ report, failed }: { report: EnginesReport | null;
   return (
     <section className="engines card" aria-labelledby="engines-title" aria-live="polite">
       <h2 id="engines-title">Engines</h2>
-      {blocked && (
-        <p role="alert" className="alert">
-          {blocked}
-        </p>
-      )}
+      <Alert message={blocked} />
       {report.workers > 0 && (
         <ul className="engine-list">
           {kinds.map((kind) => {

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import type { DragEvent, FormEvent } from "react";
 import { useEffect, useRef, useState } from "react";
+import { Alert } from "./alert";
 import { EnginesPanel } from "./engines-panel";
 import { blockingReason, useEngines, voicesFor } from "./engines";
 import { COMMON_LANGUAGES } from "./languages";
@@ -203,22 +204,14 @@ export function UploadForm() {
               {targets.length === 0 && (
                 <option value="">{report ? "No language: no speech engine" : "Loading…"}</option>
               )}
-              {targets.map((l) => (
-                <option key={l.code} value={l.code}>
-                  {l.name}
-                </option>
-              ))}
+              <LanguageOptions languages={targets} />
             </select>
           </div>
           <div className="field">
             <label htmlFor="sourceLanguage">Spoken language</label>
             <select id="sourceLanguage" name="sourceLanguage" defaultValue="" disabled={busy}>
               <option value="">Detect automatically</option>
-              {COMMON_LANGUAGES.map((l) => (
-                <option key={l.code} value={l.code}>
-                  {l.name}
-                </option>
-              ))}
+              <LanguageOptions languages={COMMON_LANGUAGES} />
             </select>
           </div>
         </div>
@@ -266,11 +259,7 @@ export function UploadForm() {
           <span>Burn subtitles into the video</span>
         </label>
 
-        {error && (
-          <p role="alert" className="alert">
-            {error}
-          </p>
-        )}
+        <Alert message={error} />
 
         <div className="submit-row">
           <button
@@ -309,4 +298,12 @@ export function UploadForm() {
       </form>
     </>
   );
+}
+
+function LanguageOptions({ languages }: { languages: readonly { code: string; name: string }[] }) {
+  return languages.map((l) => (
+    <option key={l.code} value={l.code}>
+      {l.name}
+    </option>
+  ));
 }

@@ -4,6 +4,7 @@ import type { AdminTaskRow } from "@vitranslator/api/types";
 import Link from "next/link";
 import type { FormEvent } from "react";
 import { useCallback, useEffect, useMemo, useState } from "react";
+import { Alert } from "../alert";
 import { createApiClient } from "../trpc";
 import { formatMs, StageBars } from "./stage-bars";
 
@@ -61,11 +62,7 @@ function Login({ onToken }: { onToken: (token: string) => void }) {
         <input id="admin-token" name="token" type="password" autoComplete="current-password" required />
         <p className="hint">Kept for this browser tab only.</p>
       </div>
-      {error && (
-        <p role="alert" className="alert">
-          {error}
-        </p>
-      )}
+      <Alert message={error} />
       <button type="submit" className="button primary">
         Sign in
       </button>
@@ -227,11 +224,7 @@ function Dashboard({ token, onLogout }: { token: string; onLogout: () => void })
           Sign out
         </button>
       </div>
-      {error && (
-        <p role="alert" className="alert">
-          {error}
-        </p>
-      )}
+      <Alert message={error} />
       <section aria-labelledby="queues-heading">
         <h2 id="queues-heading">Queues</h2>
         <div className="queue-list" id="admin-queues">

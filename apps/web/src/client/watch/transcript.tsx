@@ -3,6 +3,7 @@
 import type { SentenceView } from "@vitranslator/api/types";
 import type { FormEvent } from "react";
 import { memo, useState } from "react";
+import { Alert } from "../alert";
 import { fitNotes, formatTime, redubMark } from "./task-state";
 
 const STAGE_LABEL: Record<string, string> = {
@@ -88,11 +89,7 @@ function EditForm({
           onChange={(e) => setSource(e.currentTarget.value)}
         />
       </label>
-      {error && (
-        <p role="alert" className="alert">
-          {error}
-        </p>
-      )}
+      <Alert message={error} />
       <div className="line-edit-actions">
         <button type="submit" className="button primary" disabled={saving}>
           {saving ? "Saving…" : "Save and re-dub"}
