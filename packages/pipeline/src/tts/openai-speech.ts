@@ -4,20 +4,10 @@
  */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIError,
-  APIUserAbortError,
-  AuthenticationError,
-  BadRequestError,
-  NotFoundError,
-  PermissionDeniedError,
-  UnprocessableEntityError,
-} from "openai";
 import { wavDurationMs } from "../audio/wav";
 import { PipelineError } from "../errors";
 import type { LlmClient } from "../llm/client";
+import { classifyApiError } from "../llm/errors";
 import { toWav44k, withTempDir } from "./pcm";
 import type { TtsEngine, TtsRequest, TtsResult } from "./types";
 import { OPENAI_SPEAKER_VOICES, voiceForSpeaker } from "./voices";
@@ -87,43 +77,43 @@ export function speechError(
   ctx: { baseURL: string; model: string; signal?: AbortSignal | undefined },
 ): unknown {
   if (ctx.signal?.aborted) return (ctx.signal.reason as unknown) ?? err;
-  if (err instanceof PipelineError || err instanceof APIUserAbortError) return err;
+  const f = classifyApiError(err);
+  if (!f) return err;
   const where = `the speech endpoint ${ctx.baseURL} (model ${ctx.model})`;
-  const make = (code: string, category: "user" | "third_party", message: string) =>
+  const fail = (code: string, category: "user" | "third_party", message: string) =>
     new PipelineError({ code, category, message, cause: err });
-  if (err instanceof APIConnectionTimeoutError)
-    return make("TTS_UNAVAILABLE", "third_party", `${where} did not answer in time.`);
-  if (err instanceof APIConnectionError)
-    return make(
-      "TTS_UNAVAILABLE",
-      "third_party",
-      `Cannot reach ${where}; check TTS_BASE_URL (or LLM_BASE_URL) and that the server is running.`,
-    );
-  if (err instanceof AuthenticationError || err instanceof PermissionDeniedError)
-    return make(
-      "TTS_AUTH",
-      "user",
-      `${where} rejected the API key (HTTP ${err.status}); check TTS_API_KEY / LLM_API_KEY.`,
-    );
-  if (err instanceof NotFoundError)
-    return make(
-      "TTS_NOT_FOUND",
-      "user",
-      `${where} answered 404: check TTS_MODEL and the base URL. ${err.message}`,
-    );
-  if (err instanceof BadRequestError || err instanceof UnprocessableEntityError)
-    return make(
-      "TTS_BAD_REQUEST",
-      "user",
-      `${where} refused the request (HTTP ${err.status}): ${err.message}. Check TTS_MODEL and TTS_VOICE / TTS_VOICES.`,
-    );
-  if (err instanceof APIError)
-    return make(
-      "TTS_SERVER_ERROR",
-      "third_party",
-      `${where} failed with HTTP ${String(err.status ?? "?")}: ${err.message}`,
-    );
-  return err;
+  switch (f.kind) {
+    case "timeout":
+      return fail("TTS_UNAVAILABLE", "third_party", `${where} did not answer in time.`);
+    case "unreachable":
+      return fail(
+        "TTS_UNAVAILABLE",
+        "third_party",
+        `Cannot reach ${where}; check TTS_BASE_URL (or LLM_BASE_URL) and that the server is running.`,
+      );
+    case "auth":
+      return fail(
+        "TTS_AUTH",
+        "user",
+        `${where} rejected the API key (HTTP ${f.status}); check TTS_API_KEY / LLM_API_KEY.`,
+      );
+    case "not_found":
+      return fail(
+        "TTS_NOT_FOUND",
+        "user",
+        `${where} answered 404: check TTS_MODEL and the base URL. ${f.detail}`,
+      );
+    case "bad_request":
+      return fail(
+        "TTS_BAD_REQUEST",
+        "user",
+        `${where} refused the request (HTTP ${f.status}): ${f.detail}. Check TTS_MODEL and TTS_VOICE / TTS_VOICES.`,
+      );
+    case "quota":
+    case "rate_limited":
+    case "server":
+      return fail("TTS_SERVER_ERROR", "third_party", `${where} failed with HTTP ${f.status}: ${f.detail}`);
+  }
 }
 
 export function createOpenAiSpeechEngine(opts: OpenAiSpeechOptions): TtsEngine {
