@@ -41,14 +41,20 @@ describe("planStart", () => {
 
   it("waits when the next part would land after the first one has played", () => {
     // Part 1 (7.5 s) takes 7.5 s at 1x: 5 s are buffered, so wait 2.5 s plus the margin.
-    expect(planStart({ partsMs: [5000, 7500], publishedCount: 1, rate: 1, marginMs: 1000 })?.waitMs).toBe(
-      3500,
-    );
+    expect(
+      planStart({ partsMs: [5000, 7500], publishedCount: 1, rate: 1, marginMs: 1000, wobble: 0 })?.waitMs,
+    ).toBe(3500);
   });
 
   it("waits for the end when the dub is slower than real time", () => {
     // 60 s at 0.5x: the last part lands 110 s from now and must be there when the playhead reaches 30 s.
-    const plan = planStart({ partsMs: [5000, 25_000, 30_000], publishedCount: 1, rate: 0.5, marginMs: 0 });
+    const plan = planStart({
+      partsMs: [5000, 25_000, 30_000],
+      publishedCount: 1,
+      rate: 0.5,
+      marginMs: 0,
+      wobble: 0,
+    });
     expect(plan?.waitMs).toBe(110_000 - 30_000);
     expect(plannedWaitMessage(plan!, 12_300)).toBe(
       "Dubbing at 0.5x real time: starting in 13 s so you can watch without pauses",
@@ -57,6 +63,13 @@ describe("planStart", () => {
 
   it("is unknown without a rate", () => {
     expect(planStart({ partsMs: [1000], publishedCount: 0, rate: null })).toBeNull();
+  });
+
+  it("stretches the wait by the wobble share, and only a wait that is needed", () => {
+    expect(planStart({ partsMs: [5000, 7500], publishedCount: 1, rate: 1, marginMs: 1000 })?.waitMs).toBe(
+      3850,
+    );
+    expect(planStart({ partsMs: [5000, 7500], publishedCount: 1, rate: 4 })?.waitMs).toBe(0);
   });
 
   it("property: with the planned wait, no part is published after the playhead reaches it", () => {

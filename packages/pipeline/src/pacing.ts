@@ -51,17 +51,15 @@ export function planStart(opts: {
   partsMs: readonly number[];
   publishedCount: number;
   rate: number | null;
-  /**
-   * Slack for fetching a chunk and for the rate being optimistic: by default 1.5 s plus a
-   * tenth of the time the remaining parts take to make (the rate wobbles when other tasks
-   * share the machine).
-   */
+  /** Slack each part must land ahead of the playhead: fetching it and reading the playlist. */
   marginMs?: number;
+  /** The wait is stretched by this share, for a rate that wobbles (other tasks share the machine). */
+  wobble?: number;
 }): StartPlan | null {
   const { partsMs, publishedCount, rate } = opts;
   if (rate === null || !(rate > 0)) return null;
-  const remainingMs = partsMs.slice(publishedCount).reduce((a, b) => a + b, 0);
-  const margin = opts.marginMs ?? 1500 + (0.1 * remainingMs) / rate;
+  const margin = opts.marginMs ?? 1500;
+  const wobble = opts.wobble ?? 0.1;
   let start = 0;
   for (let k = 0; k < publishedCount && k < partsMs.length; k++) start += partsMs[k] as number;
   let publishedAt = 0;
@@ -72,7 +70,7 @@ export function planStart(opts: {
     wait = Math.max(wait, publishedAt + margin - start);
     start += len;
   }
-  return { waitMs: Math.max(0, Math.round(wait)), rate };
+  return { waitMs: Math.max(0, Math.round(wait * (1 + wobble))), rate };
 }
 
 /** What the player says during a planned wait. */
