@@ -14,6 +14,7 @@ import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel } from "node
 import { PipelineError } from "../errors";
 import { modelMissing } from "../models/model-dir";
 import type { LlmLogger } from "./errors";
+import { loadOnce } from "../load-once";
 
 /** File name in MODELS_DIR of the default translation model (Qwen2.5 1.5B Instruct, Q4_K_M). */
 export const DEFAULT_LLAMA_MODEL = "qwen2.5-1.5b-instruct-q4_k_m.gguf";
@@ -129,10 +130,8 @@ const recentNativeLog: string[] = [];
 const bindings = new Map<LlamaGpuSetting, Promise<Llama>>();
 const runtimes = new Map<string, Promise<LlamaRuntime>>();
 
-async function loadBinding(gpu: LlamaGpuSetting, logger?: LlmLogger): Promise<Llama> {
-  const cached = bindings.get(gpu);
-  if (cached) return cached;
-  const loading = (async () => {
+function loadBinding(gpu: LlamaGpuSetting, logger?: LlmLogger): Promise<Llama> {
+  return loadOnce(bindings, gpu, async () => {
     const { getLlama, LlamaLogLevel } = await import("node-llama-cpp");
     try {
       return await getLlama({
@@ -159,10 +158,7 @@ async function loadBinding(gpu: LlamaGpuSetting, logger?: LlmLogger): Promise<Ll
         cause,
       });
     }
-  })();
-  bindings.set(gpu, loading);
-  loading.catch(() => bindings.delete(gpu));
-  return loading;
+  });
 }
 
 function createPool(context: LlamaContext) {
@@ -271,12 +267,7 @@ async function createRuntime(opts: LlamaRuntimeOptions): Promise<LlamaRuntime> {
 /** The process-wide runtime for this model file; loaded on first use, retried after a failure. */
 export function getLlamaRuntime(opts: LlamaRuntimeOptions): Promise<LlamaRuntime> {
   const key = `${path.resolve(opts.modelPath)}|${opts.gpu ?? "auto"}`;
-  const cached = runtimes.get(key);
-  if (cached) return cached;
-  const loading = createRuntime(opts);
-  runtimes.set(key, loading);
-  loading.catch(() => runtimes.delete(key));
-  return loading;
+  return loadOnce(runtimes, key, () => createRuntime(opts));
 }
 
 /** Frees every loaded model (tests, graceful shutdown). */

@@ -14,6 +14,7 @@ import type { ChunkOptions, SentenceSegment } from "./chunks";
 import { findSherpaAsrModel, loadSherpaAsrModel, recognizerConfig } from "./loader";
 import type { SherpaAsrModel } from "./loader";
 import { detectSpeech, resolveSileroModel } from "./vad";
+import { loadOnce } from "../../load-once";
 
 export interface SherpaTranscriberOptions {
   modelsDir: string;
@@ -39,17 +40,8 @@ const PAD_MS = 150;
 /** One recognizer per model and config per process: loading SenseVoice takes seconds and ~1 GB. */
 const recognizers = new Map<string, Promise<SherpaOfflineRecognizer>>();
 
-function sharedRecognizer(config: object): Promise<SherpaOfflineRecognizer> {
-  const key = JSON.stringify(config);
-  let p = recognizers.get(key);
-  if (!p) {
-    p = loadSherpa().OfflineRecognizer.createAsync(config);
-    recognizers.set(key, p);
-    // A failed load is not cached, so the retried job tries again.
-    p.catch(() => recognizers.delete(key));
-  }
-  return p;
-}
+const sharedRecognizer = (config: object): Promise<SherpaOfflineRecognizer> =>
+  loadOnce(recognizers, JSON.stringify(config), () => loadSherpa().OfflineRecognizer.createAsync(config));
 
 export function createSherpaTranscriber(opts: SherpaTranscriberOptions): SherpaTranscriber {
   let model: Promise<SherpaAsrModel> | undefined;

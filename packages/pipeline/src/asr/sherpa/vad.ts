@@ -10,6 +10,7 @@ import path from "node:path";
 import { loadSherpa } from "../../models/native";
 import { checkSherpaModel } from "../../models/sherpa-checks";
 import type { SpeechSpan } from "./chunks";
+import { loadOnce } from "../../load-once";
 
 const require = createRequire(import.meta.url);
 
@@ -43,15 +44,10 @@ export async function resolveSileroModel(modelsDir?: string): Promise<string> {
 
 /** Each VAD file is checked once per process (sherpa ends the process on a graph it does not expect). */
 const checkedVad = new Map<string, Promise<unknown>>();
-function checkVadModel(model: string): Promise<unknown> {
-  let p = checkedVad.get(model);
-  if (!p) {
-    p = checkSherpaModel({ file: model, kind: "sileroVad", what: "voice activity detection (Silero)" });
-    checkedVad.set(model, p);
-    p.catch(() => checkedVad.delete(model));
-  }
-  return p;
-}
+const checkVadModel = (model: string): Promise<unknown> =>
+  loadOnce(checkedVad, model, () =>
+    checkSherpaModel({ file: model, kind: "sileroVad", what: "voice activity detection (Silero)" }),
+  );
 
 export async function detectSpeech(opts: {
   samples: Float32Array;

@@ -20,6 +20,7 @@ import {
 } from "./mode";
 import type { CosyVoiceMode, CosyVoiceVersion } from "./mode";
 import { cosyVoiceMismatch } from "./server-errors";
+import { loadOnce } from "../../load-once";
 
 export interface CosyVoiceOptions {
   /** host:port of the gRPC server (the official server listens on 50000). */
@@ -172,15 +173,12 @@ export class CosyVoiceEngine implements TtsEngine {
     const path = req.referenceAudio ?? "";
     const info = await stat(path);
     const key = `${path}:${info.size}:${info.mtimeMs}`;
-    let pcm = this.#prompts.get(key);
-    if (!pcm) {
-      pcm = readPcm16({ input: path, sampleRate: PROMPT_SAMPLE_RATE });
-      this.#prompts.set(key, pcm);
-      pcm.catch(() => this.#prompts.delete(key));
-      for (const old of this.#prompts.keys()) {
-        if (this.#prompts.size <= PROMPT_CACHE_SIZE) break;
-        this.#prompts.delete(old);
-      }
+    const pcm = loadOnce(this.#prompts, key, () =>
+      readPcm16({ input: path, sampleRate: PROMPT_SAMPLE_RATE }),
+    );
+    for (const old of this.#prompts.keys()) {
+      if (this.#prompts.size <= PROMPT_CACHE_SIZE) break;
+      this.#prompts.delete(old);
     }
     return pcm;
   }

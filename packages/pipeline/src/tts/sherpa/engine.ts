@@ -13,6 +13,7 @@ import { writeWav16 } from "../../models/wav-pcm";
 import type { TtsEngine } from "../types";
 import { accentFor, guessTtsLanguages, loadSherpaTtsModel, ttsConfig } from "./loader";
 import type { SherpaTtsModel } from "./loader";
+import { loadOnce } from "../../load-once";
 
 export interface SherpaTtsOptions {
   modelsDir: string;
@@ -32,16 +33,8 @@ export interface SherpaTtsEngine extends TtsEngine {
 
 const engines = new Map<string, Promise<SherpaOfflineTts>>();
 
-function sharedTts(config: object): Promise<SherpaOfflineTts> {
-  const key = JSON.stringify(config);
-  let p = engines.get(key);
-  if (!p) {
-    p = loadSherpa().OfflineTts.createAsync(config);
-    engines.set(key, p);
-    p.catch(() => engines.delete(key));
-  }
-  return p;
-}
+const sharedTts = (config: object): Promise<SherpaOfflineTts> =>
+  loadOnce(engines, JSON.stringify(config), () => loadSherpa().OfflineTts.createAsync(config));
 
 /**
  * Speaker id for a request: an explicit numeric voice wins; otherwise each diarized
