@@ -65,11 +65,18 @@ export const toSentenceRecord = (s: Sentence): SentenceRecord => ({
   revision: s.revision,
 });
 
+/** Tasks being dubbed now: processing, and touched in the last 10 minutes (a stuck row does not count). */
+export const ACTIVE_TASKS = () => ({
+  status: "processing" as const,
+  updatedAt: { gte: new Date(Date.now() - 10 * 60_000) },
+});
+
 /** The dub rate (pacing.ts) of a task's published prefix; `now` stands for the parts published just now. */
 export function rateOf(
   segments: readonly Segment[],
   startedAt: Date | null,
   now: Date = new Date(),
+  activeTasks = 1,
 ): number | null {
   const prefix: PublishedPart[] = [];
   for (const s of segments) {
@@ -80,7 +87,7 @@ export function rateOf(
       prefix.push({ durationMs: s.durationMs, publishedAtMs: s.publishedAt.getTime() });
     } else break;
   }
-  return dubRate(prefix, startedAt?.getTime() ?? null);
+  return dubRate(prefix, startedAt?.getTime() ?? null, activeTasks);
 }
 
 export function createTaskStore(db: Db): TaskStore {
@@ -217,7 +224,13 @@ export function createTaskStore(db: Db): TaskStore {
             },
           });
           await write(published, complete);
-          return { published, newlyPublished, complete, dubRate: rateOf(segments, task.startedAt, now) };
+          const activeTasks = await tx.task.count({ where: ACTIVE_TASKS() });
+          return {
+            published,
+            newlyPublished,
+            complete,
+            dubRate: rateOf(segments, task.startedAt, now, activeTasks),
+          };
         },
         { timeout: 30_000, maxWait: 30_000 },
       );

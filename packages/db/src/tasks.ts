@@ -1,9 +1,15 @@
 /** Task repository functions used by the web app and the workers outside the stage port. */
-import type { SegmentRecord, SentenceRecord, StageName, TaskOptions, TaskStatus } from "@vitranslator/pipeline";
+import type {
+  SegmentRecord,
+  SentenceRecord,
+  StageName,
+  TaskOptions,
+  TaskStatus,
+} from "@vitranslator/pipeline";
 import { taskProgress } from "@vitranslator/pipeline/graph";
 import type { Db } from "./client";
 import type { Prisma } from "./generated/prisma/client";
-import { rateOf, toSegmentRecord, toSentenceRecord } from "./task-store";
+import { ACTIVE_TASKS, rateOf, toSegmentRecord, toSentenceRecord } from "./task-store";
 
 export interface NewTask {
   id: string;
@@ -99,7 +105,7 @@ export async function getTaskSnapshot(db: Db, id: string): Promise<TaskSnapshot 
     ...toSummary(t, computeProgress(t, t.sentences)),
     segments: t.segments.map(toSegmentRecord),
     sentences: t.sentences.map(toSentenceRecord),
-    dubRate: rateOf(t.segments, t.startedAt),
+    dubRate: rateOf(t.segments, t.startedAt, new Date(), await db.task.count({ where: ACTIVE_TASKS() })),
   };
 }
 

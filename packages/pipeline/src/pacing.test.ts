@@ -8,8 +8,10 @@ describe("dubRate", () => {
     expect(dubRate([{ durationMs: 5000, publishedAtMs: 4000 }], null)).toBeNull();
   });
 
-  it("counts the first part from when work started", () => {
+  it("counts the first part from when work started, shared out among the tasks being dubbed", () => {
     expect(dubRate([{ durationMs: 5000, publishedAtMs: 12_500 }], 10_000)).toBe(2);
+    // First parts jump every queue: with 4 tasks running, the parts after it come 4x slower.
+    expect(dubRate([{ durationMs: 5000, publishedAtMs: 12_500 }], 10_000, 4)).toBe(0.5);
   });
 
   it("uses the recent publications once there are several, not the slow start", () => {

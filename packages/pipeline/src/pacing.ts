@@ -18,12 +18,21 @@ export interface PublishedPart {
  * landing together (other tasks sharing the machine) does not look like speed. Null when
  * nothing is known.
  */
-export function dubRate(published: readonly PublishedPart[], startedAtMs: number | null): number | null {
+export function dubRate(
+  published: readonly PublishedPart[],
+  startedAtMs: number | null,
+  /**
+   * Tasks being dubbed on the same workers now. A first part jumps every queue, so it is
+   * made faster than the parts after it will be while other tasks share the machine: with
+   * one part known, its rate is shared out among them.
+   */
+  activeTasks = 1,
+): number | null {
   if (published.length === 0) return null;
   if (published.length === 1) {
     const only = published[0] as PublishedPart;
     if (startedAtMs === null) return null;
-    return only.durationMs / Math.max(250, only.publishedAtMs - startedAtMs);
+    return only.durationMs / Math.max(250, only.publishedAtMs - startedAtMs) / Math.max(1, activeTasks);
   }
   const first = published[0] as PublishedPart;
   const last = published.at(-1) as PublishedPart;

@@ -106,8 +106,8 @@ export function Player({
       });
     };
 
-    // The one planned wait. Re-planned when a part lands (it may get shorter or longer),
-    // never with a rate above the one first seen: a burst of parts is not speed. It ends once.
+    // The one planned wait. Re-planned when a part lands (it may get shorter or longer); while
+    // only the first part is known, never with a rate above the one first seen. It ends once.
     const planAndStart = () => {
       const p = pacingRef.current;
       const plan = p.done
@@ -124,7 +124,11 @@ export function Player({
         if (now.done) return play();
         if (now.publishedCount !== seen) {
           seen = now.publishedCount;
-          const rate = Math.min(plan.rate, now.dubRate ?? plan.rate);
+          // Two or more publications measure the rate itself; one part alone is only a hint.
+          const rate =
+            now.publishedCount >= 2 && now.dubRate !== null
+              ? now.dubRate
+              : Math.min(plan.rate, now.dubRate ?? plan.rate);
           const again = planStart({ partsMs: now.partsMs, publishedCount: now.publishedCount, rate });
           if (again) {
             current = again;
