@@ -2,20 +2,21 @@
  * Suite helpers for vitest (a subpath of its own, @vitranslator/testkit/hooks, so the
  * benchmark and scripts that import testkit never load vitest).
  */
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { makeTmpDir } from "./media";
 
 /**
  * A temp folder for the enclosing suite: made before its tests (and before the suite's
- * later beforeAll hooks), removed after them.
+ * later hooks), removed after them; with `each`, a fresh one for every test.
  */
-export function useTmpDir(prefix?: string): { readonly dir: string } {
+export function useTmpDir(prefix?: string, opts: { each?: boolean } = {}): { readonly dir: string } {
   let made: Awaited<ReturnType<typeof makeTmpDir>> | undefined;
-  beforeAll(async () => {
+  (opts.each ? beforeEach : beforeAll)(async () => {
     made = await makeTmpDir(prefix);
   });
-  afterAll(async () => {
+  (opts.each ? afterEach : afterAll)(async () => {
     await made?.cleanup();
+    made = undefined;
   });
   return {
     get dir() {

@@ -1,7 +1,6 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { readFile } from "node:fs/promises";
+import { describe, expect, it } from "vitest";
+import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { assignSpeakers } from "./assign";
 import { cosine, emptyBook, matchClusters, speakerBookPath, updateSpeakerBook } from "./centroids";
 import type { SpeakerBook } from "./centroids";
@@ -105,17 +104,11 @@ describe("matchClusters", () => {
 });
 
 describe("updateSpeakerBook", () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), "vt-spk-"));
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const tmp = useTmpDir("vt-spk-", { each: true });
   it("serialises concurrent updates of work/speakers.json", async () => {
     const add = (k: number) =>
       updateSpeakerBook({
-        taskDir: dir,
+        taskDir: tmp.dir,
         update: (book) => {
           const r = matchClusters({
             book,
@@ -127,7 +120,7 @@ describe("updateSpeakerBook", () => {
         },
       });
     const labels = await Promise.all([0, 1, 2, 3, 4].map(add));
-    const book = JSON.parse(await readFile(speakerBookPath(dir), "utf8")) as SpeakerBook;
+    const book = JSON.parse(await readFile(speakerBookPath(tmp.dir), "utf8")) as SpeakerBook;
     expect(Object.keys(book.segments).sort()).toEqual(["0", "1", "2", "3", "4"]);
     expect(new Set(labels).size).toBe(5);
     expect(book.speakers).toHaveLength(5);

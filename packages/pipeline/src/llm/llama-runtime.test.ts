@@ -1,8 +1,8 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { buildTinyGguf } from "@vitranslator/testkit";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { inspectGgufFile, planLlamaResources } from "./llama-runtime";
 
 const GB = 1024 ** 3;
@@ -50,22 +50,16 @@ describe("planLlamaResources", () => {
 });
 
 describe("inspectGgufFile", () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), "vt-gguf-"));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const tmp = useTmpDir("vt-gguf-");
 
   it("tells a model from a missing or foreign file", async () => {
-    const good = path.join(dir, "m.gguf");
+    const good = path.join(tmp.dir, "m.gguf");
     const bytes = buildTinyGguf();
     await writeFile(good, bytes);
     expect(inspectGgufFile(good)).toEqual({ state: "ok", bytes: bytes.length });
-    expect(inspectGgufFile(path.join(dir, "none.gguf"))).toEqual({ state: "missing" });
-    expect(inspectGgufFile(dir)).toEqual({ state: "missing" });
-    const html = path.join(dir, "login.gguf");
+    expect(inspectGgufFile(path.join(tmp.dir, "none.gguf"))).toEqual({ state: "missing" });
+    expect(inspectGgufFile(tmp.dir)).toEqual({ state: "missing" });
+    const html = path.join(tmp.dir, "login.gguf");
     await writeFile(html, "<!doctype html><p>Sign in to download</p>");
     expect(inspectGgufFile(html)).toMatchObject({ state: "corrupt" });
   });

@@ -4,28 +4,26 @@
  * parses, every requested line comes back exactly once and non-empty, and a missing or
  * broken model file fails with a code that says so.
  */
-import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { copyFile, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { writeTinyGguf } from "@vitranslator/testkit";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { PipelineError } from "../errors";
 import { disposeLlamaRuntimes, getLlamaRuntime } from "./llama-runtime";
 import { answerSchema, createLlamaTranslator, maxTranslationChars } from "./llama-translate";
 import type { TranslatePayload } from "./prompts";
 
-let dir: string;
+const tmp = useTmpDir("vt-llama-");
 let modelPath: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), "vt-llama-"));
-  modelPath = path.join(dir, "tiny.gguf");
+  modelPath = path.join(tmp.dir, "tiny.gguf");
   await writeTinyGguf(modelPath, { seed: 7 });
 });
 afterAll(async () => {
   await disposeLlamaRuntimes();
-  await rm(dir, { recursive: true, force: true });
 });
 
 const failure = async (p: Promise<unknown>): Promise<PipelineError> => {
@@ -125,7 +123,7 @@ describe("createLlamaTranslator (tiny GGUF, real llama.cpp)", () => {
 
   it("loads a model file once per process and serves concurrent requests", async () => {
     const a = await getLlamaRuntime({ modelPath, gpu: "off" });
-    const b = await getLlamaRuntime({ modelPath: path.join(dir, ".", "tiny.gguf"), gpu: "off" });
+    const b = await getLlamaRuntime({ modelPath: path.join(tmp.dir, ".", "tiny.gguf"), gpu: "off" });
     expect(b).toBe(a);
     const translator = createLlamaTranslator({ modelPath, gpu: "off" });
     const jobs = [0, 1, 2].map((k) =>
@@ -136,7 +134,7 @@ describe("createLlamaTranslator (tiny GGUF, real llama.cpp)", () => {
   });
 
   it("splits a batch whose prompt does not fit the context, and fails a line that never fits", async () => {
-    const small = path.join(dir, "small-context.gguf");
+    const small = path.join(tmp.dir, "small-context.gguf");
     await copyFile(modelPath, small);
     const warnings: string[] = [];
     const logger = { info: () => {}, warn: (_o: object, msg: string) => warnings.push(msg), error: () => {} };
@@ -157,7 +155,7 @@ describe("createLlamaTranslator (tiny GGUF, real llama.cpp)", () => {
   });
 
   it("says MODEL_MISSING with the path when the file is absent", async () => {
-    const translator = createLlamaTranslator({ modelPath: path.join(dir, "absent.gguf"), gpu: "off" });
+    const translator = createLlamaTranslator({ modelPath: path.join(tmp.dir, "absent.gguf"), gpu: "off" });
     const e = await failure(
       translator.translate({ sentences: [{ index: 0, text: "Hi" }], targetLanguage: "fr" }),
     );
@@ -167,7 +165,7 @@ describe("createLlamaTranslator (tiny GGUF, real llama.cpp)", () => {
   });
 
   it("says MODEL_CORRUPT for a file that is not GGUF and for a truncated model", async () => {
-    const garbage = path.join(dir, "garbage.gguf");
+    const garbage = path.join(tmp.dir, "garbage.gguf");
     await writeFile(garbage, "this is not a model\n".repeat(50));
     const e1 = await failure(
       createLlamaTranslator({ modelPath: garbage, gpu: "off" }).shorten({
@@ -180,7 +178,7 @@ describe("createLlamaTranslator (tiny GGUF, real llama.cpp)", () => {
     expect(e1.code).toBe("MODEL_CORRUPT");
     expect(e1.message).toContain("GGUF signature");
 
-    const truncated = path.join(dir, "truncated.gguf");
+    const truncated = path.join(tmp.dir, "truncated.gguf");
     const bytes = await readFile(modelPath);
     await writeFile(truncated, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
     const e2 = await failure(

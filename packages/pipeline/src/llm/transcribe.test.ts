@@ -1,26 +1,24 @@
 import fs from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { silentWav, startFakeOpenAi } from "@vitranslator/testkit";
 import type { FakeOpenAi } from "@vitranslator/testkit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { createLlmClient } from "./client";
 import { createOpenAiTranscriber } from "./transcribe";
 import { normaliseWhisperLanguage } from "./whisper-languages";
 
 let fake: FakeOpenAi;
-let dir: string;
+const tmp = useTmpDir("vt-transcribe-");
 let wavPath: string;
 
 beforeAll(async () => {
   fake = await startFakeOpenAi({ apiKey: "k" });
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), "vt-transcribe-"));
-  wavPath = path.join(dir, "seg.wav");
+  wavPath = path.join(tmp.dir, "seg.wav");
   await fs.writeFile(wavPath, silentWav(6000, 16_000));
 });
 afterAll(async () => {
   await fake.close();
-  await fs.rm(dir, { recursive: true, force: true });
 });
 beforeEach(() => {
   fake.setBehaviour({});
@@ -104,7 +102,9 @@ describe("createOpenAiTranscriber", () => {
 
   it("fails clearly when the audio file is missing", async () => {
     const transcriber = createOpenAiTranscriber({ client: client() });
-    await expect(transcriber.transcribe({ audioPath: path.join(dir, "missing.wav") })).rejects.toMatchObject({
+    await expect(
+      transcriber.transcribe({ audioPath: path.join(tmp.dir, "missing.wav") }),
+    ).rejects.toMatchObject({
       code: "AUDIO_NOT_FOUND",
     });
     expect(fake.requests).toHaveLength(0);

@@ -1,15 +1,15 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { describeMissing, installModels, readLock, renderProgressBar } from "./download";
 import type { ModelEntry } from "./manifest";
 
-let dir: string;
+const tmp = useTmpDir("vt-dl-");
 let server: http.Server;
 let base: string;
 const files = new Map<string, Buffer>();
@@ -18,14 +18,13 @@ const requests: { path: string; range: string | undefined }[] = [];
 const dropOnce = new Set<string>();
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), "vt-dl-"));
   files.set("/small.onnx", Buffer.from("x".repeat(50_000)));
-  const src = path.join(dir, "src");
+  const src = path.join(tmp.dir, "src");
   await mkdir(path.join(src, "tiny-model"), { recursive: true });
   await writeFile(path.join(src, "tiny-model", "model.onnx"), "model");
   await writeFile(path.join(src, "tiny-model", "tokens.txt"), "a 0\n");
-  execFileSync("tar", ["-cjf", path.join(dir, "tiny.tar.bz2"), "-C", src, "tiny-model"]);
-  files.set("/tiny-model.tar.bz2", await readFile(path.join(dir, "tiny.tar.bz2")));
+  execFileSync("tar", ["-cjf", path.join(tmp.dir, "tiny.tar.bz2"), "-C", src, "tiny-model"]);
+  files.set("/tiny-model.tar.bz2", await readFile(path.join(tmp.dir, "tiny.tar.bz2")));
   files.set("/big.onnx", Buffer.alloc(200_000, 7));
   dropOnce.add("/big.onnx");
   server = http.createServer((req, res) => {
@@ -52,14 +51,13 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await new Promise((r) => server.close(r));
-  await rm(dir, { recursive: true, force: true });
 });
 
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
 describe("installModels", () => {
   it("downloads a file and an archive, records digests (TOFU) and skips them next time", async () => {
-    const modelsDir = path.join(dir, "m1");
+    const modelsDir = path.join(tmp.dir, "m1");
     const entries: ModelEntry[] = [
       { purpose: "vad", url: `${base}/small.onnx`, format: "file", target: "silero_vad.onnx" },
       { purpose: "asr", url: `${base}/tiny-model.tar.bz2`, format: "tar.bz2", target: "tiny-model" },
@@ -78,7 +76,7 @@ describe("installModels", () => {
   });
 
   it("resumes a dropped download with a Range request", async () => {
-    const modelsDir = path.join(dir, "m2");
+    const modelsDir = path.join(tmp.dir, "m2");
     const entry: ModelEntry = {
       purpose: "big",
       url: `${base}/big.onnx`,
@@ -95,7 +93,7 @@ describe("installModels", () => {
   });
 
   it("rejects a file whose sha256 differs from the pinned or recorded one", async () => {
-    const modelsDir = path.join(dir, "m3");
+    const modelsDir = path.join(tmp.dir, "m3");
     const pinned: ModelEntry = {
       purpose: "vad",
       url: `${base}/small.onnx`,
@@ -116,7 +114,7 @@ describe("installModels", () => {
   });
 
   it("says what is missing and where to get it when the server cannot be reached", async () => {
-    const modelsDir = path.join(dir, "m4");
+    const modelsDir = path.join(tmp.dir, "m4");
     const entry: ModelEntry = {
       purpose: "speech recognition",
       url: "http://127.0.0.1:1/x.tar.bz2",

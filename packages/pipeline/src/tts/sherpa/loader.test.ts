@@ -1,9 +1,9 @@
 /** The sherpa TTS loader on generated model folders laid out like sherpa-onnx's release archives. */
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { KOKORO_TEST_VOICES_BYTES, SHERPA_METADATA, sherpaLikeOnnx } from "@vitranslator/testkit";
+import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { PipelineError } from "../../errors";
 import {
   accentFor,
@@ -16,18 +16,12 @@ import {
   ttsConfig,
 } from "./loader";
 
-let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), "vt-tts-models-"));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const tmp = useTmpDir("vt-tts-models-", { each: true });
 
 /** Writes files into MODELS_DIR: "x/" is a folder, Buffers are written as given. */
 async function folder(files: Record<string, string | Buffer>): Promise<void> {
   for (const [rel, content] of Object.entries(files)) {
-    const p = path.join(dir, rel);
+    const p = path.join(tmp.dir, rel);
     await mkdir(rel.endsWith("/") ? p : path.dirname(p), { recursive: true });
     if (!rel.endsWith("/")) await writeFile(p, content);
   }
@@ -107,7 +101,7 @@ describe("TTS model detection", () => {
 describe("Kokoro", () => {
   it("passes the US lexicon then the Chinese one (never both English ones), and the rule FSTs in order", async () => {
     await folder(kokoroFiles());
-    const m = await loadSherpaTtsModel({ modelsDir: dir, name: KOKORO });
+    const m = await loadSherpaTtsModel({ modelsDir: tmp.dir, name: KOKORO });
     expect(m.kind).toBe("kokoro");
     const c = cfg(ttsConfig({ model: m }));
     const k = c.model.kokoro ?? {};
@@ -122,7 +116,7 @@ describe("Kokoro", () => {
 
   it("speaks British English for en-GB: the gb lexicon and espeak-ng's en-gb voice", async () => {
     await folder(kokoroFiles());
-    const m = await loadSherpaTtsModel({ modelsDir: dir, name: KOKORO });
+    const m = await loadSherpaTtsModel({ modelsDir: tmp.dir, name: KOKORO });
     expect([
       accentFor("en-GB"),
       accentFor("en_uk"),
@@ -142,10 +136,10 @@ describe("Kokoro", () => {
 
   it("refuses, before sherpa would end the process, a voices.bin of the wrong size or a v1.0 model without lexicons", async () => {
     await folder(kokoroFiles(SHERPA_METADATA.kokoro, KOKORO_TEST_VOICES_BYTES - 4));
-    expect(await failure(loadSherpaTtsModel({ modelsDir: dir, name: KOKORO }), "MODEL_INVALID")).toContain(
-      "voices.bin",
-    );
-    await rm(dir, { recursive: true });
+    expect(
+      await failure(loadSherpaTtsModel({ modelsDir: tmp.dir, name: KOKORO }), "MODEL_INVALID"),
+    ).toContain("voices.bin");
+    await rm(tmp.dir, { recursive: true });
     const {
       [`${KOKORO}/lexicon-gb-en.txt`]: _g,
       [`${KOKORO}/lexicon-us-en.txt`]: _u,
@@ -153,23 +147,23 @@ describe("Kokoro", () => {
       ...noLexicon
     } = kokoroFiles();
     await folder(noLexicon);
-    expect(await failure(loadSherpaTtsModel({ modelsDir: dir, name: KOKORO }), "MODEL_INVALID")).toContain(
-      "lexicon",
-    );
+    expect(
+      await failure(loadSherpaTtsModel({ modelsDir: tmp.dir, name: KOKORO }), "MODEL_INVALID"),
+    ).toContain("lexicon");
     const { style_dim: _s, ...noStyle } = SHERPA_METADATA.kokoro;
     await folder(kokoroFiles(noStyle));
-    expect(await failure(loadSherpaTtsModel({ modelsDir: dir, name: KOKORO }), "MODEL_INVALID")).toContain(
-      "style_dim is missing",
-    );
+    expect(
+      await failure(loadSherpaTtsModel({ modelsDir: tmp.dir, name: KOKORO }), "MODEL_INVALID"),
+    ).toContain("style_dim is missing");
   });
 });
 
 describe("Matcha", () => {
   it("reports the vocoder the upstream archive lacks as MODEL_MISSING, naming the file to fetch", async () => {
     await folder(bakerFiles());
-    const message = await failure(loadSherpaTtsModel({ modelsDir: dir, name: BAKER }), "MODEL_MISSING");
+    const message = await failure(loadSherpaTtsModel({ modelsDir: tmp.dir, name: BAKER }), "MODEL_MISSING");
     expect(message).toContain(MATCHA_VOCODER_URL);
-    expect(message).toContain(path.resolve(dir));
+    expect(message).toContain(path.resolve(tmp.dir));
   });
 
   it("uses MODELS_DIR/vocos-22khz-univ.onnx, with the lexicon and rule FSTs of sherpa's Matcha example", async () => {
@@ -177,26 +171,26 @@ describe("Matcha", () => {
       ...bakerFiles(),
       "vocos-22khz-univ.onnx": sherpaLikeOnnx({ metadata: SHERPA_METADATA.vocos }),
     });
-    const m = await loadSherpaTtsModel({ modelsDir: dir, name: BAKER });
+    const m = await loadSherpaTtsModel({ modelsDir: tmp.dir, name: BAKER });
     expect(m.kind).toBe("matcha");
     const c = cfg(ttsConfig({ model: m }));
     expect(c.model.matcha).toMatchObject({
-      acousticModel: path.join(dir, BAKER, "model-steps-3.onnx"),
-      vocoder: path.join(dir, "vocos-22khz-univ.onnx"),
-      lexicon: path.join(dir, BAKER, "lexicon.txt"),
-      tokens: path.join(dir, BAKER, "tokens.txt"),
+      acousticModel: path.join(tmp.dir, BAKER, "model-steps-3.onnx"),
+      vocoder: path.join(tmp.dir, "vocos-22khz-univ.onnx"),
+      lexicon: path.join(tmp.dir, BAKER, "lexicon.txt"),
+      tokens: path.join(tmp.dir, BAKER, "tokens.txt"),
     });
     expect(base(c.ruleFsts)).toEqual(["phone.fst", "date.fst", "number.fst"]);
   });
 
   it("refuses a vocoder sherpa does not know, and needs none for an export with the vocoder built in", async () => {
     await folder({ ...bakerFiles(), "vocos-22khz-univ.onnx": sherpaLikeOnnx({ metadata: {} }) });
-    expect(await failure(loadSherpaTtsModel({ modelsDir: dir, name: BAKER }), "MODEL_INVALID")).toContain(
+    expect(await failure(loadSherpaTtsModel({ modelsDir: tmp.dir, name: BAKER }), "MODEL_INVALID")).toContain(
       "model_type",
     );
-    await rm(path.join(dir, "vocos-22khz-univ.onnx"));
+    await rm(path.join(tmp.dir, "vocos-22khz-univ.onnx"));
     await folder(bakerFiles(SHERPA_METADATA.matchaZh, ["audio_output"]));
-    const m = await loadSherpaTtsModel({ modelsDir: dir, name: BAKER });
+    const m = await loadSherpaTtsModel({ modelsDir: tmp.dir, name: BAKER });
     expect(cfg(ttsConfig({ model: m })).model.matcha?.vocoder).toBeUndefined();
   });
 });
@@ -211,7 +205,7 @@ describe("VITS", () => {
       "vits-mystery/lexicon.txt": "a a\n",
     });
     const message = await failure(
-      loadSherpaTtsModel({ modelsDir: dir, name: "vits-mystery" }),
+      loadSherpaTtsModel({ modelsDir: tmp.dir, name: "vits-mystery" }),
       "MODEL_INVALID",
     );
     expect(message).toContain("n_speakers is missing");
@@ -231,15 +225,15 @@ describe("VITS", () => {
       [`${name}/phone.fst`]: "fst",
       [`${name}/rule.far`]: "far",
     });
-    const m = await loadSherpaTtsModel({ modelsDir: dir, name });
+    const m = await loadSherpaTtsModel({ modelsDir: tmp.dir, name });
     const c = cfg(ttsConfig({ model: m }));
     expect(m.languages).toEqual(["zh"]);
     expect(c.model.vits).toMatchObject({
-      model: path.join(dir, name, "model.onnx"),
-      lexicon: path.join(dir, name, "lexicon.txt"),
+      model: path.join(tmp.dir, name, "model.onnx"),
+      lexicon: path.join(tmp.dir, name, "lexicon.txt"),
     });
     expect(base(c.ruleFsts)).toEqual(["phone.fst", "date.fst", "number.fst", "new_heteronym.fst"]);
-    expect(c.ruleFars).toBe(path.join(dir, name, "rule.far"));
+    expect(c.ruleFars).toBe(path.join(tmp.dir, name, "rule.far"));
   });
 
   it("Piper: espeak-ng-data; an icefall model without a lexicon is refused", async () => {
@@ -249,10 +243,10 @@ describe("VITS", () => {
       [`${piper}/tokens.txt`]: "a 0\n",
       [`${piper}/espeak-ng-data/`]: "",
     });
-    const v = await loadSherpaTtsModel({ modelsDir: dir, name: piper });
+    const v = await loadSherpaTtsModel({ modelsDir: tmp.dir, name: piper });
     expect(cfg(ttsConfig({ model: v })).model.vits).toMatchObject({
-      model: path.join(dir, piper, "en_US-amy-low.onnx"),
-      dataDir: path.join(dir, piper, "espeak-ng-data"),
+      model: path.join(tmp.dir, piper, "en_US-amy-low.onnx"),
+      dataDir: path.join(tmp.dir, piper, "espeak-ng-data"),
     });
     await folder({
       "vits-zh-x/model.onnx": sherpaLikeOnnx({
@@ -262,17 +256,17 @@ describe("VITS", () => {
       "vits-zh-x/espeak-ng-data/": "",
     });
     expect(
-      await failure(loadSherpaTtsModel({ modelsDir: dir, name: "vits-zh-x" }), "MODEL_INVALID"),
+      await failure(loadSherpaTtsModel({ modelsDir: tmp.dir, name: "vits-zh-x" }), "MODEL_INVALID"),
     ).toContain("lexicon.txt");
   });
 
   it("names what a TTS folder lacks", async () => {
     expect(
-      await failure(loadSherpaTtsModel({ modelsDir: dir, name: "nothing-here" }), "MODEL_MISSING"),
+      await failure(loadSherpaTtsModel({ modelsDir: tmp.dir, name: "nothing-here" }), "MODEL_MISSING"),
     ).toContain("npm run models");
     await folder({ "kokoro-en/model.onnx": "x", "kokoro-en/voices.bin": "x", "kokoro-en/tokens.txt": "x" });
     expect(
-      await failure(loadSherpaTtsModel({ modelsDir: dir, name: "kokoro-en" }), "MODEL_MISSING"),
+      await failure(loadSherpaTtsModel({ modelsDir: tmp.dir, name: "kokoro-en" }), "MODEL_MISSING"),
     ).toContain("espeak-ng-data/ or lexicon.txt");
   });
 });
