@@ -23,17 +23,22 @@ afterAll(async () => {
   await cosy?.close();
 });
 
+/** Dubs the English sample into Chinese (cross-lingual for CosyVoice) and waits for the end. */
+async function dubIntoChinese() {
+  const id = await h.submit({
+    video: sample.video,
+    subtitles: sample.srt,
+    sourceLanguage: "en",
+    targetLanguage: "zh",
+  });
+  await h.waitForEnd(id);
+  return { id, snap: await h.snapshot(id) };
+}
+
 describe("dubbing through CosyVoice", () => {
   it("clones the original voice cross-lingually for every sentence and completes the dub", async () => {
     h.start(undefined, { TTS_ENGINE: "cosyvoice", COSYVOICE_ADDR: cosy.address, COSYVOICE_VERSION: "2" });
-    const id = await h.submit({
-      video: sample.video,
-      subtitles: sample.srt,
-      sourceLanguage: "en",
-      targetLanguage: "zh",
-    });
-    await h.waitForEnd(id);
-    const snap = await h.snapshot(id);
+    const { snap } = await dubIntoChinese();
     expect(snap?.status, snap?.errorMessage ?? "").toBe("completed");
     expect(snap!.finalReady).toBe(true);
 
@@ -65,14 +70,7 @@ describe("dubbing through CosyVoice", () => {
         COSYVOICE_ADDR: unpatched.address,
         COSYVOICE_VERSION: "3",
       });
-      const id = await h.submit({
-        video: sample.video,
-        subtitles: sample.srt,
-        sourceLanguage: "en",
-        targetLanguage: "zh",
-      });
-      await h.waitForEnd(id);
-      const snap = await h.snapshot(id);
+      const { id, snap } = await dubIntoChinese();
       expect([snap?.status, snap?.errorCode]).toEqual(["failed", "TTS_SERVER_MISMATCH"]);
       expect(snap?.errorMessage).toContain("server.py");
       const runs = await h.t.db.stageRun.findMany({ where: { taskId: id, stage: "tts" } });

@@ -16,27 +16,25 @@ function capture(opts: Partial<LoggerOptions> = {}) {
   return { log, lines, json };
 }
 
-/** A real ffmpeg failure (a missing input), so the stderr tail is what ffmpeg prints. */
-async function ffmpegFailure(): Promise<ProcessError> {
-  const err = await runProcess({
+/**
+ * A stage failure caused by a real ffmpeg failure (a missing input), so the stderr tail is
+ * what ffmpeg prints.
+ */
+async function mixFailure(message: string): Promise<{ err: PipelineError; processError: ProcessError }> {
+  const processError = await runProcess({
     command: "ffmpeg",
     args: ["-hide_banner", "-nostdin", "-i", "/nonexistent/input.wav", "-f", "null", "-"],
   }).catch((e: unknown) => e);
-  expect(err).toBeInstanceOf(ProcessError);
-  return err as ProcessError;
+  expect(processError).toBeInstanceOf(ProcessError);
+  const err = new PipelineError({ code: "MIX_FAILED", category: "system", message, cause: processError });
+  return { err, processError: processError as ProcessError };
 }
 
 type Json = Record<string, unknown>;
 
 describe("the JSON logger", () => {
   it("keeps an error's code, category, stack and cause chain, and a subprocess's args and stderr tail", async () => {
-    const processError = await ffmpegFailure();
-    const err = new PipelineError({
-      code: "MIX_FAILED",
-      category: "system",
-      message: "could not mix part 3",
-      cause: processError,
-    });
+    const { err, processError } = await mixFailure("could not mix part 3");
     const { log, json, lines } = capture({ bindings: { service: "workers" } });
     log.child({ taskId: "t1", stage: "mix" }).error({ err }, "stage failed");
 
@@ -119,13 +117,7 @@ describe("the JSON logger", () => {
 
 describe("the pretty logger", () => {
   it("prints the message, then the error with its code, the command line, stderr tail, frames and causes", async () => {
-    const processError = await ffmpegFailure();
-    const err = new PipelineError({
-      code: "MIX_FAILED",
-      category: "system",
-      message: "mix",
-      cause: processError,
-    });
+    const { err } = await mixFailure("mix");
     const { log, lines } = capture({ format: "pretty" });
     log.error({ err, taskId: "t1" }, "stage failed");
 

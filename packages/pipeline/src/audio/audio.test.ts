@@ -4,7 +4,6 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { makeAudio } from "@vitranslator/testkit";
 import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { probeMedia } from "../media/probe";
-import { ffmpeg } from "../media/process";
 import { detectSilences } from "../media/silence";
 import { atempoChain, stretchAudio } from "./stretch";
 import { buildTimelineArgs, renderTimeline } from "./timeline";
@@ -82,15 +81,7 @@ describe("audio (real ffmpeg)", () => {
 
   it("renders clips at their places on a silent track of exact length", async () => {
     const clip = join(tmp.dir, "clip.wav");
-    await ffmpeg([
-      "-f",
-      "lavfi",
-      "-i",
-      "sine=frequency=440:sample_rate=44100:duration=0.5",
-      "-ac",
-      "1",
-      clip,
-    ]);
+    await makeAudio({ out: clip, durationS: 0.5 });
     const out = join(tmp.dir, "timeline.wav");
     await renderTimeline({
       clips: [
