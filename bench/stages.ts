@@ -1,4 +1,6 @@
 /** Per-stage figures of a finished task, from its StageRun rows. */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import type { BenchStack } from "./stack";
 
 export const quantile = (xs: number[], q: number) => {
@@ -36,3 +38,31 @@ export async function stageStats(stack: BenchStack, taskId: string) {
 
 export const formatPath = (p: { stage: string; ms: number }[]) =>
   p.map((s) => `${s.stage} ${(s.ms / 1000).toFixed(1)}`).join(" → ") + " s";
+
+/**
+ * How the parts got their video: copied from the source (its keyframes allowed ≤ 6 s
+ * chunks) or re-encoded, and what the segment stage cost each way (p50; part 0 is left
+ * out, it skips separation).
+ */
+export async function videoParts(stack: BenchStack, taskId: string) {
+  let copy: number[] = [];
+  try {
+    const plan = JSON.parse(
+      await readFile(path.join(stack.storageDir, "tasks", taskId, "work", "video-plan.json"), "utf8"),
+    ) as { copyVideo?: number[] };
+    copy = plan.copyVideo ?? [];
+  } catch {
+    // an audio-only task has no video plan
+  }
+  const runs = await stack.db.db.stageRun.findMany({
+    where: { taskId, stage: "segment", segmentIndex: { gt: 0 } },
+  });
+  const ms = (copied: boolean) =>
+    runs.filter((r) => copy.includes(r.segmentIndex) === copied).map((r) => r.durationMs ?? 0);
+  return {
+    parts: runs.length + 1,
+    copied: copy.length,
+    segmentP50MsCopied: ms(true).length ? quantile(ms(true), 0.5) : null,
+    segmentP50MsReencoded: ms(false).length ? quantile(ms(false), 0.5) : null,
+  };
+}

@@ -18,7 +18,7 @@ import { installWatchRecorder, watchUntilEnded } from "../playwright/src/watch-r
 import type { WatchRecord } from "../playwright/src/watch-recorder";
 import { benchInput } from "./inputs";
 import type { BenchStack } from "./stack";
-import { firstSegmentPath } from "./stages";
+import { firstSegmentPath, formatPath, videoParts } from "./stages";
 
 export const WATCH_INPUTS: Record<string, number> = { "30s": 30_000, "3min": 180_000, "10min": 600_000 };
 /** A page still playing after the task completed gives up when its position has not moved for this long. */
@@ -82,6 +82,8 @@ export interface WatchRun {
   stoppedBecause: string | null;
   errors: string[];
   firstPartPath: { stage: string; ms: number }[];
+  /** Parts that copied the source video vs re-encoded it, and the segment stage's cost each way. */
+  videoParts: Awaited<ReturnType<typeof videoParts>>;
 }
 
 interface Viewer {
@@ -106,6 +108,7 @@ function summarise(o: {
   completedAt: number | null;
   finalMp4Ms: number | null;
   firstPartPath: WatchRun["firstPartPath"];
+  videoParts: WatchRun["videoParts"];
   errors: string[];
 }): WatchRun {
   const r = o.record;
@@ -152,6 +155,7 @@ function summarise(o: {
     stoppedBecause: o.stoppedBecause,
     errors: [...o.errors, ...(r?.errors ?? [])],
     firstPartPath: o.firstPartPath,
+    videoParts: o.videoParts,
   };
 }
 
@@ -218,6 +222,7 @@ async function watchTask(o: {
     completedAt,
     finalMp4Ms,
     firstPartPath: await firstSegmentPath(stack, task.id),
+    videoParts: await videoParts(stack, task.id),
     errors,
   });
 }
@@ -262,6 +267,12 @@ export function printWatchRun(r: WatchRun): void {
   for (const w of r.plannedWaits)
     console.log(`    ${w.state} at ${clock(w.atS)} for ${sec(w.durationS)}: ${w.message ?? "(no message)"}`);
   for (const e of r.errors) console.log(`    ${e}`);
+  console.log(`    first part: ${formatPath(r.firstPartPath)}`);
+  const v = r.videoParts;
+  const p50 = (ms: number | null) => (ms === null ? "–" : `${(ms / 1000).toFixed(1)} s`);
+  console.log(
+    `    video: ${v.copied}/${v.parts} parts copied; segment stage p50 copied ${p50(v.segmentP50MsCopied)}, re-encoded ${p50(v.segmentP50MsReencoded)}`,
+  );
 }
 
 /** The summary table (markdown, ready for the README). */
