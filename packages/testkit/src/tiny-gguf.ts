@@ -141,43 +141,37 @@ class Writer {
   }
 }
 
+/** A value of `type`, written by `write`. */
+function typed(w: Writer, type: ValueType, write: () => void): void {
+  w.u32(type);
+  write();
+}
+
+/** An array: element type, count, then each element. */
+function array<T>(w: Writer, type: ValueType, values: readonly T[], write: (v: T) => void): void {
+  w.u32(ValueType.ARRAY);
+  w.u32(type);
+  w.u64(values.length);
+  for (const v of values) write(v);
+}
+
 function writeMeta(w: Writer, key: string, m: Meta): void {
   w.str(key);
   switch (m.type) {
     case "u32":
-      w.u32(ValueType.UINT32);
-      w.u32(m.value);
-      return;
+      return typed(w, ValueType.UINT32, () => w.u32(m.value));
     case "f32":
-      w.u32(ValueType.FLOAT32);
-      w.f32(m.value);
-      return;
+      return typed(w, ValueType.FLOAT32, () => w.f32(m.value));
     case "bool":
-      w.u32(ValueType.BOOL);
-      w.raw(Buffer.from([m.value ? 1 : 0]));
-      return;
+      return typed(w, ValueType.BOOL, () => w.raw(Buffer.from([m.value ? 1 : 0])));
     case "str":
-      w.u32(ValueType.STRING);
-      w.str(m.value);
-      return;
+      return typed(w, ValueType.STRING, () => w.str(m.value));
     case "strs":
-      w.u32(ValueType.ARRAY);
-      w.u32(ValueType.STRING);
-      w.u64(m.value.length);
-      for (const s of m.value) w.str(s);
-      return;
+      return array(w, ValueType.STRING, m.value, (v) => w.str(v));
     case "f32s":
-      w.u32(ValueType.ARRAY);
-      w.u32(ValueType.FLOAT32);
-      w.u64(m.value.length);
-      for (const v of m.value) w.f32(v);
-      return;
+      return array(w, ValueType.FLOAT32, m.value, (v) => w.f32(v));
     case "i32s":
-      w.u32(ValueType.ARRAY);
-      w.u32(ValueType.INT32);
-      w.u64(m.value.length);
-      for (const v of m.value) w.i32(v);
-      return;
+      return array(w, ValueType.INT32, m.value, (v) => w.i32(v));
   }
 }
 
