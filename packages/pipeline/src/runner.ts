@@ -77,15 +77,13 @@ export async function runStage(job: StageJob, deps: RunnerDeps): Promise<RunOutc
     log.info({}, "stage already done: handed over again");
     return "handed-over";
   }
+  // A part's viewers see each of its stages start and finish.
+  const partEvent = async (status: "started" | "done") => {
+    if (payload.segmentIndex === undefined) return;
+    await deps.events.emit(payload.taskId, { type: "segment", index: payload.segmentIndex, stage, status });
+  };
   await deps.store.recordStageStart(run);
-  if (payload.segmentIndex !== undefined) {
-    await deps.events.emit(payload.taskId, {
-      type: "segment",
-      index: payload.segmentIndex,
-      stage,
-      status: "started",
-    });
-  }
+  await partEvent("started");
   let result: StageResult;
   try {
     result = await deps.stages[stage].run(payload, {
@@ -101,14 +99,7 @@ export async function runStage(job: StageJob, deps: RunnerDeps): Promise<RunOutc
     throw await failed(job, run, err, deps);
   }
   await deps.store.recordStageEnd(run);
-  if (payload.segmentIndex !== undefined) {
-    await deps.events.emit(payload.taskId, {
-      type: "segment",
-      index: payload.segmentIndex,
-      stage,
-      status: "done",
-    });
-  }
+  await partEvent("done");
   await handOver(stage, payload, result, deps);
   log.info({}, "stage done");
   return "done";

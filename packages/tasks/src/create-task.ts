@@ -1,19 +1,12 @@
 /** A new task from files already received and checked: its row, its first event, its planning job. */
 import { createTask as insertTask, hashToken, newOwnerToken } from "@vitranslator/db";
-import type { TaskOptions } from "@vitranslator/pipeline";
+import type { NewTask as NewTaskRow } from "@vitranslator/db";
 import { PIPELINE } from "@vitranslator/pipeline/graph";
 import { enqueue } from "@vitranslator/queue";
 import type { TaskCommandDeps } from "./deps";
 
-export interface NewTask {
-  id: string;
-  originalName: string;
-  sourceLanguage: string | null;
-  targetLanguage: string;
-  options: TaskOptions;
-  /** Paths inside the task's folder. */
-  sourceFile: string;
-  subtitleFile: string | null;
+/** The row's fields (paths inside the task's folder) but the owner token, which the command makes. */
+export interface NewTask extends Omit<NewTaskRow, "ownerTokenHash"> {
   /** The media length the upload check measured, for the first event. */
   durationMs?: number;
 }
