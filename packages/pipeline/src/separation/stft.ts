@@ -38,29 +38,50 @@ function reflected(x: Float32Array, i: number): number {
 
 export const stftFrameCount = (length: number, hop: number): number => 1 + Math.floor(length / hop);
 
-export function stft(opts: { signal: Float32Array; nFft: number; hop: number }): Spectrogram {
-  const { signal, nFft, hop } = opts;
+const emptySpectrogram = (bins: number, frames: number): Spectrogram => ({
+  bins,
+  frames,
+  re: new Float32Array(bins * frames),
+  im: new Float32Array(bins * frames),
+});
+
+/**
+ * Fills one FFT frame per hop — `real` (and `imag`, when given) reflect-padded around
+ * t·hop and Hann-windowed — transforms it in place and hands it to `each`.
+ */
+function forEachFrame(
+  opts: { real: Float32Array; imag?: Float32Array; nFft: number; hop: number; frames: number },
+  each: (t: number, fr: Float64Array, fi: Float64Array) => void,
+): void {
+  const { real, imag, nFft, hop, frames } = opts;
   const win = hannWindow(nFft);
-  const bins = nFft / 2 + 1;
-  const frames = stftFrameCount(signal.length, hop);
-  const re = new Float32Array(bins * frames);
-  const im = new Float32Array(bins * frames);
   const fr = new Float64Array(nFft);
   const fi = new Float64Array(nFft);
   const half = nFft / 2;
   for (let t = 0; t < frames; t++) {
     const start = t * hop - half;
     for (let i = 0; i < nFft; i++) {
-      fr[i] = reflected(signal, start + i) * (win[i] as number);
-      fi[i] = 0;
+      const w = win[i] as number;
+      fr[i] = reflected(real, start + i) * w;
+      fi[i] = imag ? reflected(imag, start + i) * w : 0;
     }
     fft(fr, fi);
-    for (let b = 0; b < bins; b++) {
-      re[b * frames + t] = fr[b] as number;
-      im[b * frames + t] = fi[b] as number;
-    }
+    each(t, fr, fi);
   }
-  return { bins, frames, re, im };
+}
+
+export function stft(opts: { signal: Float32Array; nFft: number; hop: number }): Spectrogram {
+  const { signal, nFft, hop } = opts;
+  const bins = nFft / 2 + 1;
+  const frames = stftFrameCount(signal.length, hop);
+  const spec = emptySpectrogram(bins, frames);
+  forEachFrame({ real: signal, nFft, hop, frames }, (t, fr, fi) => {
+    for (let b = 0; b < bins; b++) {
+      spec.re[b * frames + t] = fr[b] as number;
+      spec.im[b * frames + t] = fi[b] as number;
+    }
+  });
+  return spec;
 }
 
 /**
@@ -74,32 +95,11 @@ export function stftPair(opts: {
   hop: number;
 }): [Spectrogram, Spectrogram] {
   const { a, b, nFft, hop } = opts;
-  const win = hannWindow(nFft);
   const bins = nFft / 2 + 1;
   const frames = stftFrameCount(a.length, hop);
-  const specA: Spectrogram = {
-    bins,
-    frames,
-    re: new Float32Array(bins * frames),
-    im: new Float32Array(bins * frames),
-  };
-  const specB: Spectrogram = {
-    bins,
-    frames,
-    re: new Float32Array(bins * frames),
-    im: new Float32Array(bins * frames),
-  };
-  const fr = new Float64Array(nFft);
-  const fi = new Float64Array(nFft);
-  const half = nFft / 2;
-  for (let t = 0; t < frames; t++) {
-    const start = t * hop - half;
-    for (let i = 0; i < nFft; i++) {
-      const w = win[i] as number;
-      fr[i] = reflected(a, start + i) * w;
-      fi[i] = reflected(b, start + i) * w;
-    }
-    fft(fr, fi);
+  const specA = emptySpectrogram(bins, frames);
+  const specB = emptySpectrogram(bins, frames);
+  forEachFrame({ real: a, imag: b, nFft, hop, frames }, (t, fr, fi) => {
     for (let k = 0; k < bins; k++) {
       const j = (nFft - k) % nFft;
       const xr = fr[k] as number;
@@ -112,7 +112,7 @@ export function stftPair(opts: {
       specB.re[o] = (xi + yi) / 2;
       specB.im[o] = (yr - xr) / 2;
     }
-  }
+  });
   return [specA, specB];
 }
 
