@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { readWavFormat } from "../../audio/wav";
 import { isPipelineError } from "../../errors";
 import { CosyVoiceEngine, normaliseCosyVoiceAddress } from "./engine";
+import type { CosyVoiceOptions } from "./engine";
 
 let server: FakeCosyVoice;
 let engine: CosyVoiceEngine;
@@ -41,6 +42,26 @@ async function failure(p: Promise<unknown>) {
   );
   if (!isPipelineError(err)) throw new Error(`expected a PipelineError, got ${String(err)}`);
   return { code: err.code, category: err.category, message: err.message };
+}
+
+/** How saying a short line into `file` fails (with the shared engine unless `e` is given). */
+const sayFailure = (file: string, opts: { e?: CosyVoiceEngine; text?: string; language?: string } = {}) =>
+  failure(
+    (opts.e ?? engine).synthesize({
+      text: opts.text ?? "hi",
+      language: opts.language ?? "en",
+      outPath: join(tmp.dir, file),
+    }),
+  );
+
+/** An engine for one test, closed after it whatever happens. */
+async function withEngine(opts: CosyVoiceOptions, use: (e: CosyVoiceEngine) => Promise<void>): Promise<void> {
+  const e = new CosyVoiceEngine(opts);
+  try {
+    await use(e);
+  } finally {
+    e.close();
+  }
 }
 
 describe("CosyVoiceEngine", () => {
@@ -115,39 +136,27 @@ describe("CosyVoiceEngine", () => {
   });
 
   it("reports an unreachable server as TTS_UNAVAILABLE (retried), naming the address", async () => {
-    const down = new CosyVoiceEngine({ address: "127.0.0.1:1", speakerId: "x", timeoutMs: 5000 });
-    try {
-      const f = await failure(
-        down.synthesize({ text: "hi", language: "en", outPath: join(tmp.dir, "down.wav") }),
-      );
+    await withEngine({ address: "127.0.0.1:1", speakerId: "x", timeoutMs: 5000 }, async (down) => {
+      const f = await sayFailure("down.wav", { e: down });
       expect(f).toMatchObject({ code: "TTS_UNAVAILABLE", category: "third_party" });
       expect(f.message).toContain("127.0.0.1:1");
       expect(f.message).toContain("COSYVOICE_ADDR");
-    } finally {
-      down.close();
-    }
+    });
   });
 
   it("maps the server's refusals: bad request and unknown speaker → user errors, other exceptions → retried", async () => {
     server.setBehaviour({ fail: { code: grpc.status.INVALID_ARGUMENT, details: "bad text", times: 1 } });
-    const bad = await failure(
-      engine.synthesize({ text: "hi", language: "en", outPath: join(tmp.dir, "b.wav") }),
-    );
+    const bad = await sayFailure("b.wav");
     expect(bad).toMatchObject({ code: "TTS_BAD_REQUEST", category: "user" });
     expect(bad.message).toContain("bad text");
 
-    const unknownSpk = new CosyVoiceEngine({ address: server.address, speakerId: "nobody" });
-    try {
-      const f = await failure(
-        unknownSpk.synthesize({ text: "hi", language: "en", outPath: join(tmp.dir, "u.wav") }),
-      );
+    await withEngine({ address: server.address, speakerId: "nobody" }, async (unknownSpk) => {
+      const f = await sayFailure("u.wav", { e: unknownSpk });
       // The KeyError of the server's spk2info lookup: a configuration error, not retried.
       expect(f).toMatchObject({ code: "TTS_CONFIG", category: "user" });
       expect(f.message).toContain('"nobody"');
       expect(f.message).toContain("CosyVoice-300M-SFT");
-    } finally {
-      unknownSpk.close();
-    }
+    });
 
     server.setBehaviour({
       fail: {
@@ -156,9 +165,7 @@ describe("CosyVoiceEngine", () => {
         times: 1,
       },
     });
-    const oom = await failure(
-      engine.synthesize({ text: "hi", language: "en", outPath: join(tmp.dir, "o.wav") }),
-    );
+    const oom = await sayFailure("o.wav");
     expect(oom).toMatchObject({ code: "TTS_SERVER_ERROR", category: "third_party" });
   });
 
@@ -244,11 +251,8 @@ describe("CosyVoiceEngine", () => {
 
   it("gives up at the deadline, and stops at once when aborted", async () => {
     server.setBehaviour({ hang: true });
-    const quick = new CosyVoiceEngine({ address: server.address, speakerId: "英文男", timeoutMs: 300 });
-    try {
-      const f = await failure(
-        quick.synthesize({ text: "hi", language: "en", outPath: join(tmp.dir, "t.wav") }),
-      );
+    await withEngine({ address: server.address, speakerId: "英文男", timeoutMs: 300 }, async (quick) => {
+      const f = await sayFailure("t.wav", { e: quick });
       expect(f).toMatchObject({ code: "TTS_TIMEOUT", category: "third_party" });
       const ac = new AbortController();
       const pending = engine.synthesize({
@@ -259,26 +263,17 @@ describe("CosyVoiceEngine", () => {
       });
       ac.abort();
       expect(((await pending.catch((e: unknown) => e)) as Error).name).toBe("AbortError");
-    } finally {
-      quick.close();
-    }
+    });
   });
 
   it("refuses what it cannot do before calling the server", async () => {
     expect(engine.supports("fr")).toBe(false);
-    const lang = await failure(
-      engine.synthesize({ text: "x", language: "fr", outPath: join(tmp.dir, "f.wav") }),
-    );
+    const lang = await sayFailure("f.wav", { text: "x", language: "fr" });
     expect(lang).toMatchObject({ code: "UNSUPPORTED_LANGUAGE", category: "user" });
-    const noVoice = new CosyVoiceEngine({ address: server.address });
-    try {
-      const f = await failure(
-        noVoice.synthesize({ text: "x", language: "en", outPath: join(tmp.dir, "n.wav") }),
-      );
+    await withEngine({ address: server.address }, async (noVoice) => {
+      const f = await sayFailure("n.wav", { e: noVoice, text: "x" });
       expect(f).toMatchObject({ code: "TTS_NO_VOICE", category: "user" });
-    } finally {
-      noVoice.close();
-    }
+    });
     expect(server.requests).toHaveLength(0);
   });
 
