@@ -1,24 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { answerShorten, parseTask } from "./fake-openai-chat";
 import { wavDurationSec } from "./fake-openai-audio";
 import { startFakeOpenAi } from "./fake-openai";
-import type { FakeOpenAi } from "./fake-openai";
+import { useFakeOpenAi } from "./hooks";
 import { silentWav } from "./wav";
 
-let fake: FakeOpenAi;
 const KEY = "sk-fake-0123456789";
 const auth = { authorization: `Bearer ${KEY}` };
-
-beforeAll(async () => {
-  fake = await startFakeOpenAi({ apiKey: KEY });
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => {
-  fake.setBehaviour({});
-  fake.requests.length = 0;
-});
+const fake = useFakeOpenAi({ apiKey: KEY });
 
 const translatePayload = (n: number, targetLanguage = "de") =>
   JSON.stringify({

@@ -3,6 +3,10 @@
  * benchmark and scripts that import testkit never load vitest).
  */
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
+import { startFakeCosyVoice } from "./fake-cosyvoice";
+import type { FakeCosyVoice, FakeCosyVoiceOptions } from "./fake-cosyvoice";
+import { startFakeOpenAi } from "./fake-openai";
+import type { FakeOpenAi, FakeOpenAiOptions } from "./fake-openai";
 import { makeTmpDir } from "./media";
 
 /**
@@ -25,3 +29,47 @@ export function useTmpDir(prefix?: string, opts: { each?: boolean } = {}): { rea
     },
   };
 }
+
+/**
+ * A server started for the enclosing suite, reset before each test and closed after all:
+ * the returned object stands for it (every property is read from the started server).
+ */
+function useServer<T extends { close(): Promise<void> }>(start: () => Promise<T>, reset: (t: T) => void): T {
+  let started: T | undefined;
+  beforeAll(async () => {
+    started = await start();
+  });
+  beforeEach(() => {
+    if (started) reset(started);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  return new Proxy({} as T, {
+    get(_target, key) {
+      if (!started) throw new Error("the test server runs only in the suite's hooks and tests");
+      const value: unknown = Reflect.get(started, key);
+      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(started) : value;
+    },
+  });
+}
+
+/** The fake OpenAI-compatible server, with no recorded requests and default behaviour in each test. */
+export const useFakeOpenAi = (opts?: FakeOpenAiOptions): FakeOpenAi =>
+  useServer(
+    () => startFakeOpenAi(opts),
+    (fake) => {
+      fake.setBehaviour({});
+      fake.requests.length = 0;
+    },
+  );
+
+/** The fake CosyVoice gRPC server, with no recorded requests and default behaviour in each test. */
+export const useFakeCosyVoice = (opts?: FakeCosyVoiceOptions): FakeCosyVoice =>
+  useServer(
+    () => startFakeCosyVoice(opts),
+    (fake) => {
+      fake.setBehaviour({});
+      fake.requests.length = 0;
+    },
+  );

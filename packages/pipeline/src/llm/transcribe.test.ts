@@ -1,28 +1,19 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { silentWav, startFakeOpenAi } from "@vitranslator/testkit";
-import type { FakeOpenAi } from "@vitranslator/testkit";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { useTmpDir } from "@vitranslator/testkit/hooks";
+import { silentWav } from "@vitranslator/testkit";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useFakeOpenAi, useTmpDir } from "@vitranslator/testkit/hooks";
 import { createLlmClient } from "./client";
 import { createOpenAiTranscriber } from "./transcribe";
 import { normaliseWhisperLanguage } from "./whisper-languages";
 
-let fake: FakeOpenAi;
+const fake = useFakeOpenAi({ apiKey: "k" });
 const tmp = useTmpDir("vt-transcribe-");
 let wavPath: string;
 
 beforeAll(async () => {
-  fake = await startFakeOpenAi({ apiKey: "k" });
   wavPath = path.join(tmp.dir, "seg.wav");
   await fs.writeFile(wavPath, silentWav(6000, 16_000));
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => {
-  fake.setBehaviour({});
-  fake.requests.length = 0;
 });
 
 const client = (over: { apiKey?: string; transcriptionModel?: string } = {}) =>

@@ -1,6 +1,6 @@
 import { startFakeOpenAi } from "@vitranslator/testkit";
-import type { FakeOpenAi } from "@vitranslator/testkit";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { useFakeOpenAi } from "@vitranslator/testkit/hooks";
+import { describe, expect, it } from "vitest";
 import { PipelineError } from "../errors";
 import { createLlmClient } from "./client";
 import type { LlmLogger } from "./errors";
@@ -8,18 +8,7 @@ import type { TranslatePayload } from "./prompts";
 import { createOpenAiTranslator } from "./translate";
 
 const API_KEY = "sk-test-key-123456";
-let fake: FakeOpenAi;
-
-beforeAll(async () => {
-  fake = await startFakeOpenAi({ apiKey: API_KEY });
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => {
-  fake.setBehaviour({});
-  fake.requests.length = 0;
-});
+const fake = useFakeOpenAi({ apiKey: API_KEY });
 
 const client = (over: { apiKey?: string; baseURL?: string; maxRetries?: number; timeoutMs?: number } = {}) =>
   createLlmClient({

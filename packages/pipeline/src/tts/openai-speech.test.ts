@@ -1,29 +1,17 @@
 /** The OpenAI speech engine through the official client against the local OpenAI-protocol server. */
 import { join } from "node:path";
-import { speechMs, startFakeOpenAi } from "@vitranslator/testkit";
-import type { FakeOpenAi } from "@vitranslator/testkit";
-import { useTmpDir } from "@vitranslator/testkit/hooks";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { speechMs } from "@vitranslator/testkit";
+import { useFakeOpenAi, useTmpDir } from "@vitranslator/testkit/hooks";
+import { describe, expect, it } from "vitest";
 import { readWavFormat } from "../audio/wav";
 import { isPipelineError } from "../errors";
 import { createLlmClient } from "../llm/client";
 import { OpenAiSpeechEngine } from "./openai-speech";
 
-let server: FakeOpenAi;
+const server = useFakeOpenAi({ apiKey: "sk-test" });
 const tmp = useTmpDir();
 const client = (url: string, apiKey = "sk-test") =>
   createLlmClient({ baseURL: url, apiKey, model: "fake-translator", maxRetries: 0, timeoutMs: 5000 });
-
-beforeAll(async () => {
-  server = await startFakeOpenAi({ apiKey: "sk-test" });
-});
-beforeEach(() => {
-  server.requests.length = 0;
-  server.setBehaviour({});
-});
-afterAll(async () => {
-  await server?.close();
-});
 
 const speechBodies = () =>
   server.requests.filter((r) => r.path === "/v1/audio/speech").map((r) => r.body as Record<string, unknown>);

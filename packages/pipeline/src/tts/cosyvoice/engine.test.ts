@@ -2,21 +2,19 @@
 import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { makeAudio, startFakeCosyVoice } from "@vitranslator/testkit";
-import type { FakeCosyVoice } from "@vitranslator/testkit";
-import { useTmpDir } from "@vitranslator/testkit/hooks";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { useFakeCosyVoice, useTmpDir } from "@vitranslator/testkit/hooks";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readWavFormat } from "../../audio/wav";
 import { isPipelineError } from "../../errors";
 import { CosyVoiceEngine, normaliseCosyVoiceAddress } from "./engine";
 import type { CosyVoiceOptions } from "./engine";
 
-let server: FakeCosyVoice;
+const server = useFakeCosyVoice({ sampleRate: 24_000 });
 let engine: CosyVoiceEngine;
 const tmp = useTmpDir();
 let reference: string;
 
 beforeAll(async () => {
-  server = await startFakeCosyVoice({ sampleRate: 24_000 });
   engine = new CosyVoiceEngine({
     address: server.address,
     version: 2,
@@ -26,13 +24,8 @@ beforeAll(async () => {
   // 2 s at 44.1 kHz stereo: the engine must send it as 16 kHz mono int16.
   reference = await makeAudio({ out: join(tmp.dir, "ref.wav"), durationS: 2, channels: 2 });
 });
-beforeEach(() => {
-  server.requests.length = 0;
-  server.setBehaviour({});
-});
-afterAll(async () => {
+afterAll(() => {
   engine?.close();
-  await server?.close();
 });
 
 async function failure(p: Promise<unknown>) {
