@@ -54,22 +54,16 @@ function useServer<T extends { close(): Promise<void> }>(start: () => Promise<T>
   });
 }
 
-/** The fake OpenAI-compatible server, with no recorded requests and default behaviour in each test. */
-export const useFakeOpenAi = (opts?: FakeOpenAiOptions): FakeOpenAi =>
-  useServer(
-    () => startFakeOpenAi(opts),
-    (fake) => {
-      fake.setBehaviour({});
-      fake.requests.length = 0;
-    },
-  );
+/** A fake's state at the start of each test: nothing recorded, default behaviour. */
+function resetFake(fake: { setBehaviour(behaviour: object): void; requests: unknown[] }): void {
+  fake.setBehaviour({});
+  fake.requests.length = 0;
+}
 
-/** The fake CosyVoice gRPC server, with no recorded requests and default behaviour in each test. */
+/** The fake OpenAI-compatible server, reset before each test. */
+export const useFakeOpenAi = (opts?: FakeOpenAiOptions): FakeOpenAi =>
+  useServer(() => startFakeOpenAi(opts), resetFake);
+
+/** The fake CosyVoice gRPC server, reset before each test. */
 export const useFakeCosyVoice = (opts?: FakeCosyVoiceOptions): FakeCosyVoice =>
-  useServer(
-    () => startFakeCosyVoice(opts),
-    (fake) => {
-      fake.setBehaviour({});
-      fake.requests.length = 0;
-    },
-  );
+  useServer(() => startFakeCosyVoice(opts), resetFake);
