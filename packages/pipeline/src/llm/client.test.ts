@@ -1,15 +1,8 @@
-import { startFakeOpenAi } from "@vitranslator/testkit";
-import type { FakeOpenAi } from "@vitranslator/testkit";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useFakeOpenAi } from "@vitranslator/testkit/hooks";
+import { describe, expect, it } from "vitest";
 import { createLlmClient } from "./client";
 
-let fake: FakeOpenAi;
-beforeAll(async () => {
-  fake = await startFakeOpenAi();
-});
-afterAll(async () => {
-  await fake.close();
-});
+const fake = useFakeOpenAi();
 
 describe("createLlmClient", () => {
   it("normalises the base URL and keeps the settings", () => {
