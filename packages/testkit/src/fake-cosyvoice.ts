@@ -98,29 +98,21 @@ function tensorRepr(pcm: Buffer): string {
 
 function parse(req: WireRequest): FakeCosyVoiceRequest | string {
   switch (req.RequestPayload) {
-    case "sft_request":
-      return { mode: "sft", ttsText: req.sft_request?.tts_text ?? "", spkId: req.sft_request?.spk_id ?? "" };
+    case "sft_request": {
+      const { tts_text = "", spk_id = "" } = req.sft_request ?? {};
+      return { mode: "sft", ttsText: tts_text, spkId: spk_id };
+    }
     case "zero_shot_request": {
-      const z = req.zero_shot_request;
-      return {
-        mode: "zero_shot",
-        ttsText: z?.tts_text ?? "",
-        promptText: z?.prompt_text ?? "",
-        promptAudio: z?.prompt_audio,
-      };
+      const { tts_text = "", prompt_text = "", prompt_audio } = req.zero_shot_request ?? {};
+      return { mode: "zero_shot", ttsText: tts_text, promptText: prompt_text, promptAudio: prompt_audio };
     }
     case "cross_lingual_request": {
-      const c = req.cross_lingual_request;
-      return { mode: "cross_lingual", ttsText: c?.tts_text ?? "", promptAudio: c?.prompt_audio };
+      const { tts_text = "", prompt_audio } = req.cross_lingual_request ?? {};
+      return { mode: "cross_lingual", ttsText: tts_text, promptAudio: prompt_audio };
     }
     case "instruct_request": {
-      const r = req.instruct_request;
-      return {
-        mode: "instruct",
-        ttsText: r?.tts_text ?? "",
-        spkId: r?.spk_id ?? "",
-        instructText: r?.instruct_text ?? "",
-      };
+      const { tts_text = "", spk_id = "", instruct_text = "" } = req.instruct_request ?? {};
+      return { mode: "instruct", ttsText: tts_text, spkId: spk_id, instructText: instruct_text };
     }
     case undefined:
       return "request carries no payload";

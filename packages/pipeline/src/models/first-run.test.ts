@@ -151,12 +151,11 @@ describe("readModelPackStatus", () => {
 describe("readModelPackProgress", () => {
   it("gives the browser names, states and bytes, but no paths, URLs or error text", async () => {
     const modelsDir = path.join(tmp.dir, "h");
-    const gone: ModelEntry = {
+    const gone = entry("x.gguf", {
       purpose: "p",
       url: "http://127.0.0.1:1/secret/x.gguf",
-      format: "file",
       target: "llm/x.gguf",
-    };
+    });
     await fetchModelPack({ modelsDir, entries: [entry("small.onnx"), gone] });
     const progress = await readModelPackProgress(modelsDir);
     expect(progress?.state).toBe("incomplete");
