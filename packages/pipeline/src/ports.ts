@@ -3,6 +3,7 @@
  * apps/workers passes implementations of these in.
  */
 import type { SentenceView, StageName, TaskEvent, TaskStatus } from "./events";
+import type { MediaTools } from "./stages/media-tools";
 import type { TtsEngine } from "./tts/types";
 import type { Transcriber, Translator } from "./llm";
 import type { Separator } from "./separation/types";
@@ -175,6 +176,8 @@ export interface PipelineConfig {
 
 export interface StageContext {
   store: TaskStore;
+  /** ffmpeg, ffprobe and the VAD (stages/media-tools.ts): fakes in unit tests. */
+  media: MediaTools;
   events: EventSink;
   /** Absolute folder of this task's media, inside the storage root. */
   taskDir: string;

@@ -8,7 +8,7 @@ import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { HLS_TARGET_DURATION_S } from "./hls/chunks";
 import { layout } from "./layout";
-import { buildPlaylist, concatToMp4, writeFileAtomic } from "./hls";
+import { buildPlaylist, writeFileAtomic } from "./hls";
 import { toSrt, toVtt } from "./subtitles";
 import type { SegmentRecord, StageContext } from "./ports";
 
@@ -54,7 +54,7 @@ export async function publishTask(taskId: string, ctx: StageContext): Promise<vo
   const mp4 = await ensureDir(layout.finalMp4(ctx.taskDir));
   const tmpMp4 = `${mp4}.${process.pid}.${Date.now()}.tmp.mp4`;
   const chunks = publishedChunks(outcome.published);
-  await concatToMp4({
+  await ctx.media.concatToMp4({
     tsPaths: chunks.map((c) => layout.hlsChunk(ctx.taskDir, c.part, c.chunk)),
     durationsMs: chunks.map((c) => c.durationMs),
     out: tmpMp4,

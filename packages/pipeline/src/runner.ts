@@ -6,6 +6,8 @@
  */
 import { isPipelineError } from "./errors";
 import { nextStage, PIPELINE } from "./graph";
+import { mediaTools } from "./stages/media-tools";
+import type { MediaTools } from "./stages/media-tools";
 import type { StageName } from "./graph";
 import type {
   Engines,
@@ -31,6 +33,8 @@ export interface RunnerDeps {
   /** Fails a queued or running task and tells its viewers (the tasks package's failTask); false when it had ended. */
   failTask(taskId: string, failure: { code: string; message: string; stage: StageName }): Promise<boolean>;
   engines: Engines;
+  /** The stages' media work; the real tools unless a test passes fakes. */
+  media?: MediaTools;
   config: PipelineConfig;
   /** Absolute folder of a task's media. */
   taskDir(taskId: string): string;
@@ -91,6 +95,7 @@ export async function runStage(job: StageJob, deps: RunnerDeps): Promise<RunOutc
       events: deps.events,
       taskDir: deps.taskDir(payload.taskId),
       engines: deps.engines,
+      media: deps.media ?? mediaTools,
       config: deps.config,
       signal: job.signal,
       log,

@@ -5,7 +5,6 @@
 import { assignSpeakers } from "../diarization/assign";
 import { PipelineError } from "../errors";
 import { layout, SENTENCES_PER_SEGMENT } from "../layout";
-import { extractWav16k } from "../media";
 import type { NewSentence, Stage, StageContext } from "../ports";
 import { CONTINUE, ensureParent, requireSegment, requireTask } from "./common";
 import { readCues } from "./segment";
@@ -21,7 +20,11 @@ export const asrStage: Stage = {
     const segmentAudio16k = async () => {
       if (audioPath) return audioPath;
       const out = await ensureParent(layout.segAsrAudio(ctx.taskDir, seg.index));
-      await extractWav16k({ input: layout.segAudio(ctx.taskDir, seg.index), out, signal: ctx.signal });
+      await ctx.media.extractWav16k({
+        input: layout.segAudio(ctx.taskDir, seg.index),
+        out,
+        signal: ctx.signal,
+      });
       audioPath = out;
       return out;
     };
@@ -62,7 +65,10 @@ export const asrStage: Stage = {
         message: `One part of the video has ${spoken.length} subtitle lines; at most ${SENTENCES_PER_SEGMENT - 1} fit in a part.`,
       });
     }
-    let sentences: NewSentence[] = spoken.map((s, i) => ({ ...s, index: seg.index * SENTENCES_PER_SEGMENT + i }));
+    let sentences: NewSentence[] = spoken.map((s, i) => ({
+      ...s,
+      index: seg.index * SENTENCES_PER_SEGMENT + i,
+    }));
     if (ctx.engines.diarizer && sentences.length > 0) {
       sentences = await withSpeakers(ctx, {
         segmentIndex: seg.index,

@@ -1,6 +1,5 @@
 /** Stage 7: the final speech of each sentence at its fitted speed, placed on the segment's timeline. */
 import { layout } from "../layout";
-import { renderTimeline, stretchAudio } from "../audio";
 import type { Stage } from "../ports";
 import { CONTINUE, ensureParent, mapLimit, requireSegment, requireTask } from "./common";
 
@@ -12,7 +11,7 @@ export const audiogenStage: Stage = {
     const sentences = (await ctx.store.listSentences(task.id, seg.index)).filter((s) => s.speed !== null);
     const clips = await mapLimit(sentences, ctx.config.ttsConcurrency, async (s) => {
       const output = await ensureParent(layout.finalClip(ctx.taskDir, seg.index, s.index));
-      await stretchAudio({
+      await ctx.media.stretchAudio({
         input: layout.draft(ctx.taskDir, seg.index, s.index),
         output,
         speed: s.speed ?? 1,
@@ -20,7 +19,7 @@ export const audiogenStage: Stage = {
       });
       return { path: output, atMs: s.placedStartMs ?? Math.max(0, s.startMs - seg.startMs) };
     });
-    await renderTimeline({
+    await ctx.media.renderTimeline({
       clips,
       durationMs: seg.durationMs,
       out: await ensureParent(layout.segVocals(ctx.taskDir, seg.index)),

@@ -7,7 +7,6 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { chunkDurations, planChunkCuts } from "../hls/chunks";
 import { layout } from "../layout";
-import { listKeyframesMs, mixSegment } from "../media";
 import { toSrt } from "../subtitles";
 import type { SegmentRecord, Stage, StageContext, TaskRecord } from "../ports";
 import { publishTask } from "../publish";
@@ -74,10 +73,10 @@ async function mixChunks(
     ? null
     : burnSubtitlesPath
       ? Array.from({ length: Math.ceil(seg.durationMs / 2000) }, (_, i) => i * 2000)
-      : await listKeyframesMs(video, { signal: ctx.signal });
+      : await ctx.media.listKeyframesMs(video, { signal: ctx.signal });
   const cuts = planChunkCuts(seg.durationMs, keyframesMs);
   const stems = await separatedStems(ctx.taskDir, seg.index);
-  const files = await mixSegment({
+  const files = await ctx.media.mixSegment({
     ...(video ? { video } : {}),
     // A separated background has no original speech left, so it plays at full level.
     originalAudio: stems?.background ?? layout.segAudio(ctx.taskDir, seg.index),

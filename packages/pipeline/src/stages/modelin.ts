@@ -4,7 +4,6 @@
  * engines.
  */
 import { layout } from "../layout";
-import { ffmpeg } from "../media";
 import type { Stage } from "../ports";
 import { normalizeForSpeech } from "../text";
 import { separatedStems } from "../separation/stems";
@@ -28,24 +27,14 @@ export const modelinStage: Stage = {
     );
     const longest = [...sentences].sort((a, b) => b.endMs - b.startMs - (a.endMs - a.startMs))[0];
     if (task.hasAudio && longest) {
-      const startS = Math.max(0, longest.startMs - seg.startMs) / 1000;
-      const durS = Math.min(MAX_REFERENCE_MS, longest.endMs - longest.startMs) / 1000;
-      await ffmpeg(
-        [
-          "-ss",
-          startS.toFixed(3),
-          "-t",
-          durS.toFixed(3),
-          "-i",
+      await ctx.media.extractClip({
+        input:
           (await separatedStems(ctx.taskDir, seg.index))?.vocals ?? layout.segAudio(ctx.taskDir, seg.index),
-          "-ac",
-          "1",
-          "-ar",
-          "16000",
-          await ensureParent(layout.segReference(ctx.taskDir, seg.index)),
-        ],
-        { signal: ctx.signal },
-      );
+        startMs: Math.max(0, longest.startMs - seg.startMs),
+        durationMs: Math.min(MAX_REFERENCE_MS, longest.endMs - longest.startMs),
+        out: await ensureParent(layout.segReference(ctx.taskDir, seg.index)),
+        signal: ctx.signal,
+      });
     }
     return CONTINUE;
   },

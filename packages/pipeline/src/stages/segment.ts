@@ -4,19 +4,11 @@ import path from "node:path";
 import { PipelineError } from "../errors";
 import { HLS_TARGET_DURATION_S, maxKeyframeGapMs } from "../hls/chunks";
 import { layout } from "../layout";
-import {
-  COPYABLE_VIDEO_CODECS,
-  isProcessError,
-  detectSilences,
-  listKeyframesMs,
-  extractSegment,
-  normaliseSource,
-  probeMedia,
-} from "../media";
+import { COPYABLE_VIDEO_CODECS, isProcessError } from "../media";
 import { planSegments } from "../segment";
-import { extractEmbeddedSubtitles, parseSubtitles } from "../subtitles";
+import { parseSubtitles } from "../subtitles";
 import type { Cue } from "../subtitles";
-import { detectSpeechRegions, silencesFromSpeech } from "../vad";
+import { silencesFromSpeech } from "../vad";
 import type { Stage, StageContext, StageResult, TaskRecord } from "../ports";
 import { ensureParent, requireSegment, requireTask, STOP, CONTINUE } from "./common";
 
@@ -27,17 +19,23 @@ export const segmentStage: Stage = {
     if (input.segmentIndex === undefined) return planTask(task, ctx);
     const seg = await requireSegment(ctx, task.id, input.segmentIndex);
     const audioOut = await ensureParent(layout.segAudio(ctx.taskDir, seg.index));
-    await extractSegment({
-      input: await normaliseSource({ taskDir: ctx.taskDir, sourceFile: task.sourceFile, signal: ctx.signal }),
-      startMs: seg.startMs,
-      durationMs: seg.durationMs,
-      audioOut,
-      ...(task.hasVideo ? { videoOut: layout.segVideo(ctx.taskDir, seg.index) } : {}),
-      copyVideo: (await readVideoPlan(ctx.taskDir)).copyVideo.includes(seg.index),
-      signal: ctx.signal,
-    }).catch((err: unknown) => {
-      throw asUndecodable(err) ?? err;
-    });
+    await ctx.media
+      .extractSegment({
+        input: await ctx.media.normaliseSource({
+          taskDir: ctx.taskDir,
+          sourceFile: task.sourceFile,
+          signal: ctx.signal,
+        }),
+        startMs: seg.startMs,
+        durationMs: seg.durationMs,
+        audioOut,
+        ...(task.hasVideo ? { videoOut: layout.segVideo(ctx.taskDir, seg.index) } : {}),
+        copyVideo: (await readVideoPlan(ctx.taskDir)).copyVideo.includes(seg.index),
+        signal: ctx.signal,
+      })
+      .catch((err: unknown) => {
+        throw asUndecodable(err) ?? err;
+      });
     // The first part is mixed over the ducked original: separation stays off the path to
     // the first frame (every later part is separated while the parts before it play).
     const separator = seg.index === 0 ? null : ctx.engines.separator;
@@ -55,14 +53,14 @@ export const segmentStage: Stage = {
 
 async function planTask(task: TaskRecord, ctx: StageContext): Promise<StageResult> {
   // Checked and remuxed once into a canonical file (media/normalise.ts); nothing reads the upload again.
-  const source = await normaliseSource({
+  const source = await ctx.media.normaliseSource({
     taskDir: ctx.taskDir,
     sourceFile: task.sourceFile,
     signal: ctx.signal,
   });
   // Keyframes are read while the rest of planning runs; a file without copyable video ignores them.
-  const keyframesRead = listKeyframesMs(source, { signal: ctx.signal }).catch(() => [] as number[]);
-  const info = await probeMedia(source, { signal: ctx.signal });
+  const keyframesRead = ctx.media.listKeyframesMs(source, { signal: ctx.signal }).catch(() => [] as number[]);
+  const info = await ctx.media.probeMedia(source, { signal: ctx.signal });
   await ctx.store.saveProbe(task.id, {
     durationMs: info.durationMs,
     hasVideo: Boolean(info.video),
@@ -169,8 +167,9 @@ function isSilentThroughout(
 
 /** Pauses to cut in: between Silero's speech regions, or ffmpeg silencedetect's silences. */
 async function findPauses(source: string, durationMs: number, ctx: StageContext) {
-  if (ctx.engines.vad === "silencedetect") return detectSilences(source, { durationMs, signal: ctx.signal });
-  const speech = await detectSpeechRegions({ input: source, durationMs, signal: ctx.signal });
+  if (ctx.engines.vad === "silencedetect")
+    return ctx.media.detectSilences(source, { durationMs, signal: ctx.signal });
+  const speech = await ctx.media.detectSpeechRegions({ input: source, durationMs, signal: ctx.signal });
   return silencesFromSpeech({ speech, durationMs });
 }
 
@@ -185,7 +184,11 @@ async function loadCues(
   if (task.subtitleFile) {
     cues = parseSubtitles(await readFile(path.join(ctx.taskDir, task.subtitleFile), "utf8"));
   } else if (embeddedStream !== undefined) {
-    cues = await extractEmbeddedSubtitles({ input: source, streamIndex: embeddedStream, signal: ctx.signal });
+    cues = await ctx.media.extractEmbeddedSubtitles({
+      input: source,
+      streamIndex: embeddedStream,
+      signal: ctx.signal,
+    });
   }
   if (!cues) return null;
   const inside = cues.filter((c) => c.startMs < durationMs && c.text.trim() !== "");
