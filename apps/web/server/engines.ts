@@ -9,7 +9,7 @@ import { LANGUAGE_CODES, languageName, mergeCapabilities } from "@vitranslator/q
 import type { EngineStatus, EnginesReport } from "@vitranslator/queue/capabilities";
 import { readCapabilities } from "@vitranslator/queue/capability-store";
 import type { createRedis } from "@vitranslator/queue";
-import { HttpError, sendJson } from "./http-util";
+import { AppError, sendJson } from "./http-util";
 
 export interface EngineReader {
   report(): Promise<EnginesReport>;
@@ -52,23 +52,21 @@ const explain = (s: EngineStatus) => (s.missing ? `${s.missing.what}. Fix: ${s.m
  * Refusals that need nothing of the upload: no worker at all, a stage nobody serves, no
  * translator or no voice. Checked before the body is read, so nothing is stored.
  */
-export function refuseBeforeUpload(report: EnginesReport): HttpError | null {
+export function refuseBeforeUpload(report: EnginesReport): AppError | null {
   if (report.workers === 0)
-    return new HttpError(
-      409,
+    return new AppError(
       "NO_WORKERS",
       "No worker is running, so nothing would dub this video. Start them: npm start (or npm run workers).",
     );
   if (report.unservedStages.length > 0)
-    return new HttpError(
-      409,
+    return new AppError(
       "NO_WORKER_FOR_STAGE",
       `No running worker serves the ${report.unservedStages.join(", ")} stage. Start one: WORKER_STAGES=${report.unservedStages.join(",")} npm run workers.`,
     );
   const { translation, tts } = report.engines;
   if (!translation.ready)
-    return new HttpError(409, "NO_TRANSLATOR", `No translation engine is ready: ${explain(translation)}`);
-  if (!tts.ready) return new HttpError(409, "NO_TTS_ENGINE", `No speech engine is ready: ${explain(tts)}`);
+    return new AppError("NO_TRANSLATOR", `No translation engine is ready: ${explain(translation)}`);
+  if (!tts.ready) return new AppError("NO_TTS_ENGINE", `No speech engine is ready: ${explain(tts)}`);
   return null;
 }
 
@@ -76,12 +74,11 @@ export function refuseBeforeUpload(report: EnginesReport): HttpError | null {
 export function refuseTask(
   report: EnginesReport | null,
   task: { target: string; voice: string | null; needsAsr: boolean },
-): HttpError | null {
+): AppError | null {
   const languages = report ? report.targetLanguages.map((l) => l.code) : [...LANGUAGE_CODES];
   if (!languages.includes(task.target)) {
     const tts = report?.engines.tts;
-    return new HttpError(
-      400,
+    return new AppError(
       "UNSUPPORTED_LANGUAGE",
       `Target language "${task.target.slice(0, 20)}" is not supported${tts ? ` by the speech engine (${tts.name ?? "none"})` : ""}. See GET /api/engines for the languages it speaks.`,
     );
@@ -91,8 +88,7 @@ export function refuseTask(
   if (task.voice) {
     const voices = (tts.voices ?? []).filter((v) => !v.languages || v.languages.includes(task.target));
     if (!voices.some((v) => v.id === task.voice))
-      return new HttpError(
-        400,
+      return new AppError(
         "UNKNOWN_VOICE",
         `"${task.voice.slice(0, 40)}" is not a voice of the speech engine (${tts.name ?? "none"}); ` +
           (voices.length
@@ -101,8 +97,7 @@ export function refuseTask(
       );
   }
   if (task.needsAsr && !asr.ready)
-    return new HttpError(
-      409,
+    return new AppError(
       "NO_ASR_ENGINE",
       `This video has speech but no subtitles, and no speech recognition is ready: ${explain(asr)} Or upload its .srt/.vtt with it.`,
     );

@@ -5,17 +5,8 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { AppError } from "@vitranslator/api";
 
-/**
- * An AppError whose status the thrower states (the upload code's errors); new code throws
- * `AppError(code, message)` and gets the status from the one map in @vitranslator/api.
- */
-export class HttpError extends AppError {
-  override readonly status: number;
-  constructor(status: number, code: string, message: string, headers: Record<string, string> = {}) {
-    super(code, message, { headers });
-    this.status = status;
-  }
-}
+/** The one error model (@vitranslator/tasks/errors): its map gives every code its status. */
+export { AppError };
 
 export function sendJson(
   res: ServerResponse,

@@ -14,7 +14,7 @@ import { getTaskSummary, TASK_ID_PATTERN } from "@vitranslator/db";
 import type { TaskSummary } from "@vitranslator/db";
 import { publicTaskError } from "@vitranslator/api";
 import { layout } from "@vitranslator/pipeline/layout";
-import { HttpError, sendJson } from "./http-util";
+import { AppError, sendJson } from "./http-util";
 import { createTaskFromUpload } from "./tasks-service";
 import type { FieldNames, ServiceDeps } from "./tasks-service";
 
@@ -142,7 +142,7 @@ export function createLegacyHandler(
         const text = TASK_ID_PATTERN.test(id)
           ? await readInside(deps.storage.root, layout.playlist(deps.storage.taskDir(id)))
           : null;
-        if (text === null) throw new HttpError(404, "NOT_FOUND", "The playlist does not exist (yet).");
+        if (text === null) throw new AppError("NOT_FOUND", "The playlist does not exist (yet).");
         const body = legacyPlaylist(text, id);
         res.writeHead(200, {
           "content-type": "application/vnd.apple.mpegurl",
@@ -157,7 +157,7 @@ export function createLegacyHandler(
       /^\/segments\/([^/]+)\/([^/]+)$/,
       async (req, res, id, file) => {
         if (!(await rest(req, res, `/media/${id}/hls/${file ?? ""}`)))
-          throw new HttpError(404, "NOT_FOUND", "Not found.");
+          throw new AppError("NOT_FOUND", "Not found.");
       },
     ],
     [

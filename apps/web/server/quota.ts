@@ -6,11 +6,11 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { Redis } from "ioredis";
-import { HttpError } from "./http-util";
+import { AppError } from "./http-util";
 
 export interface MinutesQuota {
   /**
-   * Charges `durationMs` to the client and to the day; throws a 429 HttpError when either
+   * Charges `durationMs` to the client and to the day; throws a 429 AppError when either
    * would go over its limit. Returns a refund for a task refused after the charge.
    */
   charge(req: IncomingMessage, durationMs: number): Promise<() => Promise<void>>;
@@ -32,7 +32,7 @@ return {0, client + cost}
 
 const DAY_MS = 86_400_000;
 
-export class QuotaExceededError extends HttpError {
+export class QuotaExceededError extends AppError {
   constructor(
     code: "QUOTA_EXCEEDED" | "SERVICE_QUOTA_EXCEEDED",
     message: string,
@@ -40,8 +40,8 @@ export class QuotaExceededError extends HttpError {
     now: number,
   ) {
     const retryAfterS = Math.max(1, Math.ceil((resetsAt.getTime() - now) / 1000));
-    super(429, code, `${message} It resets at ${resetsAt.toISOString()} (in ${formatWait(retryAfterS)}).`, {
-      "retry-after": String(retryAfterS),
+    super(code, `${message} It resets at ${resetsAt.toISOString()} (in ${formatWait(retryAfterS)}).`, {
+      headers: { "retry-after": String(retryAfterS) },
     });
   }
 }

@@ -7,7 +7,7 @@
 import type { IncomingMessage } from "node:http";
 import type { RateBucket } from "@vitranslator/api";
 import type { Redis } from "ioredis";
-import { HttpError } from "./http-util";
+import { AppError } from "./http-util";
 
 const WINDOW_S = 60;
 
@@ -70,17 +70,16 @@ export function createRateLimiter(opts: {
   };
 }
 
-export class RateLimitedError extends HttpError {
+export class RateLimitedError extends AppError {
   constructor(
     readonly retryAfterS: number,
     perMinute: number,
     what = WHAT.tasks,
   ) {
     super(
-      429,
       "RATE_LIMITED",
       `Too many ${what} from your address (limit ${perMinute} per minute). Try again in ${retryAfterS} s.`,
-      { "retry-after": String(retryAfterS) },
+      { headers: { "retry-after": String(retryAfterS) } },
     );
   }
 }

@@ -8,7 +8,7 @@ import { getTaskSummary, TASK_ID_PATTERN } from "@vitranslator/db";
 import type { TaskSummary } from "@vitranslator/db";
 import { isAppError, publicTaskError } from "@vitranslator/api";
 import { layout } from "@vitranslator/pipeline/layout";
-import { HttpError, RecentFiles, sendError, sendFile, sendJson } from "./http-util";
+import { AppError, RecentFiles, sendError, sendFile, sendJson } from "./http-util";
 import { requestedMsn, waitForPlaylist } from "./playlist-wait";
 import { targetLanguages } from "./engines";
 import { createTaskFromUpload } from "./tasks-service";
@@ -48,19 +48,18 @@ export function createRestHandler(deps: ServiceDeps) {
   const recentChunks = new RecentFiles({ maxBytes: 64 << 20, ttlMs: 1000 });
   const recentPlaylists = new RecentFiles({ maxBytes: 4 << 20, ttlMs: 250 });
   const taskDirOf = (id: string) => {
-    if (!TASK_ID_PATTERN.test(id)) throw new HttpError(404, "TASK_NOT_FOUND", "No such task.");
+    if (!TASK_ID_PATTERN.test(id)) throw new AppError("TASK_NOT_FOUND", "No such task.");
     return deps.storage.taskDir(id);
   };
   const summary = async (id: string) => {
     const t = TASK_ID_PATTERN.test(id) ? await getTaskSummary(deps.db, id) : null;
-    if (!t) throw new HttpError(404, "TASK_NOT_FOUND", "No such task.");
+    if (!t) throw new AppError("TASK_NOT_FOUND", "No such task.");
     return t;
   };
   const downloadMp4 = async (req: IncomingMessage, res: ServerResponse, id: string) => {
     const t = await summary(id);
     if (!t.finalReady)
-      throw new HttpError(
-        409,
+      throw new AppError(
         "NOT_READY",
         `The dub is not finished yet (${t.publishedCount}/${t.segmentCount ?? "?"} segments).`,
       );
@@ -72,8 +71,7 @@ export function createRestHandler(deps: ServiceDeps) {
   };
   const downloadSubs = async (req: IncomingMessage, res: ServerResponse, id: string, ext: "srt" | "vtt") => {
     const t = await summary(id);
-    if (!t.finalReady)
-      throw new HttpError(409, "NOT_READY", "The subtitles are written when the dub is finished.");
+    if (!t.finalReady) throw new AppError("NOT_READY", "The subtitles are written when the dub is finished.");
     const dir = taskDirOf(id);
     await sendFile(req, res, ext === "srt" ? layout.finalSrt(dir) : layout.finalVtt(dir), {
       root: deps.storage.root,
@@ -177,7 +175,7 @@ export function createRestHandler(deps: ServiceDeps) {
       const m = pattern.exec(pathname);
       if (!m) continue;
       if (req.method !== method && !(method === "GET" && req.method === "HEAD")) {
-        sendError(res, new HttpError(405, "METHOD_NOT_ALLOWED", `${req.method ?? "?"} is not allowed here.`));
+        sendError(res, new AppError("METHOD_NOT_ALLOWED", `${req.method ?? "?"} is not allowed here.`));
         return true;
       }
       try {

@@ -10,7 +10,7 @@ import type { MediaCaps } from "@vitranslator/pipeline/media/admission";
 import { isTextSubtitleCodec } from "@vitranslator/pipeline/subtitles/embedded";
 import { isSourceLanguage, refuseBeforeUpload, refuseTask, taskVoice } from "./engines";
 import type { EngineReader } from "./engines";
-import { HttpError } from "./http-util";
+import { AppError } from "./http-util";
 import type { MinutesQuota } from "./quota";
 import type { RateLimiter } from "./rate-limit";
 import { receiveUpload } from "./upload";
@@ -74,7 +74,7 @@ export async function createTaskFromUpload(deps: ServiceDeps, req: IncomingMessa
     ...(deps.mediaCaps ? { mediaCaps: deps.mediaCaps } : {}),
     ...(deps.quota ? { quota: deps.quota } : {}),
   });
-  const fail = async (err: HttpError) => {
+  const fail = async (err: AppError) => {
     await deps.storage.removeTask(id);
     await upload.refund();
     return err;
@@ -84,8 +84,7 @@ export async function createTaskFromUpload(deps: ServiceDeps, req: IncomingMessa
     .toLowerCase();
   if (!target)
     throw await fail(
-      new HttpError(
-        400,
+      new AppError(
         "MISSING_TARGET_LANGUAGE",
         `Field "${names.targetLanguage}" is required (e.g. fr, zh, es).`,
       ),
@@ -102,11 +101,7 @@ export async function createTaskFromUpload(deps: ServiceDeps, req: IncomingMessa
   const sourceRaw = (upload.fields[names.sourceLanguage] ?? "").trim().toLowerCase();
   if (sourceRaw && sourceRaw !== "auto" && !isSourceLanguage(sourceRaw)) {
     throw await fail(
-      new HttpError(
-        400,
-        "UNSUPPORTED_LANGUAGE",
-        `Source language "${sourceRaw.slice(0, 20)}" is not supported.`,
-      ),
+      new AppError("UNSUPPORTED_LANGUAGE", `Source language "${sourceRaw.slice(0, 20)}" is not supported.`),
     );
   }
   const { ownerToken } = await createTask(deps, {

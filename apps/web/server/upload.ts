@@ -18,7 +18,7 @@ import { admitMedia } from "@vitranslator/pipeline/media/admission";
 import type { MediaCaps } from "@vitranslator/pipeline/media/admission";
 import type { MediaInfo } from "@vitranslator/pipeline/media/probe";
 import { SUBTITLE_LIMITS } from "@vitranslator/pipeline/subtitles/parse";
-import { HttpError } from "./http-util";
+import { AppError } from "./http-util";
 import type { MinutesQuota } from "./quota";
 
 export interface ReceivedUpload {
@@ -53,14 +53,13 @@ export async function receiveUpload(opts: {
   const { req, taskDir, maxBytes } = opts;
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > maxBytes + 1024 * 1024) {
-    throw new HttpError(
-      413,
+    throw new AppError(
       "UPLOAD_TOO_LARGE",
       `The upload is larger than the limit of ${Math.round(maxBytes / 1024 / 1024)} MB.`,
     );
   }
   if (!(req.headers["content-type"] ?? "").startsWith("multipart/form-data")) {
-    throw new HttpError(400, "BAD_REQUEST", "Send the video as multipart/form-data.");
+    throw new AppError("BAD_REQUEST", "Send the video as multipart/form-data.");
   }
   try {
     await mkdir(path.join(taskDir, "source"), { recursive: true });
@@ -78,8 +77,7 @@ async function parseAndCheck(opts: Parameters<typeof receiveUpload>[0]): Promise
   let subtitles: { relativePath: string } | null = null;
   const writes: Promise<void>[] = [];
   const tooLarge = (what: string, limit: number) =>
-    new HttpError(
-      413,
+    new AppError(
       "UPLOAD_TOO_LARGE",
       `The ${what} is larger than the limit of ${Math.round(limit / 1024 / 1024)} MB.`,
     );
@@ -90,7 +88,7 @@ async function parseAndCheck(opts: Parameters<typeof receiveUpload>[0]): Promise
       limits: { fileSize: maxBytes, files: 2, fields: 20, fieldSize: 64 * 1024 },
       defParamCharset: "utf8",
     });
-    const fail = (err: HttpError) => {
+    const fail = (err: AppError) => {
       req.unpipe(bb);
       req.resume();
       reject(err);
@@ -118,8 +116,7 @@ async function parseAndCheck(opts: Parameters<typeof receiveUpload>[0]): Promise
           if (bytes > MAX_SUBTITLE_BYTES) {
             stream.destroy();
             fail(
-              new HttpError(
-                413,
+              new AppError(
                 "SUBTITLES_TOO_LARGE",
                 `The subtitle file is larger than ${MAX_SUBTITLE_BYTES / 1024 / 1024} MB.`,
               ),
@@ -133,16 +130,16 @@ async function parseAndCheck(opts: Parameters<typeof receiveUpload>[0]): Promise
       writes.push(write);
     });
     bb.on("error", () =>
-      fail(new HttpError(400, "BAD_MULTIPART", "The upload could not be read (malformed multipart body).")),
+      fail(new AppError("BAD_MULTIPART", "The upload could not be read (malformed multipart body).")),
     );
     bb.on("close", () => resolve());
-    req.on("aborted", () => fail(new HttpError(400, "UPLOAD_ABORTED", "The upload was interrupted.")));
+    req.on("aborted", () => fail(new AppError("UPLOAD_ABORTED", "The upload was interrupted.")));
     req.pipe(bb);
   });
   await Promise.all(writes);
 
   const v = video as { originalName: string; relativePath: string } | null;
-  if (!v) throw new HttpError(400, "NO_VIDEO", `No file in the "${videoField}" field.`);
+  if (!v) throw new AppError("NO_VIDEO", `No file in the "${videoField}" field.`);
   let info: MediaInfo;
   try {
     info = await admitMedia(
@@ -150,12 +147,11 @@ async function parseAndCheck(opts: Parameters<typeof receiveUpload>[0]): Promise
       opts.mediaCaps ? { caps: opts.mediaCaps } : {},
     );
   } catch (e) {
-    if (isPipelineError(e) && e.category === "user") throw new HttpError(400, e.code, e.message);
+    if (isPipelineError(e) && e.category === "user") throw new AppError(e.code, e.message);
     throw e;
   }
   if (info.durationMs > opts.maxDurationMs) {
-    throw new HttpError(
-      400,
+    throw new AppError(
       "MEDIA_TOO_LONG",
       `The video is ${Math.round(info.durationMs / 60000)} min long; the limit is ${Math.round(opts.maxDurationMs / 60000)} min.`,
     );

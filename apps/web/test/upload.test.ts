@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRedis } from "@vitranslator/queue";
 import { useTmpDir } from "@vitranslator/testkit/hooks";
-import { HttpError, sendError, sendJson } from "../server/http-util";
+import { AppError, sendError, sendJson } from "../server/http-util";
 import { createMinutesQuota } from "../server/quota";
 import type { MinutesQuota } from "../server/quota";
 import { receiveUpload } from "../server/upload";
@@ -38,7 +38,7 @@ beforeAll(async () => {
         sendJson(res, 201, { durationMs: u.video.info.durationMs, subtitles: u.subtitles, taskDir }),
       )
       .catch((e: unknown) => {
-        if (e instanceof HttpError) sendError(res, e);
+        if (e instanceof AppError) sendError(res, e);
         else sendJson(res, 500, { error: { code: "INTERNAL", message: String(e) } });
       });
   }));
@@ -183,7 +183,7 @@ describe("minutes quota", () => {
     const refund = await quota.charge(req, 70_000);
     await quota.charge(req, 40_000);
     const err = await quota.charge(req, 20_000).catch((e: unknown) => e);
-    expect(err instanceof HttpError && [err.status, err.code]).toEqual([429, "SERVICE_QUOTA_EXCEEDED"]);
+    expect(err instanceof AppError && [err.status, err.code]).toEqual([429, "SERVICE_QUOTA_EXCEEDED"]);
     await refund();
     await expect(quota.charge(req, 20_000)).resolves.toBeTypeOf("function");
     const keys = await redis.keys(`${prefix}-day:*`);

@@ -18,7 +18,7 @@ import { closeQueues, createQueues, createRedis, EventBus, SharedEventReader } f
 import type { StageQueues } from "@vitranslator/queue";
 import { createEngineReader } from "../../server/engines";
 import type { EngineReader } from "../../server/engines";
-import { HttpError, sendError } from "../../server/http-util";
+import { AppError, sendError } from "../../server/http-util";
 import type { ServiceDeps } from "../../server/tasks-service";
 import type { TrpcServerDeps } from "../../server/trpc-server";
 import { startPrivateRedis } from "./redis-server";
@@ -58,7 +58,7 @@ export function servePaths(handle: PathHandler): http.RequestListener {
   return (req, res) => {
     handle(req, res, new URL(req.url ?? "/", "http://x").pathname)
       .then((handled) => {
-        if (!handled) sendError(res, new HttpError(404, "NOT_OURS", "not a REST path"));
+        if (!handled) sendError(res, new AppError("NOT_OURS", "not a REST path"));
       })
       .catch((e: unknown) => res.writeHead(500).end(String(e)));
   };
