@@ -23,6 +23,16 @@ describe("dubRate", () => {
     expect(dubRate(parts, 0)).toBe(2);
   });
 
+  it("does not count the quick second part (pipelined with the first) once a third is in", () => {
+    const parts = [
+      { durationMs: 5000, publishedAtMs: 10_000 },
+      { durationMs: 7500, publishedAtMs: 11_000 }, // made while part 0 finished
+      { durationMs: 11_000, publishedAtMs: 22_000 },
+    ];
+    expect(dubRate(parts.slice(0, 2), 0)).toBe(7.5);
+    expect(dubRate(parts, 0)).toBe(1);
+  });
+
   it("does not explode on parts published together", () => {
     const burst = [
       { durationMs: 5000, publishedAtMs: 1000 },

@@ -34,11 +34,14 @@ export function dubRate(
     if (startedAtMs === null) return null;
     return only.durationMs / Math.max(250, only.publishedAtMs - startedAtMs) / Math.max(1, activeTasks);
   }
-  const first = published[0] as PublishedPart;
+  // Part 1 is made while part 0 finishes (they are pipelined), so it lands soon after it:
+  // once there are three, the rate is measured from the second publication on.
+  const from = published.length >= 3 ? 1 : 0;
+  const first = published[from] as PublishedPart;
   const last = published.at(-1) as PublishedPart;
-  const media = published.slice(1).reduce((a, p) => a + p.durationMs, 0);
+  const media = published.slice(from + 1).reduce((a, p) => a + p.durationMs, 0);
   // Parts published together (a burst) would give a huge rate: count at least 250 ms each.
-  const wall = Math.max(last.publishedAtMs - first.publishedAtMs, 250 * (published.length - 1));
+  const wall = Math.max(last.publishedAtMs - first.publishedAtMs, 250 * (published.length - 1 - from));
   return media / wall;
 }
 

@@ -106,8 +106,8 @@ export function Player({
       });
     };
 
-    // The one planned wait. Re-planned when a part lands (it may get shorter or longer); while
-    // only the first part is known, never with a rate above the one first seen. It ends once.
+    // The one planned wait. Re-planned when a part lands (it may get shorter or longer); until
+    // three parts are in, never with a rate above the one first seen. It ends once.
     const planAndStart = () => {
       const p = pacingRef.current;
       const plan = p.done
@@ -124,9 +124,9 @@ export function Player({
         if (now.done) return play();
         if (now.publishedCount !== seen) {
           seen = now.publishedCount;
-          // Two or more publications measure the rate itself; one part alone is only a hint.
+          // Three publications measure the rate itself; fewer are only a hint (see dubRate).
           const rate =
-            now.publishedCount >= 2 && now.dubRate !== null
+            now.publishedCount >= 3 && now.dubRate !== null
               ? now.dubRate
               : Math.min(plan.rate, now.dubRate ?? plan.rate);
           const again = planStart({ partsMs: now.partsMs, publishedCount: now.publishedCount, rate });
