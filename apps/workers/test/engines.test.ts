@@ -30,7 +30,8 @@ describe("tts registry", () => {
     expect([cosy.name, cosy.engine?.name, cosy.label]).toEqual([
       "cosyvoice",
       "cosyvoice",
-      "cosyvoice v2 at 127.0.0.1:50000",
+      // What the upload page shows: never an address or a folder of the operator's.
+      "cosyvoice v2",
     ]);
     expect(tts({ TTS_ENGINE: "espeak", COSYVOICE_ADDR: "127.0.0.1:50000" }).name).toBe("espeak");
   });
@@ -53,7 +54,7 @@ describe("tts registry", () => {
     await mkdir(path.join(models, "kokoro-multi-lang-v1_0"));
     const chosen = tts({ MODELS_DIR: models, SHERPA_TTS_MODEL: "kokoro-multi-lang-v1_0" });
     expect([chosen.name, chosen.engine?.name]).toEqual(["sherpa", "sherpa:kokoro-multi-lang-v1_0"]);
-    expect(chosen.label).toBe(`sherpa-onnx kokoro-multi-lang-v1_0 in ${models}`);
+    expect(chosen.label).toBe("sherpa-onnx kokoro-multi-lang-v1_0");
     expect(tts({ MODELS_DIR: models, SHERPA_TTS_MODEL: "absent" }).name).toBe("espeak");
     expect(() => setOf({ TTS_ENGINE: "sherpa" })).toThrow(
       /TTS_ENGINE=sherpa cannot start: .*set SHERPA_TTS_MODEL/,

@@ -36,7 +36,8 @@ describe("translation registry with llama", () => {
       ready: false,
       missing: { fix: "npm run models", download: true },
     });
-    expect(status.missing?.what).toContain(path.join(empty, DEFAULT_LLAMA_MODEL));
+    // The file and where it goes, never the operator's folder path (the upload page shows this).
+    expect(status.missing?.what).toBe(`no translation model ${DEFAULT_LLAMA_MODEL} in MODELS_DIR`);
     expect(enginesOf(set).translator).toBeNull();
   });
 
@@ -70,7 +71,7 @@ describe("translation registry with llama", () => {
         loadEnv({ MODELS_DIR: empty, TRANSLATION_ENGINE: "llama", LLAMA_MODEL: "mine.gguf" }),
         log,
       ),
-    ).toThrow(/TRANSLATION_ENGINE=llama cannot start: .*put the GGUF model at/);
+    ).toThrow(/TRANSLATION_ENGINE=llama cannot start: .*put the GGUF model \S+ into MODELS_DIR/);
     const broken = await mkdtemp(path.join(os.tmpdir(), "vt-llama-broken-"));
     try {
       await writeFile(path.join(broken, DEFAULT_LLAMA_MODEL), "<html>not found</html>".repeat(10));

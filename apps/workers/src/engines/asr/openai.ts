@@ -39,5 +39,5 @@ export const openaiAsr = defineEngine({
         timeoutMs: e.LLM_TIMEOUT_MS,
       }),
     }),
-  describe: (e) => `openai-compatible transcription ${baseUrl(e) ?? "?"} (${e.ASR_MODEL ?? "?"})`,
+  describe: (e) => `openai-compatible transcription (${e.ASR_MODEL ?? "?"})`,
 });

@@ -33,7 +33,7 @@ export const sherpaAsr = defineEngine({
     const model = localAsrModel(e);
     if (!model)
       return {
-        what: `no SenseVoice or Whisper model in ${e.MODELS_DIR}`,
+        what: `no SenseVoice or Whisper model in MODELS_DIR`,
         fix: "npm run models",
         download: true,
       };
@@ -41,14 +41,14 @@ export const sherpaAsr = defineEngine({
     return isDir(path.join(e.MODELS_DIR, model))
       ? null
       : {
-          what: `the model folder ${model} is not in ${e.MODELS_DIR}`,
+          what: `the model folder ${model} is not in MODELS_DIR`,
           ...(model === DEFAULT_SHERPA_ASR_MODEL
             ? { fix: "npm run models", download: true }
-            : { fix: `put the model folder ${model} into ${e.MODELS_DIR}` }),
+            : { fix: `put the model folder ${model} into MODELS_DIR` }),
         };
   },
   create: (e) => createSherpaTranscriber({ modelsDir: e.MODELS_DIR, model: localAsrModel(e) ?? "" }),
-  describe: (e) => `sherpa-onnx ${localAsrModel(e) ?? "(no model yet)"} in ${e.MODELS_DIR}`,
+  describe: (e) => `sherpa-onnx ${localAsrModel(e) ?? "(no model yet)"}`,
   capabilities: (e) => {
     const model = localAsrModel(e) ?? "";
     const kind = detectAsrKind(model, listDir(path.join(e.MODELS_DIR, model)));

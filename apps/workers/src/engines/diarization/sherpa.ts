@@ -19,9 +19,9 @@ export const sherpaDiarization = defineEngine({
       (m) => !hasOnnx(path.join(env.MODELS_DIR, m)),
     );
     return lacks.length
-      ? { what: `${lacks.join(" and ")} not in ${env.MODELS_DIR}`, fix: "npm run models", download: true }
+      ? { what: `${lacks.join(" and ")} not in MODELS_DIR`, fix: "npm run models", download: true }
       : null;
   },
   create: (env) => createSherpaDiarizer({ modelsDir: env.MODELS_DIR }),
-  describe: (env) => `sherpa-onnx pyannote + speaker embeddings in ${env.MODELS_DIR}`,
+  describe: () => "sherpa-onnx pyannote + speaker embeddings",
 });

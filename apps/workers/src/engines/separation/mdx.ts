@@ -1,4 +1,5 @@
 /** MDX-Net (UVR) ONNX on onnxruntime-node: better on real music, slower. */
+import path from "node:path";
 import { createMdxSeparator } from "@vitranslator/pipeline";
 import { z } from "zod";
 import { fileSize } from "../files";
@@ -19,10 +20,10 @@ export const mdxSeparation = defineEngine({
         }
       : fileSize(env.MDX_MODEL_PATH) === null
         ? {
-            what: `${env.MDX_MODEL_PATH} does not exist`,
+            what: `${path.basename(env.MDX_MODEL_PATH)} (MDX_MODEL_PATH) does not exist`,
             fix: "set MDX_MODEL_PATH to an existing .onnx file",
           }
         : null,
   create: (env) => createMdxSeparator({ modelPath: env.MDX_MODEL_PATH ?? "" }),
-  describe: (env) => `mdx-net ${env.MDX_MODEL_PATH ?? "?"}`,
+  describe: (env) => `mdx-net ${env.MDX_MODEL_PATH ? path.basename(env.MDX_MODEL_PATH) : "?"}`,
 });

@@ -35,15 +35,15 @@ export const llamaTranslation = defineEngine({
     const isDefault = e.LLAMA_MODEL === DEFAULT_LLAMA_MODEL;
     if (found.state === "missing") {
       return {
-        what: `no translation model at ${file}`,
+        what: `no translation model ${path.basename(file)} in MODELS_DIR`,
         ...(isDefault
           ? { fix: "npm run models", download: true }
-          : { fix: `put the GGUF model at ${file}, or unset LLAMA_MODEL` }),
+          : { fix: `put the GGUF model ${path.basename(file)} into MODELS_DIR, or unset LLAMA_MODEL` }),
       };
     }
     if (found.state === "corrupt") {
       return {
-        what: `${file} is not a GGUF model (${found.reason})`,
+        what: `${path.basename(file)} is not a GGUF model (${found.reason})`,
         ...(isDefault
           ? { fix: `delete it, then npm run models`, download: true }
           : { fix: `replace it with a .gguf model, or unset LLAMA_MODEL` }),

@@ -23,5 +23,5 @@ export const openaiTranslation = defineEngine({
       }),
       logger: log,
     }),
-  describe: (env) => `openai-compatible ${env.LLM_BASE_URL ?? "?"} (${env.LLM_MODEL})`,
+  describe: (env) => `openai-compatible (${env.LLM_MODEL})`,
 });

@@ -34,7 +34,7 @@ export const cosyvoiceTts = defineEngine({
       ...(env.COSYVOICE_SPK_ID ? { speakerId: env.COSYVOICE_SPK_ID } : {}),
       timeoutMs: env.COSYVOICE_TIMEOUT_MS,
     }),
-  describe: (env) => `cosyvoice v${env.COSYVOICE_VERSION} at ${env.COSYVOICE_ADDR ?? "?"}`,
+  describe: (env) => `cosyvoice v${env.COSYVOICE_VERSION}`,
   // It speaks in the original speaker's voice (or COSYVOICE_SPK_ID): there is nothing to choose.
   capabilities: (_env, engine) => ({ languages: spokenLanguages(engine), voices: [] }),
 });

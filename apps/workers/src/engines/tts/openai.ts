@@ -57,7 +57,7 @@ export const openaiTts = defineEngine({
       ...(e.TTS_VOICE ? { voice: e.TTS_VOICE } : {}),
       ...(e.TTS_VOICES ? { voices: e.TTS_VOICES } : {}),
     }),
-  describe: (e) => `openai-compatible speech ${baseUrl(e) ?? "?"} (${e.TTS_MODEL ?? "?"})`,
+  describe: (e) => `openai-compatible speech (${e.TTS_MODEL ?? "?"})`,
   capabilities: (e, engine) => ({
     languages: spokenLanguages(engine),
     voices: voices(e).map((id) => ({ id, label: id.charAt(0).toUpperCase() + id.slice(1) })),

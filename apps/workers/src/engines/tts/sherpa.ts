@@ -19,19 +19,19 @@ export const sherpaTts = defineEngine({
     if (!env.SHERPA_TTS_MODEL)
       return {
         what: "no local text-to-speech model is chosen",
-        fix: `set SHERPA_TTS_MODEL to a Kokoro/VITS/Matcha folder in ${env.MODELS_DIR} (e.g. SHERPA_TTS_MODEL=${DEFAULT_SHERPA_TTS_MODEL})`,
+        fix: `set SHERPA_TTS_MODEL to a Kokoro/VITS/Matcha folder in MODELS_DIR (e.g. SHERPA_TTS_MODEL=${DEFAULT_SHERPA_TTS_MODEL})`,
       };
     return isDir(path.join(env.MODELS_DIR, env.SHERPA_TTS_MODEL))
       ? null
       : {
-          what: `the model folder ${env.SHERPA_TTS_MODEL} is not in ${env.MODELS_DIR}`,
+          what: `the model folder ${env.SHERPA_TTS_MODEL} is not in MODELS_DIR`,
           ...(env.SHERPA_TTS_MODEL === DEFAULT_SHERPA_TTS_MODEL
             ? { fix: "npm run models", download: true }
-            : { fix: `put the model folder ${env.SHERPA_TTS_MODEL} into ${env.MODELS_DIR}` }),
+            : { fix: `put the model folder ${env.SHERPA_TTS_MODEL} into MODELS_DIR` }),
         };
   },
   create: (env) => createSherpaTtsEngine({ modelsDir: env.MODELS_DIR, model: env.SHERPA_TTS_MODEL ?? "" }),
-  describe: (env) => `sherpa-onnx ${env.SHERPA_TTS_MODEL ?? "?"} in ${env.MODELS_DIR}`,
+  describe: (env) => `sherpa-onnx ${env.SHERPA_TTS_MODEL ?? "?"}`,
   capabilities: (env, engine) => {
     // Kokoro's speakers can be counted without loading the model; other kinds speak per speaker only.
     const bytes = fileSize(path.join(env.MODELS_DIR, env.SHERPA_TTS_MODEL ?? "", "voices.bin"));
