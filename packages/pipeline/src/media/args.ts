@@ -20,3 +20,6 @@ export const PCM16_MONO_16K: readonly string[] = ["-ac", "1", "-ar", "16000", "-
 
 /** Nothing of an (untrusted) input's metadata is copied to an output. */
 export const NO_METADATA: readonly string[] = ["-map_metadata", "-1"];
+
+/** The AAC every HLS chunk carries: stereo, 44.1 kHz, 128 kb/s (what browsers' MSE all take). */
+export const AAC_STEREO_44K: readonly string[] = ["-c:a", "aac", "-b:a", "128k", "-ar", "44100", "-ac", "2"];

@@ -20,5 +20,22 @@ export type { Silence, DetectSilencesOptions } from "./silence";
 export { extractSegment, extractWav16k, buildExtractSegmentArgs } from "./extract";
 export type { ExtractSegmentOptions, ExtractSegmentResult } from "./extract";
 export { listKeyframesMs, parseKeyframePackets, COPYABLE_VIDEO_CODECS } from "./keyframes";
-export { mixSegment, buildMixArgs, escapeFilterValue } from "./mix";
+export { mixSegment, buildMixArgs, buildMixAudioGraph, escapeFilterValue } from "./mix";
 export type { MixSegmentOptions } from "./mix";
+export { buildChunkMuxArgs, listChunks } from "./chunk-mux";
+export type { ChunkMuxOptions } from "./chunk-mux";
+export {
+  cutVideoChunks,
+  encodeAudioChunks,
+  mixAudioChunks,
+  buildCutVideoArgs,
+  buildEncodeAudioArgs,
+  buildMixAudioArgs,
+  RENDITION_PTS_BASE_MS,
+} from "./renditions";
+export type {
+  RenditionChunkOptions,
+  CutVideoChunksOptions,
+  EncodeAudioChunksOptions,
+  MixAudioChunksOptions,
+} from "./renditions";

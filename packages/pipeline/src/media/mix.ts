@@ -1,6 +1,6 @@
-import { readdir } from "node:fs/promises";
-import { join, resolve } from "node:path";
-import { H264_ARGS, NO_METADATA } from "./args";
+import { resolve } from "node:path";
+import { AAC_STEREO_44K, H264_ARGS, NO_METADATA } from "./args";
+import { buildChunkMuxArgs, listChunks } from "./chunk-mux";
 import { ffmpeg } from "./process";
 
 export interface MixSegmentOptions {
@@ -36,23 +36,43 @@ export function escapeFilterValue(value: string): string {
   return optionLevel.replace(/[\\'[\],;]/g, (c) => `\\${c}`);
 }
 
+/** Cut this much before each cut time: see buildMixArgs. */
+export const KEYFRAME_CUT_LEAD_MS = 5;
+
+/**
+ * The mix's filtergraph (chains joined with ";" by the caller): the background at `duckDb`
+ * (-14 when absent) plus the dub at full level, both stereo 44.1 kHz, as `[aout]`, padded
+ * with silence without end (the caller's `-t` gives the exact length).
+ */
+export function buildMixAudioGraph(opts: {
+  backgroundInput: number;
+  vocalsInput: number;
+  duckDb?: number;
+}): string[] {
+  const duckDb = opts.duckDb ?? -14;
+  const stereo = "aresample=44100,aformat=sample_fmts=fltp:channel_layouts=stereo";
+  return [
+    `[${opts.backgroundInput}:a]${stereo},volume=${duckDb}dB[bg]`,
+    `[${opts.vocalsInput}:a]${stereo}[fg]`,
+    // Summed, not averaged: the dub keeps full level. apad + -t give the exact length.
+    `[bg][fg]amix=inputs=2:duration=longest:dropout_transition=0:normalize=0,apad[aout]`,
+  ];
+}
+
 /** Pure builder of the mix/mux arguments (see mixSegment). */
 export function buildMixArgs(opts: Omit<MixSegmentOptions, "signal">): string[] {
   const dur = (opts.durationMs / 1000).toFixed(3);
-  const duckDb = opts.duckDb ?? -14;
   const hasVideo = opts.video !== undefined;
   const args: string[] = [];
   if (opts.video !== undefined) args.push("-i", resolve(opts.video));
   const origIdx = hasVideo ? 1 : 0;
   args.push("-i", resolve(opts.originalAudio), "-i", resolve(opts.dubbedVocals));
 
-  const stereo = "aresample=44100,aformat=sample_fmts=fltp:channel_layouts=stereo";
-  const graph = [
-    `[${origIdx}:a]${stereo},volume=${duckDb}dB[bg]`,
-    `[${origIdx + 1}:a]${stereo}[fg]`,
-    // Summed, not averaged: the dub keeps full level. apad + -t give the exact length.
-    `[bg][fg]amix=inputs=2:duration=longest:dropout_transition=0:normalize=0,apad[aout]`,
-  ];
+  const graph = buildMixAudioGraph({
+    backgroundInput: origIdx,
+    vocalsInput: origIdx + 1,
+    duckDb: opts.duckDb,
+  });
   if (hasVideo && opts.burnSubtitlesPath !== undefined) {
     graph.push(`[0:v]subtitles=filename=${escapeFilterValue(resolve(opts.burnSubtitlesPath))}[vout]`);
   }
@@ -69,43 +89,19 @@ export function buildMixArgs(opts: Omit<MixSegmentOptions, "signal">): string[] 
   args.push(
     "-map",
     "[aout]",
-    "-c:a",
-    "aac",
-    "-b:a",
-    "128k",
-    "-ar",
-    "44100",
-    "-ac",
-    "2",
+    ...AAC_STEREO_44K,
     "-t",
     dur,
     ...NO_METADATA,
-    "-output_ts_offset",
-    (opts.tsOffsetMs / 1000).toFixed(3),
-    "-muxdelay",
-    "0",
-    "-muxpreload",
-    "0",
-  );
-  const cuts = opts.chunkCutsMs ?? [];
-  if (cuts.length === 0) {
-    args.push("-f", "mpegts", join(resolve(opts.outDir), "chunk_0.ts"));
-    return args;
-  }
-  // The segment muxer compares cut times with output timestamps, which carry the offset, and
-  // cuts at the first keyframe at or after each time: 5 ms early, so a keyframe whose exact
-  // time rounds up to the cut still starts the chunk (no frame is that close before it).
-  const times = cuts.map((c) => ((opts.tsOffsetMs + c - 5) / 1000).toFixed(3)).join(",");
-  args.push(
-    "-f",
-    "segment",
-    "-segment_times",
-    times,
-    "-segment_format",
-    "mpegts",
-    "-reset_timestamps",
-    "0",
-    join(resolve(opts.outDir), "chunk_%d.ts"),
+    // The segment muxer compares cut times with output timestamps, which carry the offset, and
+    // cuts at the first keyframe at or after each time: 5 ms early, so a keyframe whose exact
+    // time rounds up to the cut still starts the chunk (no frame is that close before it).
+    ...buildChunkMuxArgs({
+      outDir: opts.outDir,
+      chunkCutsMs: opts.chunkCutsMs,
+      outputOffsetMs: opts.tsOffsetMs,
+      cutLeadMs: KEYFRAME_CUT_LEAD_MS,
+    }),
   );
   return args;
 }
@@ -118,8 +114,5 @@ export function buildMixArgs(opts: Omit<MixSegmentOptions, "signal">): string[] 
 export async function mixSegment(opts: MixSegmentOptions): Promise<string[]> {
   const { signal, ...rest } = opts;
   await ffmpeg(buildMixArgs(rest), { signal });
-  const names = (await readdir(opts.outDir)).filter((n) => /^chunk_\d+\.ts$/.test(n));
-  return names
-    .sort((a, b) => Number(a.slice(6, -3)) - Number(b.slice(6, -3)))
-    .map((n) => join(opts.outDir, n));
+  return listChunks(opts.outDir);
 }

@@ -1,0 +1,171 @@
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { makeAudio, makeVideo, probeEntries } from "@vitranslator/testkit";
+import { useTmpDir } from "@vitranslator/testkit/hooks";
+import { beforeAll, describe, expect, it } from "vitest";
+import { isPipelineError } from "../errors";
+import { chunkDurations, planChunkCuts } from "../hls/chunks";
+import { extractSegment } from "./extract";
+import { listKeyframesMs } from "./keyframes";
+import { buildMixArgs } from "./mix";
+import { probeMedia } from "./probe";
+import {
+  buildCutVideoArgs,
+  buildEncodeAudioArgs,
+  buildMixAudioArgs,
+  cutVideoChunks,
+  encodeAudioChunks,
+  mixAudioChunks,
+  RENDITION_PTS_BASE_MS,
+} from "./renditions";
+
+const base = { outDir: "/o", durationMs: 9000, tsOffsetMs: 8000 };
+
+describe("rendition argument builders", () => {
+  it("copies the video alone, on the renditions' clock, cut 5 ms before each keyframe", () => {
+    const args = buildCutVideoArgs({ ...base, video: "/v.mp4", chunkCutsMs: [4000] }).join(" ");
+    expect(args).toContain("-i /v.mp4 -map 0:v:0 -c:v copy -an -sn -dn -t 9.000 -map_metadata -1");
+    expect(args).toContain("-output_ts_offset 18.000 -muxdelay 0 -muxpreload 0");
+    expect(args).toContain("-f segment -segment_times 21.995 -segment_format mpegts -reset_timestamps 0");
+    expect(args.endsWith("/o/chunk_%d.ts")).toBe(true);
+  });
+
+  it("encodes audio alone, padded and cut to the part's length, half an AAC frame before each cut", () => {
+    const args = buildEncodeAudioArgs({ ...base, audio: "/a.wav", chunkCutsMs: [4000], prefix: "fr" });
+    const text = args.join(" ");
+    expect(text).toContain("apad[aout]");
+    expect(text).toContain("-map [aout] -c:a aac -b:a 128k -ar 44100 -ac 2 -t 9.000");
+    expect(text).not.toContain("0:v");
+    expect(text).toContain("-segment_times 21.989 ");
+    expect(args.at(-1)).toBe("/o/fr_%d.ts");
+  });
+
+  it("mixes with mixSegment's own audio graph, without video", () => {
+    const mix = buildMixAudioArgs({ ...base, background: "/bg.wav", dubbedVocals: "/d.wav", duckDb: 0 });
+    const graph = mix[mix.indexOf("-filter_complex") + 1];
+    const muxed = buildMixArgs({
+      originalAudio: "/bg.wav",
+      dubbedVocals: "/d.wav",
+      duckDb: 0,
+      durationMs: 9000,
+      outDir: "/o",
+      tsOffsetMs: 0,
+    });
+    expect(graph).toBe(muxed[muxed.indexOf("-filter_complex") + 1]);
+    expect(graph).toContain("volume=0dB");
+    expect(mix.slice(0, 4)).toEqual(["-i", "/bg.wav", "-i", "/d.wav"]);
+    expect(mix.at(-3)).toBe("-f");
+    expect(mix.at(-1)).toBe("/o/chunk_0.ts");
+  });
+
+  it("refuses a chunk prefix that is not a plain name", () => {
+    for (const prefix of ["../x", "a b", "", "x%d"]) {
+      let error: unknown;
+      try {
+        buildCutVideoArgs({ ...base, video: "/v.mp4", prefix });
+      } catch (e) {
+        error = e;
+      }
+      expect(isPipelineError(error) && error.code === "INVALID_CHUNK_PREFIX", prefix).toBe(true);
+    }
+  });
+});
+
+/** One AAC frame, in ms. */
+const FRAME_MS = (1024 / 44_100) * 1000;
+
+/** First timestamp and end (last packet's timestamp + duration) of a chunk's only stream, in ms. */
+async function span(file: string, stream: "v:0" | "a:0"): Promise<{ startMs: number; endMs: number }> {
+  // One line per packet ("pts,duration,"), and a blank one after each packet with side data.
+  const rows = (await probeEntries(file, "packet=pts,duration", { stream }))
+    .filter((l) => l.trim() !== "")
+    .map((l) => l.split(",").slice(0, 2).map(Number));
+  const pts = rows.map((r) => r[0] as number);
+  const last = rows.reduce((a, r) => ((r[0] as number) > (a[0] as number) ? r : a));
+  return {
+    startMs: Math.min(...pts) / 90,
+    endMs: ((last[0] as number) + (last[1] as number)) / 90,
+  };
+}
+
+describe("video and audio renditions of two consecutive parts (real ffmpeg)", () => {
+  const tmp = useTmpDir("vitr-renditions-");
+  const parts = [
+    { index: 0, startMs: 0, durationMs: 9000 },
+    { index: 1, startMs: 9000, durationMs: 3000 },
+  ];
+  const out: { video: string[]; original: string[]; dub: string[]; cuts: number[] }[] = [];
+
+  beforeAll(async () => {
+    const input = await makeVideo({ out: join(tmp.dir, "in.mp4"), durationS: 12 });
+    const vocals = await makeAudio({ out: join(tmp.dir, "vocals.wav"), durationS: 2 });
+    for (const p of parts) {
+      const audio = join(tmp.dir, `seg${p.index}.wav`);
+      const video = join(tmp.dir, `seg${p.index}.mp4`);
+      await extractSegment({ input, ...p, audioOut: audio, videoOut: video });
+      const cuts = planChunkCuts(p.durationMs, await listKeyframesMs(video));
+      const dir = (name: string) => join(tmp.dir, `${name}${p.index}`);
+      for (const name of ["video", "original", "dub"]) await mkdir(dir(name));
+      const common = { chunkCutsMs: cuts, durationMs: p.durationMs, tsOffsetMs: p.startMs };
+      out.push({
+        cuts,
+        video: await cutVideoChunks({ ...common, video, outDir: dir("video") }),
+        original: await encodeAudioChunks({ ...common, audio, outDir: dir("original"), prefix: "orig" }),
+        dub: await mixAudioChunks({ ...common, background: audio, dubbedVocals: vocals, outDir: dir("dub") }),
+      });
+    }
+  }, 120_000);
+
+  it("writes video-only and AAC-only chunks, one series per rendition, cut at the same times", async () => {
+    expect(out.map((o) => o.cuts)).toEqual([[4000], []]);
+    expect(out[0]?.original.map((f) => f.split("/").at(-1))).toEqual(["orig_0.ts", "orig_1.ts"]);
+    for (const o of out) {
+      expect(o.original).toHaveLength(o.cuts.length + 1);
+      expect(o.dub).toHaveLength(o.cuts.length + 1);
+      expect(o.video).toHaveLength(o.cuts.length + 1);
+      for (const f of o.video) {
+        const info = await probeMedia(f);
+        expect([info.formatName, info.video?.codec, info.audio]).toEqual(["mpegts", "h264", undefined]);
+      }
+      for (const f of [...o.original, ...o.dub]) {
+        const info = await probeMedia(f);
+        expect([info.formatName, info.video]).toEqual(["mpegts", undefined]);
+        expect(info.audio).toEqual({ codec: "aac", sampleRate: 44_100, channels: 2 });
+      }
+    }
+  });
+
+  it("puts every chunk on one clock: starts, lengths and ends agree within an AAC frame, across parts", async () => {
+    let videoEndMs: number | undefined;
+    let audioEndMs: number | undefined;
+    for (const [k, o] of out.entries()) {
+      const part = parts[k]!;
+      const edges = [0, ...o.cuts];
+      const lengths = chunkDurations(part.durationMs, o.cuts);
+      for (const [j, edge] of edges.entries()) {
+        const startMs = RENDITION_PTS_BASE_MS + part.startMs + edge;
+        const v = await span(o.video[j]!, "v:0");
+        // Exactly on the clock, whatever the part (the first part is not shifted).
+        expect(v.startMs).toBeCloseTo(startMs, 3);
+        expect(v.endMs - v.startMs).toBeCloseTo(lengths[j]!, 3);
+        if (j === 0 && videoEndMs !== undefined) expect(v.startMs).toBeCloseTo(videoEndMs, 3);
+        videoEndMs = v.endMs;
+        for (const series of [o.original, o.dub]) {
+          const a = await span(series[j]!, "a:0");
+          // A part's first packet is the AAC encoder's priming, one frame before the part.
+          const contentStart = j === 0 ? a.startMs + FRAME_MS : a.startMs;
+          expect(Math.abs(contentStart - startMs)).toBeLessThanOrEqual(FRAME_MS / 2 + 1);
+          expect(Math.abs(a.endMs - contentStart - lengths[j]!)).toBeLessThanOrEqual(FRAME_MS + 1);
+          if (j === 0 && audioEndMs !== undefined)
+            expect(Math.abs(contentStart - audioEndMs)).toBeLessThanOrEqual(FRAME_MS + 1);
+          if (j === edges.length - 1) {
+            // The last chunks end together (the player's `ended`): the audio's last frame is padded.
+            expect(a.endMs - v.endMs).toBeGreaterThanOrEqual(0);
+            expect(a.endMs - v.endMs).toBeLessThanOrEqual(FRAME_MS + 1);
+          }
+        }
+        audioEndMs = (await span(o.dub[j]!, "a:0")).endMs;
+      }
+    }
+  });
+});

@@ -1,0 +1,156 @@
+/**
+ * HLS renditions (issue 13): one video-only chunk series per part, and one audio-only chunk
+ * series per language (the dubbed mixes and the original sound), cut at the same times so a
+ * player can switch audio at any chunk. All of them put the task's timeline on one clock:
+ * timeline time t (ms) is output timestamp RENDITION_PTS_BASE_MS + t, for every part.
+ *
+ * Why a base: a copied H.264 stream with B-frames starts decoding before its first frame is
+ * shown (DTS = PTS − 2 frames, e.g. −80 ms), and the AAC encoder's first packet is its
+ * priming (−1024 samples, −23 ms). Timestamps in an MPEG-TS cannot be negative, so for the
+ * task's first part (offset 0) ffmpeg shifts the whole output later by that much — chunk 0
+ * of part 0 from mixSegment starts at PTS 7200 (80 ms) while every later part starts
+ * exactly at its offset, and the two overlap. With a base larger than any such lead nothing
+ * is ever negative and nothing is shifted: every part sits exactly on the one clock, and a
+ * WebVTT X-TIMESTAMP-MAP can name that clock (see hls/webvtt.ts). 10 s, as Apple's
+ * segmenters use; 2^33 ticks still last 26 h past it.
+ */
+import { resolve } from "node:path";
+import { AAC_STEREO_44K, NO_METADATA } from "./args";
+import { buildChunkMuxArgs, listChunks } from "./chunk-mux";
+import { buildMixAudioGraph, KEYFRAME_CUT_LEAD_MS } from "./mix";
+import { ffmpeg } from "./process";
+
+/** Output timestamp (ms) of the task's timeline time 0 in every rendition chunk. */
+export const RENDITION_PTS_BASE_MS = 10_000;
+
+/**
+ * Audio chunks start at the AAC frame nearest each cut (frames are 1024/44100 s ≈ 23.2 ms):
+ * the segment muxer cuts at the first packet at or after the time given, so give it half a
+ * frame early. Audio chunk j then starts within half a frame of video chunk j.
+ */
+const AUDIO_CUT_LEAD_MS = 11;
+
+/** What every rendition writer takes: where the chunks go and where the part sits on the timeline. */
+export interface RenditionChunkOptions {
+  /** Folder the chunks are written to, as `<prefix>_0.ts`, `<prefix>_1.ts`, … */
+  outDir: string;
+  /** File name prefix of the chunks (default "chunk"). */
+  prefix?: string;
+  /**
+   * Where to start a new chunk, in ms from the part's start (hls/chunks.ts planChunkCuts);
+   * video keyframes. None: the part is one chunk. The same for every rendition of a part.
+   */
+  chunkCutsMs?: readonly number[];
+  /** The part's length; every rendition's chunks together last exactly this. */
+  durationMs: number;
+  /** Where this part starts on the task's timeline (ms). */
+  tsOffsetMs: number;
+  signal?: AbortSignal;
+}
+
+export interface CutVideoChunksOptions extends RenditionChunkOptions {
+  /** The part's silent video (from extractSegment): keyframe at 0 and at every cut. */
+  video: string;
+}
+
+export interface EncodeAudioChunksOptions extends RenditionChunkOptions {
+  /** The part's audio as WAV (e.g. the original sound from extractSegment). */
+  audio: string;
+}
+
+export interface MixAudioChunksOptions extends RenditionChunkOptions {
+  /** The part's separated background (duckDb 0) or its original sound (ducked). */
+  background: string;
+  /** Gain applied to `background`, in dB (-14 when absent; 0 for a separated background). */
+  duckDb?: number;
+  dubbedVocals: string;
+}
+
+type Pure<T> = Omit<T, "signal">;
+
+const sec = (ms: number): string => (ms / 1000).toFixed(3);
+
+function muxArgs(opts: Pure<RenditionChunkOptions>, cutLeadMs: number): string[] {
+  return buildChunkMuxArgs({
+    outDir: opts.outDir,
+    chunkCutsMs: opts.chunkCutsMs,
+    outputOffsetMs: RENDITION_PTS_BASE_MS + opts.tsOffsetMs,
+    cutLeadMs,
+    prefix: opts.prefix,
+  });
+}
+
+/** Pure builder of cutVideoChunks' arguments. */
+export function buildCutVideoArgs(opts: Pure<CutVideoChunksOptions>): string[] {
+  return [
+    "-i",
+    resolve(opts.video),
+    // The segment video was encoded for this (keyframe at 0, short GOP); copying is exact.
+    ...["-map", "0:v:0", "-c:v", "copy", "-an", "-sn", "-dn"],
+    ...["-t", sec(opts.durationMs)],
+    ...NO_METADATA,
+    ...muxArgs(opts, KEYFRAME_CUT_LEAD_MS),
+  ];
+}
+
+/** The AAC output of an audio rendition: exactly `durationMs`, padded with silence if short. */
+function audioOutputArgs(opts: Pure<RenditionChunkOptions>): string[] {
+  return [
+    ...["-map", "[aout]"],
+    ...AAC_STEREO_44K,
+    ...["-t", sec(opts.durationMs)],
+    ...NO_METADATA,
+    ...muxArgs(opts, AUDIO_CUT_LEAD_MS),
+  ];
+}
+
+/** Pure builder of encodeAudioChunks' arguments. */
+export function buildEncodeAudioArgs(opts: Pure<EncodeAudioChunksOptions>): string[] {
+  return [
+    "-i",
+    resolve(opts.audio),
+    "-filter_complex",
+    "[0:a]aresample=44100,aformat=sample_fmts=fltp:channel_layouts=stereo,apad[aout]",
+    ...audioOutputArgs(opts),
+  ];
+}
+
+/** Pure builder of mixAudioChunks' arguments: mixSegment's audio graph, without the video. */
+export function buildMixAudioArgs(opts: Pure<MixAudioChunksOptions>): string[] {
+  const graph = buildMixAudioGraph({ backgroundInput: 0, vocalsInput: 1, duckDb: opts.duckDb });
+  return [
+    ...["-i", resolve(opts.background), "-i", resolve(opts.dubbedVocals)],
+    ...["-filter_complex", graph.join(";")],
+    ...audioOutputArgs(opts),
+  ];
+}
+
+/**
+ * Cuts a part's silent video into video-only MPEG-TS chunks (copied, not re-encoded) at
+ * `chunkCutsMs`, on the renditions' clock. Returns the chunk paths in order.
+ */
+export async function cutVideoChunks(opts: CutVideoChunksOptions): Promise<string[]> {
+  const { signal, ...rest } = opts;
+  await ffmpeg(buildCutVideoArgs(rest), { signal });
+  return listChunks(opts.outDir, opts.prefix);
+}
+
+/**
+ * Encodes a part's audio (e.g. the original sound) into audio-only AAC MPEG-TS chunks at
+ * `chunkCutsMs`, exactly `durationMs` long, on the renditions' clock. Returns their paths in order.
+ */
+export async function encodeAudioChunks(opts: EncodeAudioChunksOptions): Promise<string[]> {
+  const { signal, ...rest } = opts;
+  await ffmpeg(buildEncodeAudioArgs(rest), { signal });
+  return listChunks(opts.outDir, opts.prefix);
+}
+
+/**
+ * Mixes the dub over the background (as mixSegment does) into audio-only AAC MPEG-TS chunks
+ * at `chunkCutsMs`, exactly `durationMs` long, on the renditions' clock. Returns their paths in order.
+ */
+export async function mixAudioChunks(opts: MixAudioChunksOptions): Promise<string[]> {
+  const { signal, ...rest } = opts;
+  await ffmpeg(buildMixAudioArgs(rest), { signal });
+  return listChunks(opts.outDir, opts.prefix);
+}
