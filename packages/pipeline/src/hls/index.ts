@@ -1,4 +1,7 @@
 /** HLS: playlists and the final files. */
-export { buildPlaylist, writeFileAtomic } from "./playlist";
+export { buildPlaylist, writeFileAtomic, isSafeUri } from "./playlist";
 export type { PlaylistSegment, BuildPlaylistOptions } from "./playlist";
 export { concatToMp4, concatListLine, probeDurationMs } from "./final";
+export { buildMasterPlaylist, AUDIO_GROUP_ID, SUBTITLES_GROUP_ID, DEFAULT_BANDWIDTH } from "./master";
+export type { BuildMasterPlaylistOptions, MasterRendition, MasterVideo } from "./master";
+export { toWebVttSegment, VTT_MPEGTS_AT_ZERO, VTT_TIMESTAMP_MAP } from "./webvtt";

@@ -28,6 +28,9 @@ const MAX_DURATION_SEC = 86_400;
 /** Chunk URIs are names we make: nothing that could end a line or start a tag. */
 const SAFE_URI = /^[A-Za-z0-9][A-Za-z0-9._~/-]{0,255}$/;
 
+/** Whether `uri` is a plain relative name a playlist may carry as is (see SAFE_URI). */
+export const isSafeUri = (uri: string): boolean => SAFE_URI.test(uri);
+
 function invalid(message: string): PipelineError {
   return new PipelineError({ code: "INVALID_PLAYLIST", category: "system", message });
 }

@@ -5,6 +5,7 @@ import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { beforeAll, describe, expect, it } from "vitest";
 import { isPipelineError } from "../errors";
 import { chunkDurations, planChunkCuts } from "../hls/chunks";
+import { VTT_MPEGTS_AT_ZERO } from "../hls/webvtt";
 import { extractSegment } from "./extract";
 import { listKeyframesMs } from "./keyframes";
 import { buildMixArgs } from "./mix";
@@ -149,6 +150,8 @@ describe("video and audio renditions of two consecutive parts (real ffmpeg)", ()
         expect(v.startMs).toBeCloseTo(startMs, 3);
         expect(v.endMs - v.startMs).toBeCloseTo(lengths[j]!, 3);
         if (j === 0 && videoEndMs !== undefined) expect(v.startMs).toBeCloseTo(videoEndMs, 3);
+        // The WebVTT segments' X-TIMESTAMP-MAP names the first frame's PTS as timeline time 0.
+        if (k === 0 && j === 0) expect(v.startMs * 90).toBe(VTT_MPEGTS_AT_ZERO);
         videoEndMs = v.endMs;
         for (const series of [o.original, o.dub]) {
           const a = await span(series[j]!, "a:0");
