@@ -27,7 +27,13 @@ export {
 } from "./llama-runtime";
 export type { GgufFileState, LlamaGpuSetting, LlamaPlan, LlamaRuntime } from "./llama-runtime";
 export { languageLabel } from "./prompts";
-export type { ContextSentence, LlmTaskPayload, ShortenPayload, TranslatePayload } from "./prompts";
+export type {
+  ContextSentence,
+  GlossaryHint,
+  LlmTaskPayload,
+  ShortenPayload,
+  TranslatePayload,
+} from "./prompts";
 export { createOpenAiTranscriber } from "./transcribe";
 export type {
   OpenAiTranscriberOptions,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { GlossaryEntry } from "../glossary/types";
 
 /*
  * The wire payloads of the translate engine. The user message of every chat request is
@@ -46,7 +47,33 @@ export function languageLabel(code: string): string {
   }
 }
 
-export function translateSystemPrompt(payload: TranslatePayload): string {
+/** The glossary entries a request should follow, and whether an earlier answer ignored them. */
+export interface GlossaryHint {
+  /** Only the entries whose term occurs in the lines of this request. */
+  entries: readonly GlossaryEntry[];
+  /** These lines were translated once already and lost a term: insist. */
+  emphasise?: boolean;
+}
+
+/** One entry per line, JSON-quoted so that a term can never read as an instruction. */
+const glossaryLines = (entries: readonly GlossaryEntry[]): string[] =>
+  entries.map((e) => `${JSON.stringify(e.term)} => ${JSON.stringify(e.translation)}`);
+
+function translateGlossaryRules(glossary: GlossaryHint | undefined): string[] {
+  if (!glossary || glossary.entries.length === 0) return [];
+  return [
+    "Use these translations for these terms (the user's glossary), wherever the term occurs in a sentence:",
+    ...glossaryLines(glossary.entries),
+    ...(glossary.emphasise
+      ? [
+          "IMPORTANT: an earlier translation of these sentences left out glossary terms. Every translation",
+          "MUST contain the glossary translation, exactly as written above, of each term its sentence contains.",
+        ]
+      : []),
+  ];
+}
+
+export function translateSystemPrompt(payload: TranslatePayload, glossary?: GlossaryHint): string {
   const from = payload.sourceLanguage ? ` from ${languageLabel(payload.sourceLanguage)}` : "";
   return [
     `You translate the spoken lines of a video${from} into ${languageLabel(payload.targetLanguage)} for dubbing.`,
@@ -59,15 +86,24 @@ export function translateSystemPrompt(payload: TranslatePayload): string {
     '{"translations":[{"index":<index of the sentence>,"text":"<translation>"}]}',
     'with exactly one entry for each item of "sentences", using the same "index" values, in the same order.',
     "Never merge, split or skip sentences, and never leave a translation empty.",
+    ...translateGlossaryRules(glossary),
   ].join("\n");
 }
 
-export function shortenSystemPrompt(payload: ShortenPayload): string {
+export function shortenSystemPrompt(payload: ShortenPayload, glossary?: GlossaryHint): string {
+  const terms = glossary?.entries ?? [];
   return [
     `You shorten ${languageLabel(payload.targetLanguage)} dubbing lines so they fit the time of the original speech.`,
     'The user sends one JSON object with "task":"shorten": "text" is the current line, "source" the original',
     `it translates. Write ${payload.count} different shorter paraphrases of "text" in ${languageLabel(payload.targetLanguage)},`,
     `each at most ${payload.maxChars} characters, keeping the essential meaning and sounding natural when spoken.`,
+    ...(terms.length > 0
+      ? [
+          "Use these translations for these terms (the user's glossary); every paraphrase MUST keep the",
+          "translation of each term below exactly as written, even where dropping it would be shorter:",
+          ...glossaryLines(terms),
+        ]
+      : []),
     "Answer with strict JSON only, no markdown and no commentary, exactly in this form:",
     '{"variants":["<shorter line>", "..."]}',
   ].join("\n");

@@ -18,6 +18,9 @@
  *               "maxChars":12,"count":3}
  *     answer:  {"variants":["...","...","..."]}
  *
+ * A glossary is not part of the payload: the entries whose term occurs in a batch's sentences
+ * (or in the original of a line to shorten) are listed in the system prompt.
+ *
  * Answers are read with extractJson (fences, prose and small syntax slips are repaired) and
  * validated with zod. A translate answer must hold every requested index exactly once with
  * non-empty text; otherwise the batch is split in halves and each half asked again, down to
@@ -25,6 +28,8 @@
  */
 import type { LlmClient } from "./client";
 import { PipelineError } from "../errors";
+import { entriesFor, lostTerms } from "../glossary/match";
+import type { GlossaryEntry } from "../glossary/types";
 import { badAnswer, isAnswerError, toLlmError } from "./errors";
 import type { LlmLogger } from "./errors";
 import { extractJson } from "./json";
@@ -34,7 +39,13 @@ import {
   shortenSystemPrompt,
   translateSystemPrompt,
 } from "./prompts";
-import type { ContextSentence, LlmTaskPayload, ShortenPayload, TranslatePayload } from "./prompts";
+import type {
+  ContextSentence,
+  GlossaryHint,
+  LlmTaskPayload,
+  ShortenPayload,
+  TranslatePayload,
+} from "./prompts";
 
 export interface SourceSentence {
   index: number;
@@ -47,6 +58,10 @@ export interface TranslateRequest {
   targetLanguage: string;
   /** Free text about the video (title, topic, glossary); helps terms and tone. */
   context?: string;
+  /** The task's glossary; each batch's prompt lists the entries whose term it contains. */
+  glossary?: readonly GlossaryEntry[];
+  /** These lines lost a glossary term in an earlier translation: the prompt insists on the terms. */
+  emphasiseGlossary?: boolean;
   signal?: AbortSignal;
 }
 
@@ -59,6 +74,11 @@ export interface ShortenRequest {
   targetLanguage: string;
   maxChars: number;
   count?: number;
+  /**
+   * The task's glossary: the prompt asks to keep the terms of `source`, and variants that lose
+   * a term the current text has are dropped unless every variant does.
+   */
+  glossary?: readonly GlossaryEntry[];
   signal?: AbortSignal;
 }
 
@@ -149,10 +169,12 @@ export function createTranslator(opts: TranslatorOptions & { complete: JsonCompl
 
   async function translateBatch(
     payload: TranslatePayload,
+    glossary: GlossaryHint,
     attempt: number,
     signal?: AbortSignal,
   ): Promise<Map<number, string>> {
-    const json = await complete({ payload, system: translateSystemPrompt(payload), attempt, signal });
+    const system = translateSystemPrompt(payload, glossary);
+    const json = await complete({ payload, system, attempt, signal });
     const parsed = TranslateAnswerSchema.safeParse(json);
     if (!parsed.success) {
       throw badAnswer(
@@ -209,7 +231,16 @@ export function createTranslator(opts: TranslatorOptions & { complete: JsonCompl
         after: contextAt(hi, hi + contextSize),
       };
       try {
-        for (const [index, text] of await translateBatch(payload, attempt, signal)) done.set(index, text);
+        const glossary: GlossaryHint = {
+          entries: entriesFor(
+            req.glossary ?? [],
+            payload.sentences.map((s) => s.text),
+          ),
+          emphasise: req.emphasiseGlossary === true,
+        };
+        for (const [index, text] of await translateBatch(payload, glossary, attempt, signal)) {
+          done.set(index, text);
+        }
       } catch (err) {
         if (!isAnswerError(err)) throw err;
         const indices = batch.map((s) => s.index);
@@ -264,13 +295,14 @@ export function createTranslator(opts: TranslatorOptions & { complete: JsonCompl
       maxChars: Math.floor(req.maxChars),
       count,
     };
+    const glossary: GlossaryHint = { entries: entriesFor(req.glossary ?? [], [req.source]) };
     let lastError: PipelineError | undefined;
     for (let attempt = 1; attempt <= SINGLE_ATTEMPTS; attempt++) {
       req.signal?.throwIfAborted();
       try {
         const json = await complete({
           payload,
-          system: shortenSystemPrompt(payload),
+          system: shortenSystemPrompt(payload, glossary),
           attempt,
           signal: req.signal,
         });
@@ -282,7 +314,16 @@ export function createTranslator(opts: TranslatorOptions & { complete: JsonCompl
         }
         const variants = usableVariants(parsed.data.variants, req.text);
         if (variants.length === 0) throw badAnswer("The LLM gave no usable shorter variant.");
-        return variants.slice(0, count);
+        const keeping = keepingGlossaryTerms(variants, glossary.entries, req);
+        if (keeping.length < variants.length) {
+          logger?.warn(
+            { dropped: variants.length - keeping.length, kept: keeping.length },
+            keeping.length > 0
+              ? "LLM shortening lost glossary terms in some variants; dropped them"
+              : "LLM shortening lost glossary terms in every variant; kept them all",
+          );
+        }
+        return (keeping.length > 0 ? keeping : variants).slice(0, count);
       } catch (err) {
         if (!isAnswerError(err)) throw err;
         lastError = err;
@@ -315,6 +356,18 @@ function usableVariants(variants: string[], original: string): string[] {
     out.push(t);
   }
   return out.sort((a, b) => charCount(a) - charCount(b));
+}
+
+/** The variants that keep every glossary translation the current text has. */
+function keepingGlossaryTerms(
+  variants: string[],
+  entries: readonly GlossaryEntry[],
+  req: { source: string; text: string },
+): string[] {
+  if (entries.length === 0) return variants;
+  const alreadyLost = new Set(lostTerms(entries, req.source, req.text));
+  const kept = entries.filter((e) => !alreadyLost.has(e));
+  return variants.filter((v) => lostTerms(kept, req.source, v).length === 0);
 }
 
 const charCount = (s: string): number => [...s].length;
