@@ -9,3 +9,5 @@ export {
 export type { GlossaryLimits } from "./parse";
 export { entriesFor, lostTerms, matchKey, termOccurs, translationOccurs } from "./match";
 export type { GlossaryEntry } from "./types";
+export { translateWithGlossary } from "./translate";
+export type { GlossaryTranslation } from "./translate";
