@@ -4,6 +4,9 @@ import type { NewTask as NewTaskRow } from "@vitranslator/db";
 import { PIPELINE } from "@vitranslator/pipeline/graph";
 import { enqueue } from "@vitranslator/queue";
 import type { TaskCommandDeps } from "./deps";
+import { AppError } from "./errors";
+import { taskGlossary } from "./glossary";
+import { burnOneLanguage, taskLanguages } from "./languages";
 
 /** The row's fields (paths inside the task's folder) but the owner token, which the command makes. */
 export interface NewTask extends Omit<NewTaskRow, "ownerTokenHash"> {
@@ -11,11 +14,27 @@ export interface NewTask extends Omit<NewTaskRow, "ownerTokenHash"> {
   durationMs?: number;
 }
 
-/** Returns the owner token (only its hash is stored): the creating client keeps it. */
+/**
+ * Returns the owner token (only its hash is stored): the creating client keeps it. The
+ * languages (default: targetLanguage alone) are checked as tags, deduplicated and capped;
+ * the first is the task's targetLanguage. The glossary is checked and stored as given.
+ */
 export async function createTask(deps: TaskCommandDeps, task: NewTask): Promise<{ ownerToken: string }> {
-  const ownerToken = newOwnerToken();
   const { durationMs, ...row } = task;
-  await insertTask(deps.db, { ...row, ownerTokenHash: hashToken(ownerToken) });
+  const languages = taskLanguages(row.languages?.length ? row.languages : [row.targetLanguage]);
+  const [targetLanguage] = languages;
+  if (!targetLanguage)
+    throw new AppError("MISSING_TARGET_LANGUAGE", "Give the language to dub into (e.g. fr, zh, es).");
+  if (row.options.burnSubtitles && languages.length > 1) throw burnOneLanguage();
+  const glossary = taskGlossary(row.glossary);
+  const ownerToken = newOwnerToken();
+  await insertTask(deps.db, {
+    ...row,
+    targetLanguage,
+    languages,
+    glossary,
+    ownerTokenHash: hashToken(ownerToken),
+  });
   await deps.events.emit(task.id, {
     type: "task",
     status: "queued",
