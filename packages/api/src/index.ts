@@ -6,7 +6,7 @@ export const appRouter = router({ task: taskRouter, admin: adminRouter });
 export type AppRouter = typeof appRouter;
 export type { ApiContext, RateBucket } from "./trpc";
 export { adminTokenMatches } from "./trpc";
-export { taskLinks } from "./links";
+export { languageLinks, taskLinks } from "./links";
 export { AppError, errorIdOf, errorMapping, internalErrorMessage, isAppError } from "./errors";
 export type { AppErrorCode } from "./errors";
 export { publicTaskError, withPublicError } from "./public-errors";

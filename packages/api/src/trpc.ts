@@ -26,6 +26,11 @@ export interface ApiContext {
   requestAdminToken: string | null;
   /** The `x-owner-token` header of this request, if any (never a URL parameter). */
   requestOwnerToken: string | null;
+  /**
+   * Refuses a dub language the workers cannot speak with this voice (UNSUPPORTED_LANGUAGE,
+   * UNKNOWN_VOICE), from the server's view of the engines. Absent: only the tag is checked.
+   */
+  checkEngines?: (language: string, voice: string | null) => Promise<AppError | null>;
   /** Counts one call against the client's limit; throws RATE_LIMITED past it. Absent: no limit. */
   rateLimit?: (bucket: RateBucket) => Promise<void>;
 }

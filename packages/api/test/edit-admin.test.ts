@@ -7,7 +7,7 @@ import { createTaskStore, failTask, recordStageEnd, recordStageStart } from "@vi
 import { createTestTask } from "@vitranslator/db/testing";
 import { enqueue } from "@vitranslator/queue";
 import type { TaskEvent } from "@vitranslator/queue";
-import { appRouter } from "../src/index";
+import { AppError, appRouter } from "../src/index";
 import type { ApiContext } from "../src/index";
 import { useApiStack } from "./support";
 
@@ -43,13 +43,13 @@ async function publishedTask(name = "talk.mp4"): Promise<string> {
         sourceText: `Bye ${seg}.`,
       },
     ]);
-    await store.updateSentences(id, [
+    await store.updateSentences(id, "fr", [
       { index: seg * 1000, translation: `[fr] Hello ${seg}.` },
       { index: seg * 1000 + 1, translation: `[fr] Bye ${seg}.` },
     ]);
   }
-  await store.markSegmentMixed(id, 0, [10_000]);
-  await store.publishReady(id, () => Promise.resolve());
+  await store.markSegmentMixed(id, "fr", 0, [10_000]);
+  await store.publishReady(id, "fr", () => Promise.resolve());
   return id;
 }
 
@@ -77,7 +77,7 @@ describe("task.editSentence", () => {
       caller().task.editSentence({ id, index: 0, translation: "B.", ownerToken: "owner-token" } as never),
     ).rejects.toMatchObject({ code: "FORBIDDEN" });
     const s = await api.t.db.sentence.findUniqueOrThrow({
-      where: { taskId_index: { taskId: id, index: 0 } },
+      where: { taskId_language_index: { taskId: id, language: "fr", index: 0 } },
     });
     expect(s.translation).toBe("[fr] Hello 0.");
   });
@@ -86,8 +86,8 @@ describe("task.editSentence", () => {
     const id = await publishedTask();
     const res = await edit({ id, index: 1, translation: "Au revoir, tout le monde." });
     expect(res).toEqual({ segmentIndex: 0, revision: 1, fromStage: "modelin" });
-    const job = await queues.modelin.getJob(`modelin.${id}.0.1`);
-    expect(job?.data).toEqual({ taskId: id, segmentIndex: 0, revision: 1 });
+    const job = await queues.modelin.getJob(`modelin.${id}.0.fr.1`);
+    expect(job?.data).toEqual({ taskId: id, segmentIndex: 0, language: "fr", revision: 1 });
     const snap = await caller().task.get({ id });
     expect(snap.task.sentences.find((s) => s.index === 1)).toMatchObject({
       translation: "Au revoir, tout le monde.",
@@ -98,6 +98,7 @@ describe("task.editSentence", () => {
     expect(events.map((e) => e.type)).toEqual(["sentences", "redub"]);
     expect(events[1]).toEqual({
       type: "redub",
+      language: "fr",
       segmentIndex: 0,
       sentenceIndex: 1,
       revision: 1,
@@ -111,9 +112,9 @@ describe("task.editSentence", () => {
     const id = await publishedTask();
     const res = await edit({ id, index: 0, sourceText: "Good morning." });
     expect(res.fromStage).toBe("translate");
-    expect(await queues.translate.getJob(`translate.${id}.0.1`)).toBeTruthy();
+    expect(await queues.translate.getJob(`translate.${id}.0.fr.1`)).toBeTruthy();
     const s = await api.t.db.sentence.findUniqueOrThrow({
-      where: { taskId_index: { taskId: id, index: 0 } },
+      where: { taskId_language_index: { taskId: id, language: "fr", index: 0 } },
     });
     expect([s.sourceText, s.translation]).toEqual(["Good morning.", null]);
   });
@@ -124,6 +125,83 @@ describe("task.editSentence", () => {
     await expect(edit({ id, index: 0, translation: "[fr] Hello 0." })).rejects.toMatchObject({
       code: "BAD_REQUEST",
     });
+  });
+});
+
+describe("task.addLanguage and a second language", () => {
+  const add = (id: string, language: string, token: string | null = OWNER, over: Partial<ApiContext> = {}) =>
+    caller({ requestOwnerToken: token, ...over }).task.addLanguage({ id, language });
+
+  it("refuses anyone but the owner (the token is the x-owner-token header only)", async () => {
+    const id = await publishedTask();
+    await expect(add(id, "es", null)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(add(id, "es", "someone-else")).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(
+      caller().task.addLanguage({ id, language: "es", ownerToken: OWNER } as never),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect((await api.t.db.task.findUniqueOrThrow({ where: { id } })).languages).toEqual(["fr"]);
+    expect(await api.t.db.sentence.count({ where: { taskId: id, language: "es" } })).toBe(0);
+  });
+
+  it("adds a language once, through the engines check; unknown tasks are 404", async () => {
+    const id = await publishedTask();
+    const checkEngines = (language: string) =>
+      Promise.resolve(language === "sw" ? new AppError("UNSUPPORTED_LANGUAGE", "not spoken") : null);
+    await expect(add(id, "sw", OWNER, { checkEngines })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      cause: { code: "UNSUPPORTED_LANGUAGE" },
+    });
+    await expect(add(id, "not a tag")).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    expect(await add(id, "es", OWNER, { checkEngines })).toEqual({ language: "es", languages: ["fr", "es"] });
+    await expect(add(id, "es")).rejects.toMatchObject({
+      code: "CONFLICT",
+      cause: { code: "LANGUAGE_EXISTS" },
+    });
+    await expect(add("AAAAAAAAAAAAAAAAAAAAAA", "es")).rejects.toMatchObject({ code: "NOT_FOUND" });
+    const events = await eventsOf(id);
+    expect(events).toContainEqual({ type: "language", language: "es", languages: ["fr", "es"] });
+  });
+
+  it("shows one language's transcript and re-dubs a line in that language only", async () => {
+    const id = await publishedTask();
+    await add(id, "es");
+    const store = createTaskStore(api.t.db);
+    await store.updateSentences(id, "es", [
+      { index: 0, translation: "[es] Hello 0." },
+      { index: 1, translation: "[es] Bye 0." },
+    ]);
+    await store.markSegmentMixed(id, "es", 0, [10_000]);
+    await store.publishReady(id, "es", () => Promise.resolve());
+
+    const snap = await caller().task.get({ id, language: "es" });
+    expect(snap.task.language).toBe("es");
+    expect(snap.task.languages).toEqual(["fr", "es"]);
+    expect(snap.task.sentences.map((x) => x.translation)).toEqual([
+      "[es] Hello 0.",
+      "[es] Bye 0.",
+      null,
+      null,
+    ]);
+    expect(snap.links.languages.es).toEqual({
+      mp4Url: `/api/tasks/${id}/download?language=es`,
+      srtUrl: `/api/tasks/${id}/subtitles.srt?language=es`,
+      vttUrl: `/api/tasks/${id}/subtitles.vtt?language=es`,
+    });
+    expect(snap.links.allTracksUrl).toBe(`/api/tasks/${id}/download/all`);
+    expect((await caller().task.get({ id })).task.language).toBe("fr");
+
+    expect(await edit({ id, language: "es", index: 0, translation: "Hola." })).toMatchObject({
+      segmentIndex: 0,
+      fromStage: "modelin",
+    });
+    expect((await queues.modelin.getJob(`modelin.${id}.0.es.1`))?.data).toMatchObject({ language: "es" });
+    const fr = await api.t.db.sentence.findUniqueOrThrow({
+      where: { taskId_language_index: { taskId: id, language: "fr", index: 0 } },
+    });
+    expect(fr.translation).toBe("[fr] Hello 0.");
+    expect((await eventsOf(id)).filter((e) => e.type === "redub")).toEqual([
+      { type: "redub", language: "es", segmentIndex: 0, sentenceIndex: 0, revision: 1, status: "queued" },
+    ]);
   });
 });
 
@@ -167,13 +245,14 @@ describe("admin", () => {
   it("retries a failed task from each segment's failed stage", async () => {
     const id = await publishedTask();
     const store = createTaskStore(api.t.db);
-    await store.setSegmentStage(id, 1, "tts");
+    await store.setSegmentStage(id, 1, "tts", "fr");
     await failTask(api.t.db, id, { code: "TTS_FAILED", message: "boom", stage: "align" });
     await expect(admin().admin.cancel({ id })).rejects.toMatchObject({ code: "CONFLICT" });
     expect(await admin().admin.retry({ id })).toEqual({ resumed: 1 });
-    expect((await queues.align.getJob(`align.${id}.1.1`))?.data).toEqual({
+    expect((await queues.align.getJob(`align.${id}.1.fr.1`))?.data).toEqual({
       taskId: id,
       segmentIndex: 1,
+      language: "fr",
       revision: 1,
     });
     const task = await api.t.db.task.findUniqueOrThrow({ where: { id } });

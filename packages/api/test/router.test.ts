@@ -31,6 +31,7 @@ describe("task router", () => {
     const first = await api.events.emit(id, { type: "task", status: "processing" });
     const second = await api.events.emit(id, {
       type: "published",
+      language: "fr",
       index: 0,
       publishedCount: 1,
       segmentCount: 2,
@@ -40,7 +41,13 @@ describe("task router", () => {
       .createCaller(api.ctx, { signal: ac.signal })
       .task.events({ id, lastEventId: first });
     const got: { id: string; type: TaskEvent["type"] }[] = [];
-    const later = api.events.emit(id, { type: "published", index: 1, publishedCount: 2, segmentCount: 2 });
+    const later = api.events.emit(id, {
+      type: "published",
+      language: "fr",
+      index: 1,
+      publishedCount: 2,
+      segmentCount: 2,
+    });
     for await (const item of iterable) {
       const [eventId, data] = item as unknown as [string, TaskEvent];
       got.push({ id: eventId, type: data.type });
