@@ -8,7 +8,9 @@ import {
   newTaskId,
   tokenMatches,
 } from "../src/index";
-import { createTestDatabase } from "../testing";
+import type { PublishedTrack } from "@vitranslator/pipeline";
+import { addTaskLanguage, getTaskSummary } from "../src/index";
+import { createTestDatabase, createTestTask } from "../testing";
 import type { TestDatabase } from "../testing";
 
 let t: TestDatabase;
@@ -56,7 +58,7 @@ describe("task store", () => {
     ];
     await store.replaceSentences(id, 0, sentences);
     await store.replaceSentences(id, 0, sentences);
-    await store.updateSentences(id, [{ index: 1, translation: "Monde.", speed: 1.1 }]);
+    await store.updateSentences(id, "fr", [{ index: 1, translation: "Monde.", speed: 1.1 }]);
     const snap = await getTaskSnapshot(t.db, id);
     expect(snap?.segments.map((s) => s.index)).toEqual([0, 1]);
     expect(snap?.sentences.map((s) => [s.index, s.translation, s.speed])).toEqual([
@@ -74,27 +76,28 @@ describe("task store", () => {
       11,
     );
     const writes: { indexes: number[]; complete: boolean }[] = [];
-    const write = (published: { index: number }[], complete: boolean) => {
-      writes.push({ indexes: published.map((s) => s.index), complete });
+    const write = (tracks: PublishedTrack[]) => {
+      const [fr] = tracks;
+      writes.push({ indexes: fr!.published.map((s) => s.index), complete: fr!.complete });
       return Promise.resolve();
     };
     // Segment 1 finishes first: nothing may be published before 0.
-    await store.markSegmentMixed(id, 1, [6000, 4010]);
-    const early = await store.publishReady(id, write);
+    await store.markSegmentMixed(id, "fr", 1, [6000, 4010]);
+    const early = await store.publishReady(id, "fr", write);
     expect(early.newlyPublished).toEqual([]);
-    await store.markSegmentMixed(id, 0, [4000, 6020]);
-    await store.markSegmentMixed(id, 2, [10000]);
+    await store.markSegmentMixed(id, "fr", 0, [4000, 6020]);
+    await store.markSegmentMixed(id, "fr", 2, [10000]);
     const results = await Promise.all([
-      store.publishReady(id, write),
-      store.publishReady(id, write),
-      store.publishReady(id, write),
+      store.publishReady(id, "fr", write),
+      store.publishReady(id, "fr", write),
+      store.publishReady(id, "fr", write),
     ]);
     const all = results.flatMap((r) => r.newlyPublished).sort();
     expect(all).toEqual([0, 1, 2]);
     expect(results.some((r) => r.complete)).toBe(true);
     expect(writes.at(-1)).toEqual({ indexes: [0, 1, 2], complete: true });
     // A retried mix job must not take a published segment back.
-    await store.markSegmentMixed(id, 0, [1]);
+    await store.markSegmentMixed(id, "fr", 0, [1]);
     expect((await store.getSegment(id, 0))?.status).toBe("published");
     expect((await store.getSegment(id, 0))?.hlsDurationMs).toBe(10020);
     expect((await store.getSegment(id, 0))?.chunkMs).toEqual([4000, 6020]);
@@ -109,5 +112,49 @@ describe("task store", () => {
     expect(await failTask(t.db, id, { code: "Y", message: "again", stage: "tts" })).toBe(false);
     const snap = await getTaskSnapshot(t.db, id);
     expect([snap?.status, snap?.errorCode]).toEqual(["failed", "X"]);
+  });
+
+  it("keeps one row per language for parts and sentences; a snapshot is one language's", async () => {
+    const id = await createTestTask(t.db, { languages: ["fr", "de"] });
+    const store = createTaskStore(t.db);
+    expect((await getTaskSummary(t.db, id))?.languages).toEqual(["fr", "de"]);
+    await store.savePlan(id, [{ index: 0, startMs: 0, durationMs: 5000 }], 6);
+    await store.replaceSentences(id, 0, [{ index: 0, startMs: 0, endMs: 2000, sourceText: "Hi." }]);
+    await store.updateSentences(id, "de", [{ index: 0, translation: "Hallo." }]);
+    const de = await getTaskSnapshot(t.db, id, "de");
+    expect([de?.language, de?.sentences.map((s) => s.translation)]).toEqual(["de", ["Hallo."]]);
+    const fr = await getTaskSnapshot(t.db, id, "xx");
+    expect([fr?.language, fr?.sentences.map((s) => s.translation)]).toEqual(["fr", [null]]);
+    await store.markSegmentMixed(id, "de", 0, [5000]);
+    const out = await store.publishReady(id, "de", () => Promise.resolve());
+    expect(out.tracks.map((tr) => [tr.language, tr.complete])).toEqual([
+      ["fr", false],
+      ["de", true],
+    ]);
+    // The summary's count is the first language's.
+    expect((await getTaskSummary(t.db, id))?.publishedCount).toBe(0);
+    expect(await store.markLanguageFinal(id, "de")).toEqual({ allFinal: false, finalLanguages: ["de"] });
+    expect((await getTaskSummary(t.db, id))?.finalLanguages).toEqual(["de"]);
+  });
+
+  it("adds a language by copying the first language's rows, once", async () => {
+    const id = await createTestTask(t.db);
+    const store = createTaskStore(t.db);
+    await t.db.task.update({ where: { id }, data: { status: "processing" } });
+    await store.savePlan(id, [{ index: 0, startMs: 0, durationMs: 5000 }], 6);
+    await store.replaceSentences(id, 0, [
+      { index: 0, startMs: 0, endMs: 2000, sourceText: "Hi.", speaker: "A" },
+    ]);
+    await store.recordStageStart({ taskId: id, segmentIndex: 0, stage: "asr" });
+    await store.recordStageEnd({ taskId: id, segmentIndex: 0, stage: "asr" });
+    expect(await addTaskLanguage(t.db, id, "es")).toEqual({
+      ok: true,
+      languages: ["fr", "es"],
+      readyParts: [0],
+    });
+    const es = await getTaskSnapshot(t.db, id, "es");
+    expect(es?.sentences.map((s) => [s.sourceText, s.speaker, s.translation])).toEqual([["Hi.", "A", null]]);
+    expect(await addTaskLanguage(t.db, id, "es")).toEqual({ ok: false, code: "LANGUAGE_EXISTS" });
+    expect(await addTaskLanguage(t.db, newTaskId(), "es")).toEqual({ ok: false, code: "TASK_NOT_FOUND" });
   });
 });
