@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { dubRate, planStart, plannedWaitMessage } from "./pacing";
+import { dubRate, partMarginMs, planStart, plannedWaitMessage, SHARED_MACHINE_RESERVE } from "./pacing";
 
 describe("dubRate", () => {
   it("is unknown before anything is published", () => {
@@ -8,10 +8,12 @@ describe("dubRate", () => {
     expect(dubRate([{ durationMs: 5000, publishedAtMs: 4000 }], null)).toBeNull();
   });
 
-  it("counts the first part from when work started, shared out among the tasks being dubbed", () => {
-    expect(dubRate([{ durationMs: 5000, publishedAtMs: 12_500 }], 10_000)).toBe(2);
-    // First parts jump every queue: with 4 tasks running, the parts after it come 4x slower.
-    expect(dubRate([{ durationMs: 5000, publishedAtMs: 12_500 }], 10_000, 4)).toBe(0.5);
+  it("counts the first part from when work started, pipelined, shared out among the tasks being dubbed", () => {
+    // 5 s made in 2.5 s; the parts after it are made two at a time, so they come at 4x.
+    expect(dubRate([{ durationMs: 5000, publishedAtMs: 12_500 }], 10_000)).toBe(4);
+    // First parts jump every queue: with 4 tasks running, the parts after it come 4x slower,
+    // and a quarter is kept in reserve.
+    expect(dubRate([{ durationMs: 5000, publishedAtMs: 12_500 }], 10_000, 4)).toBe(0.75);
   });
 
   it("uses the recent publications once there are several, not the slow start", () => {
@@ -31,6 +33,19 @@ describe("dubRate", () => {
     ];
     expect(dubRate(parts.slice(0, 2), 0)).toBe(7.5);
     expect(dubRate(parts, 0)).toBe(1);
+  });
+
+  it("with other tasks running, never goes above the average since work started, less the reserve", () => {
+    const parts = [
+      { durationMs: 5000, publishedAtMs: 20_000 },
+      { durationMs: 8000, publishedAtMs: 24_000 },
+      { durationMs: 12_000, publishedAtMs: 30_000 },
+    ];
+    // Alone the pace is 2x; shared, the 25 s made in 30 s bound it, and a quarter is kept back.
+    expect(dubRate(parts, 0, 3)).toBeCloseTo((25 / 30) * (1 - SHARED_MACHINE_RESERVE), 9);
+    // A quick start does not make the average the bound: the recent pace is lower.
+    const quick = parts.map((p) => ({ ...p, publishedAtMs: p.publishedAtMs - 18_000 }));
+    expect(dubRate(quick, 0, 3)).toBeCloseTo(2 * (1 - SHARED_MACHINE_RESERVE), 9);
   });
 
   it("does not explode on parts published together", () => {
@@ -54,8 +69,18 @@ describe("planStart", () => {
   it("waits when the next part would land after the first one has played", () => {
     // Part 1 (7.5 s) takes 7.5 s at 1x: 5 s are buffered, so wait 2.5 s plus the margin.
     expect(
-      planStart({ partsMs: [5000, 7500], publishedCount: 1, rate: 1, marginMs: 1000, wobble: 0 })?.waitMs,
+      planStart({ partsMs: [5000, 7500], publishedCount: 1, rate: 1, marginMs: 1000, marginShare: 0, wobble: 0 })
+        ?.waitMs,
     ).toBe(3500);
+  });
+
+  it("keeps a margin that grows with the part's length", () => {
+    expect(partMarginMs(4000)).toBe(1150);
+    expect(partMarginMs(30_000)).toBe(3750);
+    // Part 1 (7.5 s) at 1x: 2.5 s short, plus 1 s and a tenth of 7.5 s.
+    expect(planStart({ partsMs: [5000, 7500], publishedCount: 1, rate: 1, marginMs: 1000, wobble: 0 })?.waitMs).toBe(
+      4250,
+    );
   });
 
   it("waits for the end when the dub is slower than real time", () => {
@@ -65,6 +90,7 @@ describe("planStart", () => {
       publishedCount: 1,
       rate: 0.5,
       marginMs: 0,
+      marginShare: 0,
       wobble: 0,
     });
     expect(plan?.waitMs).toBe(110_000 - 30_000);
@@ -79,7 +105,7 @@ describe("planStart", () => {
 
   it("stretches the wait by the wobble share, and only a wait that is needed", () => {
     expect(planStart({ partsMs: [5000, 7500], publishedCount: 1, rate: 1, marginMs: 1000 })?.waitMs).toBe(
-      3850,
+      4675,
     );
     expect(planStart({ partsMs: [5000, 7500], publishedCount: 1, rate: 4 })?.waitMs).toBe(0);
   });
@@ -104,5 +130,43 @@ describe("planStart", () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it("property: a viewer alone, whose first part was made at 1.3x real time or faster, starts at once", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2500, max: 5000 }),
+        fc.array(fc.double({ min: 1, max: 1.5, noNaN: true }), { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 15_000, max: 30_000 }),
+        fc.double({ min: 1.3, max: 6, noNaN: true }),
+        (firstMs, growth, capMs, firstPartRate) => {
+          // Parts as the planner cuts them: 2.5–5 s first, each next up to 1.5x, up to 15–30 s.
+          const partsMs = [firstMs];
+          for (const g of growth) partsMs.push(Math.round(Math.min(capMs, (partsMs.at(-1) as number) * g)));
+          const rate = dubRate([{ durationMs: firstMs, publishedAtMs: firstMs / firstPartRate }], 0);
+          // Below the player's 400 ms floor for a planned wait (player.tsx MIN_PLANNED_WAIT_MS).
+          expect(planStart({ partsMs, publishedCount: 1, rate })!.waitMs).toBeLessThan(400);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("three 3 min dubs at once: the wait planned on the first minute's pace holds when the pace drops to 0.7x", () => {
+    // The shape of the benchmark's stall: parts 4, 6, 9, 13.5, 20 s, then 30 s; 32.5 s of media
+    // in at 36 s (0.9x since work started); from then on the parts came at 0.7x.
+    const partsMs = [4000, 6000, 9000, 13_500, 20_000, 30_000, 30_000, 30_000, 30_000, 7500];
+    const times = [9000, 12_000, 20_000, 36_000];
+    const published = times.map((t, k) => ({ durationMs: partsMs[k] as number, publishedAtMs: t }));
+    const rate = dubRate(published, 0, 3)!;
+    const plan = planStart({ partsMs, publishedCount: published.length, rate })!;
+    expect(rate).toBeLessThan(0.7);
+    let playheadStart = plan.waitMs + partsMs.slice(0, 4).reduce((a, b) => a + b, 0);
+    let landsAt = 0;
+    for (const len of partsMs.slice(4)) {
+      landsAt += len / 0.7;
+      expect(landsAt).toBeLessThan(playheadStart);
+      playheadStart += len;
+    }
   });
 });

@@ -12,37 +12,56 @@ export interface PublishedPart {
 }
 
 /**
- * Dub rate (media ms per wall ms) from the published prefix, in order. With one part, from
- * when work started; with more, over every publication since the first, so a slow start
- * (model loading, planning) stops counting once the pipeline runs, and a burst of parts
- * landing together (other tasks sharing the machine) does not look like speed. Null when
- * nothing is known.
+ * Parts of one task in flight at once (graph.ts `PIPELINE.releaseNextPartAfter`: part k+1
+ * starts when part k has its draft speech, about half-way through its making), so parts
+ * come out about this many times as often as one part takes to make from start to end.
+ */
+export const PARTS_IN_FLIGHT = 2;
+
+/**
+ * Share of the measured rate a task keeps in reserve while other tasks are dubbed: their
+ * later, longer parts (and their viewers) compete for the same cores, so the rate drops
+ * after it was measured (three 3 min dubs at once: 0.85x over the first minute, 0.7x later).
+ */
+export const SHARED_MACHINE_RESERVE = 0.25;
+
+/**
+ * Dub rate (media ms per wall ms) from the published prefix, in order; null when nothing is
+ * known.
+ *
+ * - One part: from when work started, times `PARTS_IN_FLIGHT` (the parts after it are
+ *   pipelined), shared out among the tasks being dubbed (a first part jumps every queue, so
+ *   it is made faster than the parts after it while other tasks share the machine).
+ * - Several: the pace of the publications since the first (from the second once there are
+ *   three: part 1 is made while part 0 finishes, so it lands right after it), so a slow
+ *   start stops counting; parts landing together count 250 ms each, never a huge rate.
+ * - With other tasks running, never above the average since work started, less
+ *   `SHARED_MACHINE_RESERVE`: a short window of a shared machine is too hopeful.
  */
 export function dubRate(
   published: readonly PublishedPart[],
   startedAtMs: number | null,
-  /**
-   * Tasks being dubbed on the same workers now. A first part jumps every queue, so it is
-   * made faster than the parts after it will be while other tasks share the machine: with
-   * one part known, its rate is shared out among them.
-   */
+  /** Tasks being dubbed on the same workers now, this one included. */
   activeTasks = 1,
 ): number | null {
   if (published.length === 0) return null;
+  const shared = activeTasks > 1;
+  const reserve = shared ? 1 - SHARED_MACHINE_RESERVE : 1;
+  const last = published.at(-1) as PublishedPart;
   if (published.length === 1) {
-    const only = published[0] as PublishedPart;
     if (startedAtMs === null) return null;
-    return only.durationMs / Math.max(250, only.publishedAtMs - startedAtMs) / Math.max(1, activeTasks);
+    const making = Math.max(250, last.publishedAtMs - startedAtMs);
+    return ((last.durationMs / making) * PARTS_IN_FLIGHT * reserve) / Math.max(1, activeTasks);
   }
-  // Part 1 is made while part 0 finishes (they are pipelined), so it lands soon after it:
-  // once there are three, the rate is measured from the second publication on.
   const from = published.length >= 3 ? 1 : 0;
   const first = published[from] as PublishedPart;
-  const last = published.at(-1) as PublishedPart;
   const media = published.slice(from + 1).reduce((a, p) => a + p.durationMs, 0);
-  // Parts published together (a burst) would give a huge rate: count at least 250 ms each.
   const wall = Math.max(last.publishedAtMs - first.publishedAtMs, 250 * (published.length - 1 - from));
-  return media / wall;
+  const pace = media / wall;
+  if (!shared || startedAtMs === null) return pace;
+  const total = published.reduce((a, p) => a + p.durationMs, 0);
+  const average = total / Math.max(250, last.publishedAtMs - startedAtMs);
+  return Math.min(pace, average) * reserve;
 }
 
 export interface StartPlan {
@@ -52,25 +71,31 @@ export interface StartPlan {
   rate: number;
 }
 
+/** Slack a part must land ahead of the playhead: a fixed part plus a share of its length. */
+export function partMarginMs(partMs: number, baseMs = 750, share = 0.1): number {
+  return baseMs + share * partMs;
+}
+
 /**
  * The shortest wait after which playing from 0 at real time never reaches a part before it
- * is published, assuming the remaining parts are published one after the other at `rate`:
- * for every unpublished part k, its publication (from now) must come `marginMs` before the
- * playhead reaches its start. Null when the rate is unknown.
+ * is published, assuming the remaining parts are published one after the other at `rate`
+ * from now: for every unpublished part k, its publication must come `partMarginMs(k)` before
+ * the playhead reaches its start. Null when the rate is unknown.
  */
 export function planStart(opts: {
   /** Every part's duration, in order. */
   partsMs: readonly number[];
   publishedCount: number;
   rate: number | null;
-  /** Slack each part must land ahead of the playhead: fetching it and reading the playlist. */
+  /** Fixed slack each part must land ahead of the playhead: fetching it and reading the playlist. */
   marginMs?: number;
+  /** Further slack, as a share of the part's length: a long part's making wobbles more. */
+  marginShare?: number;
   /** The wait is stretched by this share, for a rate that wobbles (other tasks share the machine). */
   wobble?: number;
 }): StartPlan | null {
   const { partsMs, publishedCount, rate } = opts;
   if (rate === null || !(rate > 0)) return null;
-  const margin = opts.marginMs ?? 1500;
   const wobble = opts.wobble ?? 0.1;
   let start = 0;
   for (let k = 0; k < publishedCount && k < partsMs.length; k++) start += partsMs[k] as number;
@@ -79,7 +104,7 @@ export function planStart(opts: {
   for (let k = publishedCount; k < partsMs.length; k++) {
     const len = partsMs[k] as number;
     publishedAt += len / rate;
-    wait = Math.max(wait, publishedAt + margin - start);
+    wait = Math.max(wait, publishedAt + partMarginMs(len, opts.marginMs, opts.marginShare) - start);
     start += len;
   }
   return { waitMs: Math.max(0, Math.round(wait * (1 + wobble))), rate };
