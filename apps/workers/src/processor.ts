@@ -32,6 +32,7 @@ export function createProcessor(stage: StageName, deps: ProcessorDeps) {
       stage,
       taskId: payload.taskId,
       segment: payload.segmentIndex,
+      ...(payload.language ? { language: payload.language } : {}),
       jobId: job.id,
       attempt: job.attemptsMade + 1,
     });

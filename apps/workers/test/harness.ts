@@ -27,12 +27,19 @@ export interface Harness {
     video: string;
     subtitles?: string;
     targetLanguage?: string;
+    /** Every dub language (targetLanguage first); default: targetLanguage alone. */
+    languages?: string[];
     sourceLanguage?: string;
     burnSubtitles?: boolean;
   }): Promise<string>;
-  /** Resolves with every event once the task completes or fails (or rejects after timeoutMs). */
-  waitForEnd(taskId: string, timeoutMs?: number): Promise<TaskEvent[]>;
-  snapshot(taskId: string): ReturnType<typeof getTaskSnapshot>;
+  /**
+   * Resolves with every event (after `afterId`, default all) once the task completes or
+   * fails (or rejects after timeoutMs).
+   */
+  waitForEnd(taskId: string, timeoutMs?: number, afterId?: string): Promise<TaskEvent[]>;
+  /** Id of the task's last event so far ("0" when none). */
+  lastEventId(taskId: string): Promise<string>;
+  snapshot(taskId: string, language?: string): ReturnType<typeof getTaskSnapshot>;
   /** Stops every worker started so far. */
   stopWorkers(): Promise<void>;
   close(): Promise<void>;
@@ -83,7 +90,8 @@ export async function createHarness(): Promise<Harness> {
           id,
           originalName: path.basename(opts.video),
           sourceLanguage: opts.sourceLanguage ?? "en",
-          targetLanguage: opts.targetLanguage ?? "fr",
+          targetLanguage: opts.languages?.[0] ?? opts.targetLanguage ?? "fr",
+          ...(opts.languages ? { languages: opts.languages } : {}),
           options: { burnSubtitles: opts.burnSubtitles ?? false },
           sourceFile: "source/original.mp4",
           subtitleFile: opts.subtitles ? "source/subtitles.srt" : null,
@@ -91,7 +99,8 @@ export async function createHarness(): Promise<Harness> {
       );
       return id;
     },
-    async waitForEnd(taskId, timeoutMs = 240_000) {
+    lastEventId: (taskId) => new EventBus(redis, prefix).lastId(taskId),
+    async waitForEnd(taskId, timeoutMs = 240_000, afterId = "0") {
       const reader = createRedis(env.REDIS_URL);
       const ac = new AbortController();
       const timer = setTimeout(() => ac.abort(), timeoutMs);
@@ -99,7 +108,7 @@ export async function createHarness(): Promise<Harness> {
       try {
         for await (const e of new EventBus(reader, prefix).tail({
           taskId,
-          afterId: "0",
+          afterId,
           signal: ac.signal,
           blockMs: 1000,
         })) {
@@ -115,7 +124,7 @@ export async function createHarness(): Promise<Harness> {
         reader.disconnect();
       }
     },
-    snapshot: (taskId) => getTaskSnapshot(t.db, taskId),
+    snapshot: (taskId, language) => getTaskSnapshot(t.db, taskId, language),
     async stopWorkers() {
       await Promise.all(running.splice(0).map((w) => w.close(5000)));
     },

@@ -86,12 +86,18 @@ describe("a task with subtitles, end to end", () => {
     expect(firstPublished).toBeLessThan(completed);
 
     const taskDir = path.join(h.storageDir, "tasks", id);
-    const playlist = await readFile(path.join(taskDir, "hls", "index.m3u8"), "utf8");
+    const master = await readFile(path.join(taskDir, "hls", "index.m3u8"), "utf8");
+    expect(master).toContain('#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="aud",LANGUAGE="fr"');
+    expect(master).toMatch(/#EXT-X-STREAM-INF:[^\n]*AUDIO="aud"[^\n]*\nvideo\.m3u8/);
+    const playlist = await readFile(path.join(taskDir, "hls", "video.m3u8"), "utf8");
     expect(playlist).toContain("#EXT-X-PLAYLIST-TYPE:EVENT");
     expect(playlist.trim().endsWith("#EXT-X-ENDLIST")).toBe(true);
     // Every part's chunks, in order; no chunk longer than the 6 s target duration.
     const uris = playlist.split("\n").filter((l) => l.endsWith(".ts"));
-    expect(uris).toEqual(segments.flatMap((s) => s.chunkMs.map((_, j) => `seg_${s.index}_${j}.ts`)));
+    expect(uris).toEqual(segments.flatMap((s) => s.chunkMs.map((_, j) => `v_${s.index}_${j}.ts`)));
+    // The dub's audio rendition has the same chunks (same cuts and lengths) under its own names.
+    const audio = await readFile(path.join(taskDir, "hls", "audio_fr.m3u8"), "utf8");
+    expect(audio.replace(/a_fr_/g, "v_")).toBe(playlist);
     expect(playlist).toContain("#EXT-X-TARGETDURATION:6\n");
     const extinf = [...playlist.matchAll(/#EXTINF:([\d.]+),/g)].map((m) => Number(m[1]));
     expect(extinf.length).toBe(uris.length);
@@ -114,7 +120,7 @@ describe("a task with subtitles, end to end", () => {
       expect(s.stage).toBe("audiogen");
     }
 
-    const mp4 = path.join(taskDir, "out", "dubbed.mp4");
+    const mp4 = path.join(taskDir, "out", "fr", "dubbed.mp4");
     const info = probe(mp4);
     expect(info.types).toEqual(["audio", "video"]);
     // Chunks are joined by their timeline lengths, so per-part AAC priming does not add up (it was ~0.2 s here).
@@ -122,9 +128,9 @@ describe("a task with subtitles, end to end", () => {
     // The dubbed voice is there where the first sentence is spoken, louder than the ducked original's music bed.
     const firstLine = sample.lines[0]!;
     expect(meanVolumeDb(mp4, firstLine.startMs / 1000 + 0.2, 1.5)).toBeGreaterThan(-35);
-    const srt = await readFile(path.join(taskDir, "out", "subtitles.srt"), "utf8");
+    const srt = await readFile(path.join(taskDir, "out", "fr", "subtitles.srt"), "utf8");
     expect(srt).toContain("[fr] Welcome to this short demonstration");
-    const vtt = await readFile(path.join(taskDir, "out", "subtitles.vtt"), "utf8");
+    const vtt = await readFile(path.join(taskDir, "out", "fr", "subtitles.vtt"), "utf8");
     expect(vtt.startsWith("WEBVTT")).toBe(true);
     // The stand-in LLM really was asked over the OpenAI protocol.
     expect(h.llm.requests.some((r) => r.path.endsWith("/chat/completions"))).toBe(true);

@@ -8,7 +8,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { editSentence } from "@vitranslator/db";
-import { layout } from "@vitranslator/pipeline";
+import { hls, layout } from "@vitranslator/pipeline";
 import { closeQueues, createQueues, createRedis, enqueue, EventBus } from "@vitranslator/queue";
 import type { TaskEvent } from "@vitranslator/queue";
 import { makeSampleVideo } from "@vitranslator/testkit";
@@ -68,13 +68,16 @@ describe("re-dub one line", () => {
     const before = await h.snapshot(id);
     expect(before!.segments.length).toBeGreaterThan(1);
     const line = before!.sentences.find((s) => s.segmentIndex === 0)!;
-    const chunk0 = layout.hlsChunk(dir, 0, 0);
-    const chunk1 = layout.hlsChunk(dir, 1, 0);
-    const [playlist, hash0, hash1, mp4] = await Promise.all([
-      readFile(layout.playlist(dir), "utf8"),
+    const chunk0 = layout.hlsFile(dir, hls.audioChunk("fr", 0, 0));
+    const chunk1 = layout.hlsFile(dir, hls.audioChunk("fr", 1, 0));
+    const video0 = layout.hlsFile(dir, hls.videoChunk(0, 0));
+    const audioPlaylist = layout.hlsFile(dir, hls.audioPlaylist("fr"));
+    const [playlist, hash0, hash1, videoHash, mp4] = await Promise.all([
+      readFile(audioPlaylist, "utf8"),
       md5(chunk0),
       md5(chunk1),
-      md5(layout.finalMp4(dir)),
+      md5(video0),
+      md5(layout.finalMp4(dir, "fr")),
     ]);
 
     // What task.editSentence does once the owner is checked.
@@ -82,23 +85,41 @@ describe("re-dub one line", () => {
     const queues = createQueues(redis, h.env.QUEUE_PREFIX);
     const afterId = await new EventBus(redis, h.env.QUEUE_PREFIX).lastId(id);
     const newText = "Voici une phrase corrigée, nettement plus longue que la précédente, pour le test.";
-    const edit = await editSentence(h.t.db, { taskId: id, index: line.index, translation: newText });
+    const edit = await editSentence(h.t.db, {
+      taskId: id,
+      language: "fr",
+      index: line.index,
+      translation: newText,
+    });
     expect(edit).toMatchObject({ segmentIndex: 0, revision: 1, fromStage: "modelin" });
-    await enqueue(queues, edit.fromStage, { taskId: id, segmentIndex: 0, revision: edit.revision });
+    await enqueue(queues, edit.fromStage, {
+      taskId: id,
+      segmentIndex: 0,
+      language: "fr",
+      revision: edit.revision,
+    });
     const events = await eventsUntil(id, afterId, (e) => e.type === "task" && e.status === "completed");
     await closeQueues(queues);
     redis.disconnect();
 
-    expect(events).toContainEqual({ type: "redub", segmentIndex: 0, revision: 1, status: "done" });
+    expect(events).toContainEqual({
+      type: "redub",
+      language: "fr",
+      segmentIndex: 0,
+      revision: 1,
+      status: "done",
+    });
     expect(events.some((e) => e.type === "final")).toBe(true);
     // Only segment 0 was redone: no stage event for any other segment.
     expect(events.filter((e) => e.type === "segment" && e.index !== 0)).toEqual([]);
     expect(await md5(chunk0)).not.toBe(hash0);
     expect(await md5(chunk1)).toBe(hash1);
+    // The video is shared by every language: a re-dub leaves it alone.
+    expect(await md5(video0)).toBe(videoHash);
     // Same URI, and the EVENT playlist's entries are not rewritten.
-    expect(await readFile(layout.playlist(dir), "utf8")).toBe(playlist);
-    expect(await md5(layout.finalMp4(dir))).not.toBe(mp4);
-    expect(await readFile(layout.finalSrt(dir), "utf8")).toContain(newText);
+    expect(await readFile(audioPlaylist, "utf8")).toBe(playlist);
+    expect(await md5(layout.finalMp4(dir, "fr"))).not.toBe(mp4);
+    expect(await readFile(layout.finalSrt(dir, "fr"), "utf8")).toContain(newText);
 
     const after = await h.snapshot(id);
     expect(after!.status).toBe("completed");

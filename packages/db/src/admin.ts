@@ -107,6 +107,8 @@ export async function searchTasks(db: Db, s: TaskSearch = {}): Promise<AdminTask
 export interface ResumePoint {
   /** undefined: the planning job (no segment yet). */
   segmentIndex?: number;
+  /** The language of the part's row (absent for the planning job). */
+  language?: string;
   /** Last stage that finished for this segment (null: none). */
   lastStage: string | null;
   revision: number;
@@ -134,15 +136,20 @@ export async function reopenFailedTask(db: Db, id: string): Promise<ResumePoint[
     if (task.segmentCount === null) return [{ lastStage: null, revision: 1 }];
     const open = await tx.segment.findMany({
       where: { taskId: id, status: { in: ["pending", "processing", "failed"] } },
-      orderBy: { index: "asc" },
+      orderBy: [{ index: "asc" }, { language: "asc" }],
     });
     const points: ResumePoint[] = [];
     for (const s of open) {
       await tx.segment.update({
-        where: { taskId_index: { taskId: id, index: s.index } },
+        where: { taskId_language_index: { taskId: id, language: s.language, index: s.index } },
         data: { revision: { increment: 1 } },
       });
-      points.push({ segmentIndex: s.index, lastStage: s.stage, revision: s.revision + 1 });
+      points.push({
+        segmentIndex: s.index,
+        language: s.language,
+        lastStage: s.stage,
+        revision: s.revision + 1,
+      });
     }
     return points;
   });

@@ -27,6 +27,8 @@ export class EditRefusedError extends Error {
 
 export interface SentenceEdit {
   taskId: string;
+  /** The dub language of the line: only that language is re-dubbed. */
+  language: string;
   index: number;
   translation?: string;
   sourceText?: string;
@@ -48,13 +50,13 @@ export async function editSentence(db: Db, edit: SentenceEdit): Promise<EditOutc
       if (!task) throw new EditRefusedError("TASK_NOT_FOUND", "No such task.");
       if (task.status !== "processing" && task.status !== "completed")
         throw new EditRefusedError("TASK_NOT_ACTIVE", `A ${task.status} task cannot be edited.`);
+      const { taskId, language } = edit;
       const sentence = await tx.sentence.findUnique({
-        where: { taskId_index: { taskId: edit.taskId, index: edit.index } },
+        where: { taskId_language_index: { taskId, language, index: edit.index } },
       });
       if (!sentence) throw new EditRefusedError("SENTENCE_NOT_FOUND", "No such line.");
-      const seg = await tx.segment.findUniqueOrThrow({
-        where: { taskId_index: { taskId: edit.taskId, index: sentence.segmentIndex } },
-      });
+      const segKey = { taskId_language_index: { taskId, language, index: sentence.segmentIndex } };
+      const seg = await tx.segment.findUniqueOrThrow({ where: segKey });
       if (seg.status !== "published")
         throw new EditRefusedError(
           "SEGMENT_NOT_PUBLISHED",
@@ -76,19 +78,16 @@ export async function editSentence(db: Db, edit: SentenceEdit): Promise<EditOutc
       // A new source without a new translation: clear it so the translate stage redoes this line only.
       const newTranslation = translationChanged ? translation : sourceChanged ? null : sentence.translation;
       await tx.sentence.update({
-        where: { taskId_index: { taskId: edit.taskId, index: edit.index } },
+        where: { taskId_language_index: { taskId, language, index: edit.index } },
         data: {
           ...(sourceChanged ? { sourceText: source } : {}),
           translation: newTranslation,
           revision,
         },
       });
-      await tx.segment.update({
-        where: { taskId_index: { taskId: edit.taskId, index: seg.index } },
-        data: { revision },
-      });
+      await tx.segment.update({ where: segKey, data: { revision } });
       const rows = await tx.sentence.findMany({
-        where: { taskId: edit.taskId, segmentIndex: seg.index },
+        where: { taskId, language, segmentIndex: seg.index },
         orderBy: { index: "asc" },
       });
       return {

@@ -7,10 +7,12 @@ import type {
   SentenceRecord,
   SentenceUpdate,
   StageName,
+  StageRunKey,
   TaskOptions,
   TaskRecord,
   TaskStore,
 } from "@vitranslator/pipeline";
+import { STAGE_NAMES, STAGES } from "@vitranslator/pipeline/graph";
 import { dubRate } from "@vitranslator/pipeline/pacing";
 import type { PublishedPart } from "@vitranslator/pipeline/pacing";
 import type { Db } from "./client";
@@ -22,6 +24,9 @@ export const toTaskRecord = (t: Task): TaskRecord => ({
   status: t.status,
   sourceLanguage: t.sourceLanguage,
   targetLanguage: t.targetLanguage,
+  languages: t.languages.length > 0 ? t.languages : [t.targetLanguage],
+  finalLanguages: t.finalLanguages,
+  glossary: t.glossary,
   options: (t.options ?? {}) as TaskOptions,
   sourceFile: t.sourceFile,
   subtitleFile: t.subtitleFile,
@@ -63,6 +68,7 @@ export const toSentenceRecord = (s: Sentence): SentenceRecord => ({
   placedStartMs: s.placedStartMs,
   placedMs: s.placedMs,
   revision: s.revision,
+  glossaryMissed: s.glossaryMissed,
 });
 
 /** Tasks being dubbed now: processing, and touched in the last 10 minutes (a stuck row does not count). */
@@ -90,6 +96,25 @@ export function rateOf(
   return dubRate(prefix, startedAt?.getTime() ?? null, activeTasks);
 }
 
+/** The stages done once for every language; their runs are keyed by language ''. */
+const SHARED_STAGES = STAGE_NAMES.filter((s) => !STAGES[s].perLanguage);
+
+const runKey = (run: StageRunKey) => ({
+  taskId: run.taskId,
+  segmentIndex: run.segmentIndex,
+  stage: run.stage,
+  language: run.language ?? "",
+});
+
+async function taskLanguages(db: Db, taskId: string): Promise<string[]> {
+  const t = await db.task.findUnique({
+    where: { id: taskId },
+    select: { languages: true, targetLanguage: true },
+  });
+  if (!t) return [];
+  return t.languages.length > 0 ? t.languages : [t.targetLanguage];
+}
+
 export function createTaskStore(db: Db): TaskStore {
   return {
     async getTask(taskId) {
@@ -100,7 +125,7 @@ export function createTaskStore(db: Db): TaskStore {
     taskStatus: (taskId) => getTaskStatus(db, taskId),
 
     async stageRunFinished(run) {
-      const r = await db.stageRun.findUnique({ where: { taskId_segmentIndex_stage: run } });
+      const r = await db.stageRun.findUnique({ where: { taskId_segmentIndex_stage_language: runKey(run) } });
       return r !== null && r.finishedAt !== null && r.errorCode === null;
     },
 
@@ -124,79 +149,95 @@ export function createTaskStore(db: Db): TaskStore {
     },
 
     async savePlan(taskId, plan, targetDurationS) {
+      const languages = await taskLanguages(db, taskId);
       await db.$transaction([
-        ...plan.map((s) =>
-          db.segment.upsert({
-            where: { taskId_index: { taskId, index: s.index } },
-            create: { taskId, index: s.index, startMs: s.startMs, durationMs: s.durationMs },
-            update: {},
-          }),
+        ...languages.flatMap((language) =>
+          plan.map((s) =>
+            db.segment.upsert({
+              where: { taskId_language_index: { taskId, language, index: s.index } },
+              create: { taskId, language, index: s.index, startMs: s.startMs, durationMs: s.durationMs },
+              update: {},
+            }),
+          ),
         ),
         db.task.update({ where: { id: taskId }, data: { segmentCount: plan.length, targetDurationS } }),
       ]);
     },
 
-    async getSegment(taskId, index) {
-      const s = await db.segment.findUnique({ where: { taskId_index: { taskId, index } } });
+    async getSegment(taskId, index, language) {
+      const s = await db.segment.findFirst({
+        where: { taskId, index, language: language ?? (await taskLanguages(db, taskId))[0] ?? "" },
+      });
       return s ? toSegmentRecord(s) : null;
     },
 
-    async setSegmentStage(taskId, index, stage: StageName) {
+    async setSegmentStage(taskId, index, stage: StageName, language) {
       await db.segment.updateMany({
-        where: { taskId, index, status: { in: ["pending", "processing"] } },
+        where: {
+          taskId,
+          index,
+          status: { in: ["pending", "processing"] },
+          // A shared stage (segment, asr) never moves a language's part back from a later stage.
+          ...(language ? { language } : { OR: [{ stage: null }, { stage: { in: SHARED_STAGES } }] }),
+        },
         data: { stage, status: "processing" },
       });
     },
 
     async replaceSentences(taskId, segmentIndex, sentences: NewSentence[]) {
+      const languages = await taskLanguages(db, taskId);
       await db.$transaction([
         db.sentence.deleteMany({ where: { taskId, segmentIndex } }),
         db.sentence.createMany({
-          data: sentences.map((s) => ({
-            taskId,
-            segmentIndex,
-            index: s.index,
-            startMs: Math.round(s.startMs),
-            endMs: Math.round(s.endMs),
-            sourceText: s.sourceText,
-            speaker: s.speaker ?? null,
-          })),
+          data: languages.flatMap((language) =>
+            sentences.map((s) => ({
+              taskId,
+              language,
+              segmentIndex,
+              index: s.index,
+              startMs: Math.round(s.startMs),
+              endMs: Math.round(s.endMs),
+              sourceText: s.sourceText,
+              speaker: s.speaker ?? null,
+            })),
+          ),
         }),
       ]);
     },
 
-    async listSentences(taskId, segmentIndex) {
+    async listSentences(taskId, language, segmentIndex) {
       const rows = await db.sentence.findMany({
-        where: { taskId, ...(segmentIndex === undefined ? {} : { segmentIndex }) },
+        where: { taskId, language, ...(segmentIndex === undefined ? {} : { segmentIndex }) },
         orderBy: { index: "asc" },
       });
       return rows.map(toSentenceRecord);
     },
 
-    async updateSentences(taskId, updates: SentenceUpdate[]) {
+    async updateSentences(taskId, language, updates: SentenceUpdate[]) {
       if (updates.length === 0) return;
       await db.$transaction(
         updates.map(({ index, ...data }) =>
-          db.sentence.update({ where: { taskId_index: { taskId, index } }, data }),
+          db.sentence.update({ where: { taskId_language_index: { taskId, language, index } }, data }),
         ),
       );
     },
 
-    async markSegmentMixed(taskId, index, chunkMs) {
+    async markSegmentMixed(taskId, language, index, chunkMs) {
       // A published segment is never taken back to "mixed" by a retried job.
       const hlsDurationMs = chunkMs.reduce((a, b) => a + b, 0);
       await db.segment.updateMany({
-        where: { taskId, index, status: { not: "published" } },
+        where: { taskId, language, index, status: { not: "published" } },
         data: { status: "mixed", stage: "mix", hlsDurationMs, chunkMs },
       });
     },
 
-    async publishReady(taskId, write): Promise<PublishOutcome> {
+    async publishReady(taskId, language, write): Promise<PublishOutcome> {
       return db.$transaction(
         async (tx) => {
           await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${"publish:" + taskId}))`;
           const task = await tx.task.findUniqueOrThrow({ where: { id: taskId } });
-          const segments = await tx.segment.findMany({ where: { taskId }, orderBy: { index: "asc" } });
+          const all = await tx.segment.findMany({ where: { taskId }, orderBy: { index: "asc" } });
+          const segments = all.filter((s) => s.language === language);
           const newlyPublished: number[] = [];
           for (const s of segments) {
             if (s.status === "published") continue;
@@ -206,29 +247,41 @@ export function createTaskStore(db: Db): TaskStore {
           const now = new Date();
           if (newlyPublished.length > 0) {
             await tx.segment.updateMany({
-              where: { taskId, index: { in: newlyPublished } },
+              where: { taskId, language, index: { in: newlyPublished } },
               data: { status: "published", publishedAt: now },
             });
             // The chunk just published was mixed from the segment's latest data.
-            await tx.$executeRaw`UPDATE "Segment" SET "publishedRevision" = "revision" WHERE "taskId" = ${taskId} AND "index" = ANY(${newlyPublished})`;
+            await tx.$executeRaw`UPDATE "Segment" SET "publishedRevision" = "revision" WHERE "taskId" = ${taskId} AND "language" = ${language} AND "index" = ANY(${newlyPublished})`;
           }
-          const published = segments
-            .filter((s) => s.status === "published" || newlyPublished.includes(s.index))
-            .map((s) => toSegmentRecord({ ...s, status: "published" }));
-          const complete = task.segmentCount !== null && published.length === task.segmentCount;
+          const isPublished = (s: Segment) =>
+            s.status === "published" || (s.language === language && newlyPublished.includes(s.index));
+          const languages = task.languages.length > 0 ? task.languages : [task.targetLanguage];
+          const tracks = languages.map((lang) => {
+            const published = all
+              .filter((s) => s.language === lang && isPublished(s))
+              .map((s) => toSegmentRecord({ ...s, status: "published" }));
+            return {
+              language: lang,
+              published,
+              complete: task.segmentCount !== null && published.length === task.segmentCount,
+            };
+          });
+          const track = tracks.find((t) => t.language === language) ?? { published: [], complete: false };
           await tx.task.update({
             where: { id: taskId },
             data: {
-              publishedCount: published.length,
-              ...(task.firstSegmentAt === null && published.length > 0 ? { firstSegmentAt: now } : {}),
+              // The first language's count: what the original API and the task summary report.
+              ...(language === task.targetLanguage ? { publishedCount: track.published.length } : {}),
+              ...(task.firstSegmentAt === null && track.published.length > 0 ? { firstSegmentAt: now } : {}),
             },
           });
-          await write(published, complete);
+          await write(tracks);
           const activeTasks = await tx.task.count({ where: ACTIVE_TASKS() });
           return {
-            published,
+            tracks,
+            published: track.published,
             newlyPublished,
-            complete,
+            complete: track.complete,
             dubRate: rateOf(segments, task.startedAt, now, activeTasks),
           };
         },
@@ -236,24 +289,39 @@ export function createTaskStore(db: Db): TaskStore {
       );
     },
 
-    async republishSegment(taskId, index, revision, replace) {
+    async republishSegment(taskId, language, index, revision, replace) {
       return db.$transaction(
         async (tx) => {
           await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${"publish:" + taskId}))`;
-          const seg = await tx.segment.findUnique({ where: { taskId_index: { taskId, index } } });
+          const key = { taskId_language_index: { taskId, language, index } };
+          const seg = await tx.segment.findUnique({ where: key });
           if (!seg || seg.status !== "published" || seg.publishedRevision >= revision)
             return { replaced: false };
           await replace();
           await tx.segment.update({
-            where: { taskId_index: { taskId, index } },
+            where: key,
             data: { publishedRevision: revision, publishedAt: new Date() },
           });
-          // The final MP4 and subtitles hold the old audio: rebuild them.
-          await tx.task.updateMany({ where: { id: taskId, finalReady: true }, data: { finalReady: false } });
+          // This language's final MP4 and subtitles (and the all-tracks MP4) hold the old audio: rebuild them.
+          await tx.$executeRaw`UPDATE "Task" SET "finalLanguages" = array_remove("finalLanguages", ${language}), "finalReady" = false WHERE "id" = ${taskId}`;
           return { replaced: true };
         },
         { timeout: 30_000, maxWait: 30_000 },
       );
+    },
+
+    async markLanguageFinal(taskId, language) {
+      // One statement: two languages finishing at once both see each other's mark.
+      const rows = await db.$queryRaw<{ languages: string[]; finalLanguages: string[] }[]>`
+        UPDATE "Task" SET "finalLanguages" = CASE WHEN ${language} = ANY("finalLanguages")
+          THEN "finalLanguages" ELSE array_append("finalLanguages", ${language}) END
+        WHERE "id" = ${taskId} RETURNING "languages", "finalLanguages"`;
+      const row = rows[0];
+      if (!row) return { allFinal: false, finalLanguages: [] };
+      return {
+        allFinal: row.languages.every((l) => row.finalLanguages.includes(l)),
+        finalLanguages: row.finalLanguages,
+      };
     },
 
     async completeTask(taskId, note) {

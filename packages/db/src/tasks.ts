@@ -16,6 +16,9 @@ export interface NewTask {
   originalName: string;
   sourceLanguage: string | null;
   targetLanguage: string;
+  /** Every dub language, targetLanguage first (default: targetLanguage alone). */
+  languages?: string[];
+  glossary?: string | null;
   options: TaskOptions;
   ownerTokenHash: string | null;
   sourceFile: string;
@@ -23,7 +26,9 @@ export interface NewTask {
 }
 
 export async function createTask(db: Db, t: NewTask): Promise<void> {
-  await db.task.create({ data: { ...t, options: t.options as Prisma.InputJsonValue } });
+  await db.task.create({
+    data: { ...t, languages: t.languages ?? [t.targetLanguage], options: t.options as Prisma.InputJsonValue },
+  });
 }
 
 export interface TaskSummary {
@@ -32,6 +37,10 @@ export interface TaskSummary {
   originalName: string;
   sourceLanguage: string | null;
   targetLanguage: string;
+  /** Every dub language, in order (targetLanguage first). */
+  languages: string[];
+  /** Languages whose final MP4 and subtitles can be downloaded. */
+  finalLanguages: string[];
   options: TaskOptions;
   durationMs: number | null;
   hasVideo: boolean;
@@ -50,6 +59,8 @@ export interface TaskSummary {
 }
 
 export interface TaskSnapshot extends TaskSummary {
+  /** The language the segments and sentences below are of. */
+  language: string;
   segments: SegmentRecord[];
   sentences: SentenceRecord[];
   /** How fast the dub is being made (pacing.ts), for a viewer who joins while it runs. */
@@ -68,6 +79,8 @@ function toSummary(t: TaskRow, progress: number): TaskSummary {
     originalName: t.originalName,
     sourceLanguage: t.sourceLanguage,
     targetLanguage: t.targetLanguage,
+    languages: languagesOf(t),
+    finalLanguages: t.finalLanguages,
     options: (t.options ?? {}) as TaskOptions,
     durationMs: t.durationMs,
     hasVideo: t.hasVideo,
@@ -85,24 +98,40 @@ function toSummary(t: TaskRow, progress: number): TaskSummary {
   };
 }
 
+/** A task's dub languages (rows from before languages were listed have only targetLanguage). */
+export const languagesOf = (t: { languages: string[]; targetLanguage: string }): string[] =>
+  t.languages.length > 0 ? t.languages : [t.targetLanguage];
+
+/** The summary's progress is the first language's (its published count is the task's). */
 export async function getTaskSummary(db: Db, id: string): Promise<TaskSummary | null> {
   const t = await db.task.findUnique({ where: { id } });
   if (!t) return null;
   const sentences =
     t.status === "processing"
-      ? await db.sentence.findMany({ where: { taskId: id }, select: { stage: true, segmentIndex: true } })
+      ? await db.sentence.findMany({
+          where: { taskId: id, language: t.targetLanguage },
+          select: { stage: true, segmentIndex: true },
+        })
       : [];
   return toSummary(t, computeProgress(t, sentences));
 }
 
-export async function getTaskSnapshot(db: Db, id: string): Promise<TaskSnapshot | null> {
-  const t = await db.task.findUnique({
+/** The task with one language's parts and sentences (the first language when none is asked or it is not one of the task's). */
+export async function getTaskSnapshot(db: Db, id: string, language?: string): Promise<TaskSnapshot | null> {
+  const row = await db.task.findUnique({ where: { id } });
+  if (!row) return null;
+  const lang = language && languagesOf(row).includes(language) ? language : row.targetLanguage;
+  const t = await db.task.findUniqueOrThrow({
     where: { id },
-    include: { segments: { orderBy: { index: "asc" } }, sentences: { orderBy: { index: "asc" } } },
+    include: {
+      segments: { where: { language: lang }, orderBy: { index: "asc" } },
+      sentences: { where: { language: lang }, orderBy: { index: "asc" } },
+    },
   });
-  if (!t) return null;
+  const publishedCount = t.segments.filter((s) => s.status === "published").length;
   return {
-    ...toSummary(t, computeProgress(t, t.sentences)),
+    ...toSummary(t, computeProgress({ ...t, publishedCount }, t.sentences)),
+    language: lang,
     segments: t.segments.map(toSegmentRecord),
     sentences: t.sentences.map(toSentenceRecord),
     dubRate: rateOf(t.segments, t.startedAt, new Date(), await db.task.count({ where: ACTIVE_TASKS() })),
@@ -161,11 +190,12 @@ export async function listTasks(
 /** Per (task, segment, stage) timing rows for the history page and the benchmark. */
 export async function recordStageStart(
   db: Db,
-  r: { taskId: string; segmentIndex: number; stage: StageName },
+  r: { taskId: string; segmentIndex: number; stage: StageName; language?: string },
 ): Promise<void> {
+  const key = { ...r, language: r.language ?? "" };
   await db.stageRun.upsert({
-    where: { taskId_segmentIndex_stage: r },
-    create: { ...r, attempts: 1 },
+    where: { taskId_segmentIndex_stage_language: key },
+    create: { ...key, attempts: 1 },
     update: {
       attempts: { increment: 1 },
       startedAt: new Date(),
@@ -178,18 +208,92 @@ export async function recordStageStart(
 
 export async function recordStageEnd(
   db: Db,
-  r: { taskId: string; segmentIndex: number; stage: StageName; errorCode?: string },
+  r: { taskId: string; segmentIndex: number; stage: StageName; language?: string; errorCode?: string },
 ): Promise<void> {
-  const { errorCode, ...key } = r;
-  const run = await db.stageRun.findUnique({ where: { taskId_segmentIndex_stage: key } });
+  const { errorCode, ...rest } = r;
+  const key = { ...rest, language: rest.language ?? "" };
+  const run = await db.stageRun.findUnique({ where: { taskId_segmentIndex_stage_language: key } });
   if (!run) return;
   const now = new Date();
   await db.stageRun.update({
-    where: { taskId_segmentIndex_stage: key },
+    where: { taskId_segmentIndex_stage_language: key },
     data: {
       finishedAt: now,
       durationMs: now.getTime() - run.startedAt.getTime(),
       errorCode: errorCode ?? null,
     },
   });
+}
+
+export type AddLanguageRefusal = "TASK_NOT_FOUND" | "TASK_NOT_ACTIVE" | "LANGUAGE_EXISTS";
+
+/**
+ * Adds a dub language to a task, running or finished, reusing what is done: the parts'
+ * rows and the recognised sentences are copied from the first language (source text,
+ * times, speakers; nothing translated). Under the task's publish lock, so no part is
+ * published or re-planned while the rows are copied. Returns the parts whose recognition
+ * is finished (their translate jobs are the caller's to queue; the others get theirs
+ * when recognition hands over, which reads the languages after writing sentences).
+ */
+export async function addTaskLanguage(
+  db: Db,
+  taskId: string,
+  language: string,
+): Promise<
+  { ok: true; languages: string[]; readyParts: number[] } | { ok: false; code: AddLanguageRefusal }
+> {
+  return db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${"publish:" + taskId}))`;
+      const t = await tx.task.findUnique({ where: { id: taskId } });
+      if (!t) return { ok: false, code: "TASK_NOT_FOUND" } as const;
+      if (t.status !== "processing" && t.status !== "completed" && t.status !== "queued")
+        return { ok: false, code: "TASK_NOT_ACTIVE" } as const;
+      const current = languagesOf(t);
+      if (current.includes(language)) return { ok: false, code: "LANGUAGE_EXISTS" } as const;
+      const languages = [...current, language];
+      const first = t.targetLanguage;
+      await tx.task.update({
+        where: { id: taskId },
+        data: {
+          languages,
+          finalReady: false,
+          ...(t.status === "completed" ? { status: "processing", completedAt: null } : {}),
+        },
+      });
+      const parts = await tx.segment.findMany({
+        where: { taskId, language: first },
+        orderBy: { index: "asc" },
+      });
+      await tx.segment.createMany({
+        data: parts.map((p) => ({
+          taskId,
+          language,
+          index: p.index,
+          startMs: p.startMs,
+          durationMs: p.durationMs,
+        })),
+      });
+      const sentences = await tx.sentence.findMany({ where: { taskId, language: first } });
+      await tx.sentence.createMany({
+        data: sentences.map((s) => ({
+          taskId,
+          language,
+          index: s.index,
+          segmentIndex: s.segmentIndex,
+          startMs: s.startMs,
+          endMs: s.endMs,
+          speaker: s.speaker,
+          sourceText: s.sourceText,
+        })),
+      });
+      const recognised = await tx.stageRun.findMany({
+        where: { taskId, stage: "asr", language: "", finishedAt: { not: null }, errorCode: null },
+        select: { segmentIndex: true },
+        orderBy: { segmentIndex: "asc" },
+      });
+      return { ok: true, languages, readyParts: recognised.map((r) => r.segmentIndex) } as const;
+    },
+    { timeout: 30_000, maxWait: 30_000 },
+  );
 }

@@ -25,6 +25,8 @@ export interface SentenceView {
   placedMs: number | null;
   /** Segment revision at which the owner edited this line (0 or absent: never). */
   revision?: number;
+  /** The translation lost a glossary term even after a retry. */
+  glossaryMissed?: boolean;
 }
 
 export type TaskEvent =
@@ -38,10 +40,12 @@ export type TaskEvent =
       errorCode?: string | null;
       errorMessage?: string | null;
     }
-  | { type: "segment"; index: number; stage: StageName; status: "started" | "done" }
-  | { type: "sentences"; segmentIndex: number; sentences: SentenceView[] }
+  /** `language` is absent for the shared stages (segment, asr). */
+  | { type: "segment"; index: number; stage: StageName; status: "started" | "done"; language?: string }
+  | { type: "sentences"; segmentIndex: number; language: string; sentences: SentenceView[] }
   | {
       type: "published";
+      language: string;
       index: number;
       publishedCount: number;
       segmentCount: number;
@@ -49,10 +53,14 @@ export type TaskEvent =
       publishedMs?: number;
       dubRate?: number | null;
     }
-  | { type: "final"; mp4: boolean; srt: boolean }
+  /** This language's final MP4 and subtitles are ready; `all`: every language's are (and the all-tracks MP4). */
+  | { type: "final"; language: string; mp4: boolean; srt: boolean; all?: boolean }
+  /** A language was added to the task (its rows exist; its parts are being dubbed). */
+  | { type: "language"; language: string; languages: string[] }
   /** The owner edited a line: its segment is re-dubbed ("queued"), then republished ("done"). */
   | {
       type: "redub";
+      language: string;
       segmentIndex: number;
       sentenceIndex?: number;
       revision: number;

@@ -23,6 +23,11 @@ export interface StageSpec {
    * does both: its task job plans the parts, its part jobs extract them.
    */
   scope: readonly ("task" | "part")[];
+  /**
+   * Run once per dub language (translate → mix) rather than once per part (segment, asr):
+   * a shared stage hands over to one job per language of the task.
+   */
+  perLanguage: boolean;
   /** The stage a part goes to next; null after the last. */
   next: StageName | null;
   /** Progress of a sentence once this stage is done for it, 0..1 (progress bars, ETA). */
@@ -35,23 +40,67 @@ export const STAGES: Record<StageName, StageSpec> = {
   segment: {
     name: "segment",
     scope: ["task", "part"],
+    perLanguage: false,
     next: "asr",
     progress: 0,
     does: "plan parts; extract a part's audio and video; separate vocals",
   },
-  asr: { name: "asr", scope: ["part"], next: "translate", progress: 1 / 7, does: "sentences with times" },
-  translate: { name: "translate", scope: ["part"], next: "modelin", progress: 2 / 7, does: "translate" },
-  modelin: { name: "modelin", scope: ["part"], next: "tts", progress: 3 / 7, does: "TTS inputs" },
-  tts: { name: "tts", scope: ["part"], next: "align", progress: 4 / 7, does: "draft speech" },
+  asr: {
+    name: "asr",
+    scope: ["part"],
+    perLanguage: false,
+    next: "translate",
+    progress: 1 / 7,
+    does: "sentences with times",
+  },
+  translate: {
+    name: "translate",
+    scope: ["part"],
+    perLanguage: true,
+    next: "modelin",
+    progress: 2 / 7,
+    does: "translate",
+  },
+  modelin: {
+    name: "modelin",
+    scope: ["part"],
+    perLanguage: true,
+    next: "tts",
+    progress: 3 / 7,
+    does: "TTS inputs",
+  },
+  tts: {
+    name: "tts",
+    scope: ["part"],
+    perLanguage: true,
+    next: "align",
+    progress: 4 / 7,
+    does: "draft speech",
+  },
   align: {
     name: "align",
     scope: ["part"],
+    perLanguage: true,
     next: "audiogen",
     progress: 5 / 7,
     does: "fit each line to its slot",
   },
-  audiogen: { name: "audiogen", scope: ["part"], next: "mix", progress: 6 / 7, does: "final speech" },
-  mix: { name: "mix", scope: ["part"], next: null, progress: 1, does: "mix, mux into HLS chunks, publish" },
+  audiogen: {
+    name: "audiogen",
+    scope: ["part"],
+    perLanguage: true,
+    next: "mix",
+    progress: 6 / 7,
+    does: "final speech",
+  },
+  mix: {
+    name: "mix",
+    scope: ["part"],
+    perLanguage: true,
+    next: null,
+    progress: 1,
+    does: "mix, mux into HLS chunks, publish",
+  },
 };
 
 export const PIPELINE = {

@@ -23,3 +23,4 @@ export * from "./separation";
 export * from "./subtitles";
 export * from "./tts";
 export * from "./vad";
+export * from "./glossary";

@@ -18,7 +18,14 @@ export interface TaskRecord {
   id: string;
   status: TaskStatus;
   sourceLanguage: string | null;
+  /** The first dub language (languages[0]). */
   targetLanguage: string;
+  /** Every dub language, in order. */
+  languages: string[];
+  /** Languages whose final MP4 and subtitles are written. */
+  finalLanguages: string[];
+  /** `term = translation` lines (validated at the door), or null. */
+  glossary: string | null;
   options: TaskOptions;
   /** Paths relative to the task's folder. */
   sourceFile: string;
@@ -68,6 +75,7 @@ export type SentenceUpdate = { index: number } & Partial<
     | "shortenAttempts"
     | "placedStartMs"
     | "placedMs"
+    | "glossaryMissed"
   >
 >;
 
@@ -81,7 +89,9 @@ export interface ProbeUpdate {
 }
 
 export interface PublishOutcome {
-  /** Every segment now published, in order (including earlier ones). */
+  /** Every language's published parts (the playlists are written from these). */
+  tracks: PublishedTrack[];
+  /** Every part of this language now published, in order (including earlier ones). */
   published: SegmentRecord[];
   newlyPublished: number[];
   complete: boolean;
@@ -89,11 +99,20 @@ export interface PublishOutcome {
   dubRate: number | null;
 }
 
-/** One (task, part, stage) run; segmentIndex -1 is the task's planning job. */
+/** One (task, part, stage[, language]) run; segmentIndex -1 is the task's planning job. */
 export interface StageRunKey {
   taskId: string;
   segmentIndex: number;
   stage: StageName;
+  /** The dub language of a per-language stage; absent for segment and asr (done once). */
+  language?: string;
+}
+
+/** One language's published parts, in order. */
+export interface PublishedTrack {
+  language: string;
+  published: SegmentRecord[];
+  complete: boolean;
 }
 
 export interface TaskStore {
@@ -111,32 +130,49 @@ export interface TaskStore {
     plan: { index: number; startMs: number; durationMs: number }[],
     targetDurationS: number,
   ): Promise<void>;
-  getSegment(taskId: string, index: number): Promise<SegmentRecord | null>;
-  setSegmentStage(taskId: string, index: number, stage: StageName): Promise<void>;
-  replaceSentences(taskId: string, segmentIndex: number, sentences: NewSentence[]): Promise<void>;
-  listSentences(taskId: string, segmentIndex?: number): Promise<SentenceRecord[]>;
-  updateSentences(taskId: string, updates: SentenceUpdate[]): Promise<void>;
-  /** The part's chunks are in place: their durations, in order. */
-  markSegmentMixed(taskId: string, index: number, chunkMs: number[]): Promise<void>;
   /**
-   * Under a per-task lock: publishes every mixed segment that directly follows the
-   * published prefix, then calls `write` with the whole published list so the playlist
-   * is written while the lock is held.
+   * A part's row in one language; without `language`, the first language's row (its start
+   * and duration, which every language shares).
+   */
+  getSegment(taskId: string, index: number, language?: string): Promise<SegmentRecord | null>;
+  /** Records the stage a part finished; without `language` (segment, asr) in every language not past it. */
+  setSegmentStage(taskId: string, index: number, stage: StageName, language?: string): Promise<void>;
+  /** Recognition's sentences of a part, written into every language's rows. */
+  replaceSentences(taskId: string, segmentIndex: number, sentences: NewSentence[]): Promise<void>;
+  listSentences(taskId: string, language: string, segmentIndex?: number): Promise<SentenceRecord[]>;
+  updateSentences(taskId: string, language: string, updates: SentenceUpdate[]): Promise<void>;
+  /** The part's chunks are in place in this language: their durations, in order. */
+  markSegmentMixed(taskId: string, language: string, index: number, chunkMs: number[]): Promise<void>;
+  /**
+   * Under a per-task lock: publishes every mixed part of this language that directly follows
+   * its published prefix, then calls `write` with every language's published parts so the
+   * playlists are written while the lock is held.
    */
   publishReady(
     taskId: string,
-    write: (published: SegmentRecord[], complete: boolean) => Promise<void>,
+    language: string,
+    write: (tracks: PublishedTrack[]) => Promise<void>,
   ): Promise<PublishOutcome>;
+  /**
+   * This language's final files are written: records it and answers whether every language
+   * of the task now has its final files (then the task is completed by the caller).
+   */
+  markLanguageFinal(
+    taskId: string,
+    language: string,
+  ): Promise<{ allFinal: boolean; finalLanguages: string[] }>;
   /** `note` explains a completion without a dub (e.g. NOTHING_TO_DUB: no speech found). */
   completeTask(taskId: string, note?: { code: string; message: string }): Promise<void>;
   /**
    * Under the same per-task lock as `publishReady`: when `revision` is newer than the
-   * published one, calls `replace` (which swaps the chunk file in place), records the
-   * revision and, if the task was finished, clears finalReady so the final files are
-   * rebuilt. `replaced` is false for a stale or repeated revision.
+   * published one of this language's part, calls `replace` (which swaps the chunk files in
+   * place), records the revision and, when that language was finished, takes it out of the
+   * final languages so its final files are rebuilt. `replaced` is false for a stale or
+   * repeated revision.
    */
   republishSegment(
     taskId: string,
+    language: string,
     index: number,
     revision: number,
     replace: () => Promise<void>,
@@ -189,6 +225,8 @@ export interface StageContext {
 
 export interface StageInput {
   taskId: string;
+  /** The dub language of a per-language stage (translate → mix); absent for segment and asr. */
+  language?: string;
   /** Absent only for the planning job of the segment stage. */
   segmentIndex?: number;
   /** Re-dub revision of a segment (0 or absent: the first run). */
@@ -198,7 +236,7 @@ export interface StageInput {
 }
 
 export interface StageResult {
-  /** Jobs of the same stage to add (the segment stage fans out per segment). */
+  /** Jobs of the same stage to add (the segment stage's planning job releases part 0). */
   fanOut?: number[];
   /** false: do not enqueue the next stage (e.g. the task was cancelled). */
   continue: boolean;

@@ -27,7 +27,7 @@ function memoryDeps(opts: {
   run?: (stage: StageName, input: StageInput) => StageResult;
 }) {
   const runs = new Map<string, { finished: boolean; errorCode?: string }>();
-  const key = (r: StageRunKey) => `${r.taskId}/${r.segmentIndex}/${r.stage}`;
+  const key = (r: StageRunKey) => `${r.taskId}/${r.segmentIndex}/${r.stage}/${r.language ?? ""}`;
   let status: TaskStatus = "processing";
   const failures: { code: string; stage: StageName }[] = [];
   const enqueued: { stage: StageName; payload: StageInput }[] = [];
@@ -35,7 +35,7 @@ function memoryDeps(opts: {
   const events: unknown[] = [];
   const segmentStages: [number, StageName][] = [];
   const store = promised({
-    getTask: () => ({ segmentCount: opts.segmentCount }),
+    getTask: () => ({ segmentCount: opts.segmentCount, languages: ["fr", "es"] }),
     taskStatus: () => status,
     stageRunFinished: (r: StageRunKey) => runs.get(key(r))?.finished === true && !runs.get(key(r))?.errorCode,
     recordStageStart: (r: StageRunKey) => void runs.set(key(r), { finished: false }),
@@ -84,11 +84,15 @@ const job = (stage: StageName, payload: StageInput, attempt = 1) => ({
 });
 
 describe("runStage", () => {
-  it("runs a part's stage, records it and hands over to the next stage by the graph", async () => {
+  it("runs a part's stage, records it and hands over to the next stage by the graph, once per language", async () => {
     const m = memoryDeps({ segmentCount: 3 });
     expect(await runStage(job("asr", { taskId: "t", segmentIndex: 1 }), m.deps)).toBe("done");
     expect(m.ran).toEqual([{ stage: "asr", input: { taskId: "t", segmentIndex: 1 } }]);
-    expect(m.enqueued).toEqual([{ stage: "translate", payload: { taskId: "t", segmentIndex: 1 } }]);
+    // Recognition is shared; translation on is per dub language.
+    expect(m.enqueued).toEqual([
+      { stage: "translate", payload: { taskId: "t", segmentIndex: 1, language: "fr" } },
+      { stage: "translate", payload: { taskId: "t", segmentIndex: 1, language: "es" } },
+    ]);
     expect(m.segmentStages).toEqual([[1, "asr"]]);
     expect(m.events).toEqual([
       { type: "segment", index: 1, stage: "asr", status: "started" },
@@ -98,20 +102,24 @@ describe("runStage", () => {
 
   it("releases the next part when a part finishes the release stage, and not after the last part", async () => {
     const m = memoryDeps({ segmentCount: 2 });
-    await runStage(job("tts", { taskId: "t", segmentIndex: 0 }), m.deps);
+    await runStage(job("tts", { taskId: "t", segmentIndex: 0, language: "fr" }), m.deps);
     expect(m.enqueued).toEqual([
-      { stage: "align", payload: { taskId: "t", segmentIndex: 0 } },
+      { stage: "align", payload: { taskId: "t", segmentIndex: 0, language: "fr" } },
       { stage: "segment", payload: { taskId: "t", segmentIndex: 1 } },
     ]);
     m.enqueued.length = 0;
-    await runStage(job("tts", { taskId: "t", segmentIndex: 1 }), m.deps);
-    expect(m.enqueued).toEqual([{ stage: "align", payload: { taskId: "t", segmentIndex: 1 } }]);
+    await runStage(job("tts", { taskId: "t", segmentIndex: 1, language: "fr" }), m.deps);
+    expect(m.enqueued).toEqual([
+      { stage: "align", payload: { taskId: "t", segmentIndex: 1, language: "fr" } },
+    ]);
   });
 
   it("a re-dub releases nothing", async () => {
     const m = memoryDeps({ segmentCount: 3 });
-    await runStage(job("tts", { taskId: "t", segmentIndex: 0, revision: 2 }), m.deps);
-    expect(m.enqueued).toEqual([{ stage: "align", payload: { taskId: "t", segmentIndex: 0, revision: 2 } }]);
+    await runStage(job("tts", { taskId: "t", segmentIndex: 0, language: "es", revision: 2 }), m.deps);
+    expect(m.enqueued).toEqual([
+      { stage: "align", payload: { taskId: "t", segmentIndex: 0, language: "es", revision: 2 } },
+    ]);
   });
 
   it("planning fans out part 0 only", async () => {

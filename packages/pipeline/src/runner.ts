@@ -5,7 +5,7 @@
  * The BullMQ processor in apps/workers is a thin adapter around `runStage`.
  */
 import { isPipelineError } from "./errors";
-import { nextStage, PIPELINE } from "./graph";
+import { nextStage, PIPELINE, STAGES } from "./graph";
 import { mediaTools } from "./stages/media-tools";
 import type { MediaTools } from "./stages/media-tools";
 import type { StageName } from "./graph";
@@ -17,6 +17,7 @@ import type {
   Stage,
   StageInput,
   StageResult,
+  StageRunKey,
   TaskStore,
 } from "./ports";
 
@@ -72,7 +73,12 @@ export async function runStage(job: StageJob, deps: RunnerDeps): Promise<RunOutc
     log.info({ status }, "skipped: task is not active");
     return "skipped";
   }
-  const run = { taskId: payload.taskId, segmentIndex: payload.segmentIndex ?? -1, stage };
+  const run = {
+    taskId: payload.taskId,
+    segmentIndex: payload.segmentIndex ?? -1,
+    stage,
+    ...(payload.language ? { language: payload.language } : {}),
+  };
   // A worker killed after the stage finished but before the queue recorded the job as done
   // gets the job again: do not redo the work (a second ASR run would replace sentences that
   // later stages already filled in), only the hand-over.
@@ -84,7 +90,13 @@ export async function runStage(job: StageJob, deps: RunnerDeps): Promise<RunOutc
   // A part's viewers see each of its stages start and finish.
   const partEvent = async (status: "started" | "done") => {
     if (payload.segmentIndex === undefined) return;
-    await deps.events.emit(payload.taskId, { type: "segment", index: payload.segmentIndex, stage, status });
+    await deps.events.emit(payload.taskId, {
+      type: "segment",
+      index: payload.segmentIndex,
+      stage,
+      status,
+      ...(payload.language ? { language: payload.language } : {}),
+    });
   };
   await deps.store.recordStageStart(run);
   await partEvent("started");
@@ -120,13 +132,23 @@ async function handOver(
   result: StageResult,
   deps: RunnerDeps,
 ): Promise<void> {
-  const { taskId, segmentIndex, revision } = payload;
-  if (segmentIndex !== undefined) await deps.store.setSegmentStage(taskId, segmentIndex, stage);
+  const { taskId, segmentIndex, revision, language } = payload;
+  if (segmentIndex !== undefined) await deps.store.setSegmentStage(taskId, segmentIndex, stage, language);
   for (const k of result.fanOut ?? []) {
     await deps.scheduler.enqueue(stage, { taskId, segmentIndex: k, ...(revision ? { revision } : {}) });
   }
   const next = nextStage(stage);
-  if (result.continue && next && segmentIndex !== undefined) await deps.scheduler.enqueue(next, payload);
+  if (result.continue && next && segmentIndex !== undefined) {
+    if (STAGES[next].perLanguage && !language) {
+      // The shared stages are done for this part: one job per dub language (read now, so a
+      // language added meanwhile is not missed; one added later enqueues its own).
+      const task = await deps.store.getTask(taskId);
+      for (const lang of task?.languages ?? [])
+        await deps.scheduler.enqueue(next, { ...payload, language: lang });
+    } else {
+      await deps.scheduler.enqueue(next, payload);
+    }
+  }
   // A re-dub redoes one part; it releases nothing.
   if (stage === PIPELINE.releaseNextPartAfter && segmentIndex !== undefined && !revision) {
     const task = await deps.store.getTask(taskId);
@@ -138,7 +160,7 @@ async function handOver(
 
 async function failed(
   job: StageJob,
-  run: { taskId: string; segmentIndex: number; stage: StageName },
+  run: StageRunKey,
   err: unknown,
   deps: RunnerDeps,
 ): Promise<StageFailure> {

@@ -4,6 +4,7 @@
  */
 import { STAGE_NAMES } from "@vitranslator/pipeline/graph";
 import type { StageName } from "@vitranslator/pipeline/graph";
+import { LANGUAGE_TAG } from "@vitranslator/pipeline/layout";
 import { z } from "zod";
 
 export { STAGE_NAMES };
@@ -12,6 +13,8 @@ export type { StageName };
 export const jobPayload = z.object({
   taskId: z.string().min(1),
   segmentIndex: z.number().int().min(0).optional(),
+  /** The dub language of a per-language stage (translate → mix); absent for segment and asr. */
+  language: z.string().regex(LANGUAGE_TAG).optional(),
   /** Bumped when a segment is re-dubbed, so its job ids do not collide with the first run. */
   revision: z.number().int().min(0).optional(),
   /** A viewer jumped to this part: it goes ahead of the rest of its task (see jobPriority). */
@@ -34,7 +37,13 @@ export function parseStages(list: string | undefined): StageName[] {
 
 /** Dedup id: adding the same stage job twice is a no-op while the first is known. */
 export function jobId(stage: StageName, p: JobPayload): string {
-  return [stage, p.taskId, p.segmentIndex ?? "plan", p.revision ?? 0].join(".");
+  return [
+    stage,
+    p.taskId,
+    p.segmentIndex ?? "plan",
+    ...(p.language ? [p.language] : []),
+    p.revision ?? 0,
+  ].join(".");
 }
 
 /**

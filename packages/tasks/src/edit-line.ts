@@ -1,5 +1,5 @@
 /**
- * The owner corrects one line: its part alone is re-dubbed from where the graph says
+ * The owner corrects one line of one language: its part alone is re-dubbed, in that language only, from where the graph says
  * (PIPELINE.redubFrom) and republished in place; every viewer sees the new text at once.
  * Who may edit is the caller's check (the owner token).
  */
@@ -10,7 +10,7 @@ import { AppError } from "./errors";
 
 export async function editLine(
   deps: TaskCommandDeps,
-  edit: { taskId: string; index: number; translation?: string; sourceText?: string },
+  edit: { taskId: string; language: string; index: number; translation?: string; sourceText?: string },
 ) {
   let outcome;
   try {
@@ -20,14 +20,16 @@ export async function editLine(
     throw err;
   }
   const { segmentIndex, revision, fromStage, sentences } = outcome;
-  await deps.events.emit(edit.taskId, { type: "sentences", segmentIndex, sentences });
+  const { language } = edit;
+  await deps.events.emit(edit.taskId, { type: "sentences", segmentIndex, language, sentences });
   await deps.events.emit(edit.taskId, {
     type: "redub",
+    language,
     segmentIndex,
     sentenceIndex: edit.index,
     revision,
     status: "queued",
   });
-  await enqueue(deps.queues, fromStage, { taskId: edit.taskId, segmentIndex, revision });
+  await enqueue(deps.queues, fromStage, { taskId: edit.taskId, segmentIndex, language, revision });
   return { segmentIndex, revision, fromStage };
 }

@@ -9,7 +9,7 @@ import {
   getTaskStatus,
   reopenFailedTask,
 } from "@vitranslator/db";
-import { nextStage, PIPELINE, STAGE_NAMES } from "@vitranslator/pipeline/graph";
+import { nextStage, PIPELINE, STAGE_NAMES, STAGES } from "@vitranslator/pipeline/graph";
 import type { StageName } from "@vitranslator/pipeline/graph";
 import { enqueue } from "@vitranslator/queue";
 import type { TaskCommandDeps } from "./deps";
@@ -25,9 +25,11 @@ export async function retryTask(deps: TaskCommandDeps, taskId: string): Promise<
         ? PIPELINE.entry
         : nextStage(p.lastStage as StageName);
     if (!stage) continue;
+    // A shared stage (segment, asr) runs once for every language; the others per language.
     await enqueue(deps.queues, stage, {
       taskId,
       ...(p.segmentIndex !== undefined ? { segmentIndex: p.segmentIndex } : {}),
+      ...(p.language && STAGES[stage].perLanguage ? { language: p.language } : {}),
       revision: p.revision,
     });
   }

@@ -14,11 +14,11 @@ export async function seekAhead(
 ): Promise<{ part: number | null }> {
   const task = await ctx.db.task.findUnique({
     where: { id: taskId },
-    select: { status: true, publishedCount: true },
+    select: { status: true, publishedCount: true, targetLanguage: true },
   });
   if (!task || task.status !== "processing") return { part: null };
   const seg = await ctx.db.segment.findFirst({
-    where: { taskId, startMs: { lte: positionMs } },
+    where: { taskId, language: task?.targetLanguage ?? "", startMs: { lte: positionMs } },
     orderBy: { startMs: "desc" },
     select: { index: true, status: true },
   });

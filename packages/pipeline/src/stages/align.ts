@@ -8,7 +8,14 @@ import { fitSentences } from "../align";
 import type { FitResult } from "../align";
 import { layout } from "../layout";
 import type { SentenceRecord, Stage, StageContext, TaskRecord } from "../ports";
-import { CONTINUE, requireSegment, requireTask } from "./common";
+import {
+  CONTINUE,
+  emitSentences,
+  requireLanguage,
+  requireSegment,
+  requireTask,
+  taskGlossary,
+} from "./common";
 import { segmentVoices } from "./tts";
 import type { VoiceFields } from "./tts";
 
@@ -16,8 +23,11 @@ export const alignStage: Stage = {
   name: "align",
   async run(input, ctx) {
     const task = await requireTask(ctx, input.taskId);
-    const seg = await requireSegment(ctx, task.id, input.segmentIndex);
-    let sentences = (await ctx.store.listSentences(task.id, seg.index)).filter((s) => s.predictedMs !== null);
+    const language = requireLanguage(input);
+    const seg = await requireSegment(ctx, task.id, input.segmentIndex, language);
+    let sentences = (await ctx.store.listSentences(task.id, language, seg.index)).filter(
+      (s) => s.predictedMs !== null,
+    );
     const fit = () =>
       fitSentences({
         sentences: sentences.map((s) => ({
@@ -37,18 +47,21 @@ export const alignStage: Stage = {
       if (over.length === 0) break;
       // Re-synthesis speaks with the sentence's own voice (speaker, reference clip), as in the tts stage.
       voices ??= ctx.store
-        .listSentences(task.id, seg.index)
+        .listSentences(task.id, language, seg.index)
         .then((all) => segmentVoices(ctx, task, seg, all));
       const voiceOf = await voices;
       const changed = await Promise.all(
-        over.map((r) => shortenOne(task, seg.index, r, sentences, ctx, voiceOf)),
+        over.map((r) => shortenOne(task, language, seg.index, r, sentences, ctx, voiceOf)),
       );
       if (!changed.some(Boolean)) break;
-      sentences = (await ctx.store.listSentences(task.id, seg.index)).filter((s) => s.predictedMs !== null);
+      sentences = (await ctx.store.listSentences(task.id, language, seg.index)).filter(
+        (s) => s.predictedMs !== null,
+      );
       results = fit();
     }
     await ctx.store.updateSentences(
       task.id,
+      language,
       results.map((r) => ({
         index: r.index,
         slotMs: Math.round(r.slotMs),
@@ -59,11 +72,7 @@ export const alignStage: Stage = {
         stage: "align",
       })),
     );
-    await ctx.events.emit(task.id, {
-      type: "sentences",
-      segmentIndex: seg.index,
-      sentences: await ctx.store.listSentences(task.id, seg.index),
-    });
+    await emitSentences(ctx, task.id, language, seg.index);
     return CONTINUE;
   },
 };
@@ -71,6 +80,7 @@ export const alignStage: Stage = {
 /** Asks for shorter paraphrases and keeps the longest one that fits (else the shortest). */
 async function shortenOne(
   task: TaskRecord,
+  language: string,
   segmentIndex: number,
   fit: FitResult,
   sentences: SentenceRecord[],
@@ -86,19 +96,20 @@ async function shortenOne(
   const candidates = await translator.shorten({
     text: sentence.spokenText,
     source: sentence.sourceText,
-    targetLanguage: task.targetLanguage,
+    targetLanguage: language,
     maxChars,
+    glossary: taskGlossary(task),
     signal: ctx.signal,
   });
   const usable = candidates.filter((c) => c.trim() !== "" && c.length < sentence.spokenText!.length);
   if (usable.length === 0) return false;
-  const draftPath = layout.draft(ctx.taskDir, segmentIndex, sentence.index);
+  const draftPath = layout.draft(ctx.taskDir, segmentIndex, language, sentence.index);
   let chosen: { text: string; durationMs: number } | null = null;
   // Longest first: the least meaning lost among those that fit.
   for (const text of [...usable].sort((a, b) => b.length - a.length)) {
     const out = await ctx.engines.tts.synthesize({
       text,
-      language: task.targetLanguage,
+      language,
       ...voiceOf(sentence),
       outPath: draftPath,
       signal: ctx.signal,
@@ -107,7 +118,7 @@ async function shortenOne(
     if (out.durationMs <= budgetMs) break;
   }
   if (!chosen) return false;
-  await ctx.store.updateSentences(task.id, [
+  await ctx.store.updateSentences(task.id, language, [
     {
       index: sentence.index,
       spokenText: chosen.text,

@@ -6,7 +6,7 @@ import { assignSpeakers } from "../diarization/assign";
 import { PipelineError } from "../errors";
 import { layout, SENTENCES_PER_SEGMENT } from "../layout";
 import type { NewSentence, Stage, StageContext } from "../ports";
-import { CONTINUE, ensureParent, requireSegment, requireTask } from "./common";
+import { CONTINUE, emitSentences, ensureParent, requireSegment, requireTask } from "./common";
 import { readCues } from "./segment";
 
 export const asrStage: Stage = {
@@ -78,11 +78,7 @@ export const asrStage: Stage = {
       });
     }
     await ctx.store.replaceSentences(task.id, seg.index, sentences);
-    await ctx.events.emit(task.id, {
-      type: "sentences",
-      segmentIndex: seg.index,
-      sentences: await ctx.store.listSentences(task.id, seg.index),
-    });
+    for (const language of task.languages) await emitSentences(ctx, task.id, language, seg.index);
     return CONTINUE;
   },
 };

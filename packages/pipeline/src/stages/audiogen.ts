@@ -1,18 +1,21 @@
 /** Stage 7: the final speech of each sentence at its fitted speed, placed on the segment's timeline. */
 import { layout } from "../layout";
 import type { Stage } from "../ports";
-import { CONTINUE, ensureParent, mapLimit, requireSegment, requireTask } from "./common";
+import { CONTINUE, ensureParent, mapLimit, requireLanguage, requireSegment, requireTask } from "./common";
 
 export const audiogenStage: Stage = {
   name: "audiogen",
   async run(input, ctx) {
     const task = await requireTask(ctx, input.taskId);
-    const seg = await requireSegment(ctx, task.id, input.segmentIndex);
-    const sentences = (await ctx.store.listSentences(task.id, seg.index)).filter((s) => s.speed !== null);
+    const language = requireLanguage(input);
+    const seg = await requireSegment(ctx, task.id, input.segmentIndex, language);
+    const sentences = (await ctx.store.listSentences(task.id, language, seg.index)).filter(
+      (s) => s.speed !== null,
+    );
     const clips = await mapLimit(sentences, ctx.config.ttsConcurrency, async (s) => {
-      const output = await ensureParent(layout.finalClip(ctx.taskDir, seg.index, s.index));
+      const output = await ensureParent(layout.finalClip(ctx.taskDir, seg.index, language, s.index));
       await ctx.media.stretchAudio({
-        input: layout.draft(ctx.taskDir, seg.index, s.index),
+        input: layout.draft(ctx.taskDir, seg.index, language, s.index),
         output,
         speed: s.speed ?? 1,
         signal: ctx.signal,
@@ -22,11 +25,12 @@ export const audiogenStage: Stage = {
     await ctx.media.renderTimeline({
       clips,
       durationMs: seg.durationMs,
-      out: await ensureParent(layout.segVocals(ctx.taskDir, seg.index)),
+      out: await ensureParent(layout.segVocals(ctx.taskDir, seg.index, language)),
       signal: ctx.signal,
     });
     await ctx.store.updateSentences(
       task.id,
+      language,
       sentences.map((s) => ({ index: s.index, stage: "audiogen" })),
     );
     return CONTINUE;

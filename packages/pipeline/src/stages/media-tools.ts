@@ -4,14 +4,16 @@
  * implementations are `mediaTools`; the runner passes them unless told otherwise.
  */
 import { renderTimeline, stretchAudio } from "../audio";
-import { concatToMp4 } from "../hls";
+import { concatRenditionsToMp4 } from "../hls";
 import {
+  cutVideoChunks,
   detectSilences,
+  encodeAudioChunks,
   extractSegment,
   extractWav16k,
   ffmpeg,
   listKeyframesMs,
-  mixSegment,
+  mixAudioChunks,
   normaliseSource,
   probeMedia,
 } from "../media";
@@ -56,8 +58,10 @@ export const mediaTools = {
   extractClip,
   stretchAudio,
   renderTimeline,
-  mixSegment,
-  concatToMp4,
+  cutVideoChunks,
+  encodeAudioChunks,
+  mixAudioChunks,
+  concatRenditionsToMp4,
 };
 
 export type MediaTools = typeof mediaTools;

@@ -1,34 +1,49 @@
 /**
- * The mix stage without ffmpeg: fake media tools and an in-memory store. A part is cut into
- * chunks on its keyframes, the chunks land under their names, the part is marked mixed with
- * their durations, and publishing writes the playlist and, for the last part, the MP4.
+ * The mix stage without ffmpeg: fake media tools and an in-memory store. A part's video is
+ * cut into chunks on its keyframes once, each language's audio on the same cuts; the chunks
+ * land under their names, the part is marked mixed with their durations, and publishing
+ * writes the renditions and, for the last part, each language's MP4 and the all-tracks MP4.
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { describe, expect, it } from "vitest";
-import { layout } from "../layout";
-import type { PublishOutcome, SegmentRecord, StageContext, TaskRecord, TaskStore } from "../ports";
+import { hls, layout } from "../layout";
+import type {
+  PublishedTrack,
+  PublishOutcome,
+  SegmentRecord,
+  StageContext,
+  TaskRecord,
+  TaskStore,
+} from "../ports";
 import { mixStage } from "./mix";
 import type { MediaTools } from "./media-tools";
 
 const tmp = useTmpDir("vt-mix-");
 
+type Call<K extends keyof MediaTools> = Parameters<MediaTools[K]>[0];
+
 function fakes(durationMs: number) {
   const calls: {
-    mix?: Parameters<MediaTools["mixSegment"]>[0];
-    concat?: Parameters<MediaTools["concatToMp4"]>[0];
-  } = {};
+    video: Call<"cutVideoChunks">[];
+    original: Call<"encodeAudioChunks">[];
+    mix: Call<"mixAudioChunks">[];
+    concat: Call<"concatRenditionsToMp4">[];
+  } = { video: [], original: [], mix: [], concat: [] };
+  const chunks = async (o: { outDir: string; chunkCutsMs?: readonly number[] }) => {
+    await mkdir(o.outDir, { recursive: true });
+    const files = [0, ...(o.chunkCutsMs ?? [])].map((_, j) => path.join(o.outDir, `chunk_${j}.ts`));
+    for (const f of files) await writeFile(f, `chunk ${f}`);
+    return files;
+  };
   const media = {
     listKeyframesMs: () => Promise.resolve([0, 2000, 4000, 6000, 8000, 10_000]),
-    mixSegment: async (o: Parameters<MediaTools["mixSegment"]>[0]) => {
-      calls.mix = o;
-      const files = [0, ...(o.chunkCutsMs ?? [])].map((_, j) => path.join(o.outDir, `chunk_${j}.ts`));
-      for (const f of files) await writeFile(f, `chunk ${f}`);
-      return files;
-    },
-    concatToMp4: async (o: Parameters<MediaTools["concatToMp4"]>[0]) => {
-      calls.concat = o;
+    cutVideoChunks: (o: Call<"cutVideoChunks">) => (calls.video.push(o), chunks(o)),
+    encodeAudioChunks: (o: Call<"encodeAudioChunks">) => (calls.original.push(o), chunks(o)),
+    mixAudioChunks: (o: Call<"mixAudioChunks">) => (calls.mix.push(o), chunks(o)),
+    concatRenditionsToMp4: async (o: Call<"concatRenditionsToMp4">) => {
+      calls.concat.push(o);
       await writeFile(o.out, "mp4");
     },
   } as unknown as MediaTools;
@@ -37,30 +52,48 @@ function fakes(durationMs: number) {
     hasVideo: true,
     hasAudio: true,
     options: {},
+    targetLanguage: "fr",
+    languages: ["fr", "es"],
+    finalLanguages: [],
+    glossary: null,
     segmentCount: 1,
     finalReady: false,
-  } as TaskRecord;
-  const seg: SegmentRecord = {
-    index: 0,
-    startMs: 0,
-    durationMs,
-    status: "processing",
-    hlsDurationMs: null,
-    chunkMs: [],
-  };
+  } as unknown as TaskRecord;
+  const segs = new Map<string, SegmentRecord>(
+    ["fr", "es"].map((l) => [
+      l,
+      { index: 0, startMs: 0, durationMs, status: "processing", hlsDurationMs: null, chunkMs: [] },
+    ]),
+  );
+  const finals: string[] = [];
   const emitted: unknown[] = [];
   const store = {
     getTask: () => Promise.resolve(task),
-    getSegment: () => Promise.resolve(seg),
+    getSegment: (_t: string, _i: number, l: string) => Promise.resolve(segs.get(l)),
     listSentences: () => Promise.resolve([]),
-    markSegmentMixed: (_t: string, _i: number, chunkMs: number[]) => {
-      Object.assign(seg, { status: "mixed", chunkMs, hlsDurationMs: chunkMs.reduce((a, b) => a + b, 0) });
+    markSegmentMixed: (_t: string, l: string, _i: number, chunkMs: number[]) => {
+      Object.assign(segs.get(l)!, { status: "mixed", chunkMs });
       return Promise.resolve();
     },
-    publishReady: async (_t: string, write: (p: SegmentRecord[], complete: boolean) => Promise<void>) => {
-      const published = [{ ...seg, status: "published" as const }];
-      await write(published, true);
-      return { published, newlyPublished: [0], complete: true, dubRate: 2 } satisfies PublishOutcome;
+    publishReady: async (_t: string, l: string, write: (tracks: PublishedTrack[]) => Promise<void>) => {
+      const tracks = [...segs].map(([language, s]) => ({
+        language,
+        published: s.status === "mixed" ? [{ ...s, status: "published" as const }] : [],
+        complete: s.status === "mixed",
+      }));
+      await write(tracks);
+      const own = tracks.find((t) => t.language === l)!;
+      return {
+        tracks,
+        published: own.published,
+        newlyPublished: [0],
+        complete: true,
+        dubRate: 2,
+      } satisfies PublishOutcome;
+    },
+    markLanguageFinal: (_t: string, l: string) => {
+      finals.push(l);
+      return Promise.resolve({ allFinal: finals.length === 2, finalLanguages: [...finals] });
     },
     completeTask: () => Promise.resolve(),
   } as unknown as TaskStore;
@@ -74,24 +107,52 @@ function fakes(durationMs: number) {
     signal: new AbortController().signal,
     log: { info: () => undefined, warn: () => undefined, error: () => undefined },
   } as unknown as StageContext;
-  return { ctx, calls, seg, emitted };
+  return { ctx, calls, segs, emitted };
 }
 
+const read = (name: string) => readFile(layout.hlsFile(tmp.dir, name), "utf8");
+
 describe("mix stage (fake media)", () => {
-  it("cuts a 12 s part into 4 s chunks on its keyframes, moves them into place and publishes them", async () => {
+  it("cuts the video once on its keyframes, mixes each language's audio on the same cuts and publishes renditions", async () => {
     const f = fakes(12_000);
-    await mixStage.run({ taskId: "t", segmentIndex: 0 }, f.ctx);
-    expect(f.calls.mix?.chunkCutsMs).toEqual([4000, 8000]);
-    expect(f.seg.chunkMs).toEqual([4000, 4000, 4000]);
+    await mixStage.run({ taskId: "t", segmentIndex: 0, language: "fr" }, f.ctx);
+    expect(f.calls.video.map((c) => c.chunkCutsMs)).toEqual([[4000, 8000]]);
+    expect(f.calls.original).toHaveLength(1);
+    expect(f.calls.mix.map((c) => c.dubbedVocals)).toEqual([layout.segVocals(tmp.dir, 0, "fr")]);
+    expect(f.segs.get("fr")!.chunkMs).toEqual([4000, 4000, 4000]);
     for (const j of [0, 1, 2]) {
-      expect(await readFile(layout.hlsChunk(tmp.dir, 0, j), "utf8")).toMatch(/^chunk /);
+      expect(await read(hls.videoChunk(0, j))).toMatch(/^chunk /);
+      expect(await read(hls.audioChunk("fr", 0, j))).toMatch(/^chunk /);
+      expect(await read(hls.audioChunk("orig", 0, j))).toMatch(/^chunk /);
     }
-    const playlist = await readFile(layout.playlist(tmp.dir), "utf8");
-    expect(playlist).toContain("#EXT-X-TARGETDURATION:6\n");
-    expect(playlist.match(/#EXTINF:4\.000,/g)).toHaveLength(3);
-    expect(playlist.trim().endsWith("#EXT-X-ENDLIST")).toBe(true);
-    // The final MP4 joins the chunks by their timeline lengths.
-    expect(f.calls.concat?.durationsMs).toEqual([4000, 4000, 4000]);
-    expect(f.emitted).toContainEqual(expect.objectContaining({ type: "published", index: 0, dubRate: 2 }));
+    const video = await read(hls.videoPlaylist);
+    expect(video).toContain("#EXT-X-TARGETDURATION:6\n");
+    expect(video.match(/#EXTINF:4\.000,/g)).toHaveLength(3);
+    expect(await read(hls.audioPlaylist("fr"))).toBe(video.replaceAll("v_", "a_fr_"));
+    // The second language has nothing yet: an empty EVENT playlist, not ended.
+    expect(await read(hls.audioPlaylist("es"))).not.toContain("#EXTINF");
+    const master = await read(hls.master);
+    expect(master).toContain('LANGUAGE="fr"');
+    expect(master).toContain('LANGUAGE="es"');
+    // French is done: its MP4 joins the video and its audio by the chunks' timeline lengths.
+    expect(f.calls.concat).toHaveLength(1);
+    expect(f.calls.concat[0]!.durationsMs).toEqual([4000, 4000, 4000]);
+    expect(f.calls.concat[0]!.audioTracks.map((t) => t.language)).toEqual(["fr"]);
+    expect(f.emitted).toContainEqual(
+      expect.objectContaining({ type: "published", language: "fr", index: 0, dubRate: 2 }),
+    );
+
+    // Spanish reuses the video and the original sound; when it is done, the all-tracks MP4 is written.
+    await mixStage.run({ taskId: "t", segmentIndex: 0, language: "es" }, f.ctx);
+    expect(f.calls.video).toHaveLength(1);
+    expect(f.calls.original).toHaveLength(1);
+    expect(f.calls.mix[1]!.chunkCutsMs).toEqual([4000, 8000]);
+    expect(await read(hls.audioPlaylist("es"))).toBe(video.replaceAll("v_", "a_es_"));
+    expect(f.calls.concat.map((c) => c.audioTracks.map((t) => t.language))).toEqual([
+      ["fr"],
+      ["es"],
+      ["fr", "es", "und"],
+    ]);
+    expect(f.emitted).toContainEqual(expect.objectContaining({ type: "task", status: "completed" }));
   });
 });

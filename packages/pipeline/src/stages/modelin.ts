@@ -7,7 +7,7 @@ import { layout } from "../layout";
 import type { Stage } from "../ports";
 import { normalizeForSpeech } from "../text";
 import { separatedStems } from "../separation/stems";
-import { CONTINUE, ensureParent, requireSegment, requireTask } from "./common";
+import { CONTINUE, ensureParent, requireLanguage, requireSegment, requireTask } from "./common";
 
 const MAX_REFERENCE_MS = 8000;
 
@@ -15,10 +15,12 @@ export const modelinStage: Stage = {
   name: "modelin",
   async run(input, ctx) {
     const task = await requireTask(ctx, input.taskId);
-    const seg = await requireSegment(ctx, task.id, input.segmentIndex);
-    const sentences = await ctx.store.listSentences(task.id, seg.index);
+    const language = requireLanguage(input);
+    const seg = await requireSegment(ctx, task.id, input.segmentIndex, language);
+    const sentences = await ctx.store.listSentences(task.id, language, seg.index);
     await ctx.store.updateSentences(
       task.id,
+      language,
       sentences.map((s) => ({
         index: s.index,
         spokenText: normalizeForSpeech(s.translation ?? ""),

@@ -1,21 +1,30 @@
 /** Stage 3: translate a segment's sentences, with the previous segment's lines as context. */
 import { PipelineError } from "../errors";
+import { translateWithGlossary } from "../glossary";
 import type { Stage } from "../ports";
-import { CONTINUE, requireSegment, requireTask } from "./common";
+import {
+  CONTINUE,
+  emitSentences,
+  requireLanguage,
+  requireSegment,
+  requireTask,
+  taskGlossary,
+} from "./common";
 
 export const translateStage: Stage = {
   name: "translate",
   async run(input, ctx) {
     const task = await requireTask(ctx, input.taskId);
-    const seg = await requireSegment(ctx, task.id, input.segmentIndex);
+    const language = requireLanguage(input);
+    const seg = await requireSegment(ctx, task.id, input.segmentIndex, language);
     // Only lines without a translation: after an owner's edit of one source line, the
     // others keep theirs (the first run has none translated yet).
-    const sentences = (await ctx.store.listSentences(task.id, seg.index)).filter(
+    const sentences = (await ctx.store.listSentences(task.id, language, seg.index)).filter(
       (s) => s.translation === null,
     );
     if (sentences.length === 0) return CONTINUE;
-    let translations: { index: number; text: string }[];
-    if (task.sourceLanguage && task.sourceLanguage === task.targetLanguage) {
+    let translations: { index: number; text: string; glossaryMissed?: boolean }[];
+    if (task.sourceLanguage && task.sourceLanguage === language) {
       translations = sentences.map((s) => ({ index: s.index, text: s.sourceText }));
     } else {
       const translator = ctx.engines.translator;
@@ -27,27 +36,36 @@ export const translateStage: Stage = {
             "No translation engine is configured: set LLM_BASE_URL, LLM_API_KEY and LLM_MODEL to an OpenAI-compatible chat endpoint.",
         });
       }
-      const previous = seg.index > 0 ? await ctx.store.listSentences(task.id, seg.index - 1) : [];
-      translations = await translator.translate({
+      const previous = seg.index > 0 ? await ctx.store.listSentences(task.id, language, seg.index - 1) : [];
+      // A line that loses a glossary term is asked once more, then kept with a mark.
+      const result = await translateWithGlossary(translator, {
         sentences: sentences.map((s) => ({ index: s.index, text: s.sourceText })),
-        targetLanguage: task.targetLanguage,
+        targetLanguage: language,
         ...(task.sourceLanguage ? { sourceLanguage: task.sourceLanguage } : {}),
         context: previous
           .slice(-3)
           .map((s) => s.sourceText)
           .join("\n"),
+        glossary: taskGlossary(task),
         signal: ctx.signal,
       });
+      translations = sentences.map((s, i) => ({
+        index: s.index,
+        text: result.translations[i] ?? "",
+        glossaryMissed: result.glossaryMissed[i] ?? false,
+      }));
     }
     await ctx.store.updateSentences(
       task.id,
-      translations.map((t) => ({ index: t.index, translation: t.text, stage: "translate" })),
+      language,
+      translations.map((t) => ({
+        index: t.index,
+        translation: t.text,
+        glossaryMissed: t.glossaryMissed ?? false,
+        stage: "translate",
+      })),
     );
-    await ctx.events.emit(task.id, {
-      type: "sentences",
-      segmentIndex: seg.index,
-      sentences: await ctx.store.listSentences(task.id, seg.index),
-    });
+    await emitSentences(ctx, task.id, language, seg.index);
     return CONTINUE;
   },
 };

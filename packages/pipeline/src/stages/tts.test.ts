@@ -67,7 +67,8 @@ async function runStage(tts: TtsEngine, targetLanguage: string, sentences: Sente
     getSegment: () =>
       Promise.resolve({ index: 0, startMs: 0, durationMs: 6000, status: "processing", hlsDurationMs: null }),
     listSentences: () => Promise.resolve(sentences),
-    updateSentences: (_id: string, u: SentenceUpdate[]) => Promise.resolve(void updates.push(...u)),
+    updateSentences: (_id: string, _language: string, u: SentenceUpdate[]) =>
+      Promise.resolve(void updates.push(...u)),
   } as unknown as TaskStore;
   const ctx = {
     store,
@@ -76,7 +77,7 @@ async function runStage(tts: TtsEngine, targetLanguage: string, sentences: Sente
     config: { ttsConcurrency: 2 },
     signal: new AbortController().signal,
   } as unknown as StageContext;
-  await ttsStage.run({ taskId: task.id, segmentIndex: 0 }, ctx);
+  await ttsStage.run({ taskId: task.id, segmentIndex: 0, language: targetLanguage }, ctx);
   return updates;
 }
 
@@ -103,7 +104,7 @@ describe("tts stage", () => {
     const updates = await runStage(new EspeakEngine(), "en", same);
     expect(updates).toHaveLength(2);
     // The same words, two speakers: two different voices.
-    const [a, b] = await Promise.all([0, 1].map((i) => readFile(layout.draft(tmp.dir, 0, i))));
+    const [a, b] = await Promise.all([0, 1].map((i) => readFile(layout.draft(tmp.dir, 0, "en", i))));
     expect(a!.equals(b!)).toBe(false);
   });
 });

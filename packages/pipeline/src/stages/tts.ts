@@ -6,27 +6,28 @@ import type { SegmentRecord, SentenceRecord, Stage, StageContext, TaskRecord } f
 import { separatedStems } from "../separation/stems";
 import { cutReference, planReferences, referenceFileName, speakerKey } from "../tts/reference";
 import type { TtsRequest } from "../tts/types";
-import { CONTINUE, ensureParent, mapLimit, requireSegment, requireTask } from "./common";
+import { CONTINUE, ensureParent, mapLimit, requireLanguage, requireSegment, requireTask } from "./common";
 
 export const ttsStage: Stage = {
   name: "tts",
   async run(input, ctx) {
     const task = await requireTask(ctx, input.taskId);
-    const seg = await requireSegment(ctx, task.id, input.segmentIndex);
-    const all = await ctx.store.listSentences(task.id, seg.index);
+    const language = requireLanguage(input);
+    const seg = await requireSegment(ctx, task.id, input.segmentIndex, language);
+    const all = await ctx.store.listSentences(task.id, language, seg.index);
     const voiceOf = await segmentVoices(ctx, task, seg, all);
     const sentences = all.filter((s) => s.spokenText);
     const drafts = await mapLimit(sentences, ctx.config.ttsConcurrency, async (s) => {
       const out = await ctx.engines.tts.synthesize({
         text: s.spokenText ?? "",
-        language: task.targetLanguage,
+        language,
         ...voiceOf(s),
-        outPath: await ensureParent(layout.draft(ctx.taskDir, seg.index, s.index)),
+        outPath: await ensureParent(layout.draft(ctx.taskDir, seg.index, language, s.index)),
         signal: ctx.signal,
       });
       return { index: s.index, predictedMs: Math.round(out.durationMs), stage: "tts" as const };
     });
-    await ctx.store.updateSentences(task.id, drafts);
+    await ctx.store.updateSentences(task.id, language, drafts);
     return CONTINUE;
   },
 };
