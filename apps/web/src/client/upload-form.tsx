@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import type { DragEvent, FormEvent } from "react";
 import { useEffect, useRef, useState } from "react";
+import { GLOSSARY_LIMITS, GlossaryError, parseGlossary } from "@vitranslator/pipeline/glossary/parse";
 import { Alert } from "./alert";
 import { EnginesPanel } from "./engines-panel";
 import { blockingReason, useEngines, voicesFor } from "./engines";
@@ -33,6 +34,20 @@ function textField(data: FormData, name: string): string {
   return typeof v === "string" ? v : "";
 }
 
+/** Null when the glossary is fine (or empty), else what is wrong with it, naming the line. */
+function glossaryProblem(text: string): string | null {
+  if (text.trim() === "") return null;
+  try {
+    parseGlossary(text);
+    return null;
+  } catch (err) {
+    if (err instanceof GlossaryError) return err.message;
+    throw err;
+  }
+}
+
+const GLOSSARY_HINT = `One "term = translation" per line (# starts a comment); up to ${GLOSSARY_LIMITS.maxBytes / 1024} KB and ${GLOSSARY_LIMITS.maxEntries} terms. Kept in every translation; a line that loses a term is marked on the watch page.`;
+
 function rememberOwnerToken(id: string, token: string): void {
   try {
     window.localStorage.setItem(ownerTokenKey(id), token);
@@ -50,6 +65,11 @@ export function UploadForm() {
   const target = targets.some((l) => l.code === chosenTarget)
     ? chosenTarget
     : (targets.find((l) => l.code === DEFAULT_TARGET)?.code ?? targets[0]?.code ?? "");
+  // More dub languages besides the main one, in the order they were ticked.
+  const [extraChosen, setExtra] = useState<string[]>([]);
+  const extras = extraChosen.filter((c) => c !== target && targets.some((l) => l.code === c));
+  const several = extras.length > 0;
+  const [glossary, setGlossary] = useState("");
   const voices = voicesFor(report, target);
   const blocked = report ? blockingReason(report) : null;
   const asrMissing = report && !report.engines.asr.ready ? report.engines.asr.missing : undefined;
@@ -100,6 +120,19 @@ export function UploadForm() {
 
   useEffect(() => () => abortRef.current?.abort(), []);
 
+  async function loadGlossaryFile(f: File | null) {
+    if (!f) return;
+    if (f.size > GLOSSARY_LIMITS.maxBytes) {
+      setError(`The glossary file is larger than ${GLOSSARY_LIMITS.maxBytes / 1024} KB.`);
+      return;
+    }
+    setGlossary(await f.text());
+  }
+
+  function toggleExtra(code: string, on: boolean) {
+    setExtra((list) => (on ? [...list.filter((c) => c !== code), code] : list.filter((c) => c !== code)));
+  }
+
   const busy = phase.kind !== "idle";
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
@@ -119,13 +152,21 @@ export function UploadForm() {
         return;
       }
     }
+    const badGlossary = glossaryProblem(glossary);
+    if (badGlossary) {
+      setError(`Glossary: ${badGlossary}`);
+      return;
+    }
     const subtitles = data.get("subtitles");
     // Text fields first and the big file last, so the server can read the options before streaming it.
     const body = new FormData();
-    body.set("targetLanguage", textField(data, "targetLanguage") || target);
+    // The main language first: it is the task's targetLanguage and the player's default.
+    for (const language of [textField(data, "targetLanguage") || target, ...extras])
+      body.append("targetLanguage", language);
     const source = textField(data, "sourceLanguage");
     if (source) body.set("sourceLanguage", source);
-    body.set("burnSubtitles", data.get("burnSubtitles") === "true" ? "true" : "false");
+    body.set("burnSubtitles", !several && data.get("burnSubtitles") === "true" ? "true" : "false");
+    if (glossary.trim() !== "") body.set("glossary", glossary);
     const voice = textField(data, "voice");
     if (voice) body.set("voice", voice);
     if (subtitles instanceof File && subtitles.size > 0) body.set("subtitles", subtitles, subtitles.name);
@@ -193,7 +234,7 @@ export function UploadForm() {
 
         <div className="field-row">
           <div className="field">
-            <label htmlFor="targetLanguage">Dub into</label>
+            <label htmlFor="targetLanguage">Dub into{several ? " (main language)" : ""}</label>
             <select
               id="targetLanguage"
               name="targetLanguage"
@@ -215,6 +256,39 @@ export function UploadForm() {
             </select>
           </div>
         </div>
+
+        {targets.length > 1 && (
+          <fieldset className="field extra-languages" id="extra-languages" disabled={busy}>
+            <legend>
+              Also dub into <span className="optional">(optional: the viewer switches in the player)</span>
+            </legend>
+            <div className="language-checks">
+              {targets
+                .filter((l) => l.code !== target)
+                .map((l) => (
+                  <label key={l.code} className="checkbox language-check">
+                    <input
+                      type="checkbox"
+                      name="extraLanguage"
+                      value={l.code}
+                      checked={extras.includes(l.code)}
+                      onChange={(e) => toggleExtra(l.code, e.currentTarget.checked)}
+                    />
+                    <span>{l.name}</span>
+                  </label>
+                ))}
+            </div>
+            {several && (
+              <p className="hint" id="languages-summary">
+                {`${[target, ...extras].length} languages: ${[target, ...extras]
+                  .map((c) => targets.find((l) => l.code === c)?.name ?? c)
+                  .join(
+                    ", ",
+                  )}. Speech recognition and the video are done once; each language adds its own translation and voice.`}
+              </p>
+            )}
+          </fieldset>
+        )}
 
         <div className="field">
           <label htmlFor="subtitles">
@@ -254,10 +328,52 @@ export function UploadForm() {
           </div>
         )}
 
-        <label className="checkbox" htmlFor="burnSubtitles">
-          <input id="burnSubtitles" name="burnSubtitles" type="checkbox" value="true" disabled={busy} />
-          <span>Burn subtitles into the video</span>
-        </label>
+        <div className="field glossary">
+          <label htmlFor="glossary">
+            Glossary <span className="optional">(optional: names and terms to translate your way)</span>
+          </label>
+          <textarea
+            id="glossary"
+            name="glossary"
+            rows={3}
+            value={glossary}
+            placeholder={"ViTranslator = ViTranslator\nmachine learning = apprentissage automatique"}
+            spellCheck={false}
+            disabled={busy}
+            onChange={(e) => setGlossary(e.currentTarget.value)}
+          />
+          <input
+            id="glossary-file"
+            type="file"
+            accept=".txt,.tsv,.csv,text/plain"
+            aria-label="Load a glossary file"
+            disabled={busy}
+            onChange={(e) => void loadGlossaryFile(e.currentTarget.files?.[0] ?? null)}
+          />
+          <p className="hint" id="glossary-hint">
+            {GLOSSARY_HINT}
+          </p>
+        </div>
+
+        <div className="field">
+          <label className="checkbox" htmlFor="burnSubtitles">
+            <input
+              id="burnSubtitles"
+              name="burnSubtitles"
+              type="checkbox"
+              value="true"
+              disabled={busy || several}
+              aria-describedby={several ? "burn-note" : undefined}
+            />
+            <span>Burn subtitles into the video</span>
+          </label>
+          {several && (
+            <p className="hint" id="burn-note">
+              Not with several languages: the video is shared by every language, so subtitles are offered as
+              tracks in the player (and SRT/VTT downloads) instead.
+            </p>
+          )}
+        </div>
 
         <Alert message={error} />
 

@@ -3,6 +3,7 @@
 import type { RefObject } from "react";
 import { useEffect, useRef, useState } from "react";
 import { planStart, plannedWaitMessage } from "@vitranslator/pipeline/pacing";
+import type { HlsHandle } from "./hls-player";
 import { createHls } from "./hls-player";
 
 /**
@@ -31,6 +32,10 @@ interface PlayerProps {
   videoRef: RefObject<HTMLVideoElement | null>;
   /** The viewer jumped to `ms`, past what is dubbed: ask for that part first. */
   onSeekAhead?: (ms: number) => void;
+  /** The audio rendition to play: a dub language's tag or "orig" (switched in place). */
+  audioLanguage?: string;
+  /** Changes when the master playlist gained a rendition: it is read again, at the same position. */
+  reloadKey?: number;
 }
 
 const PLAYLIST_POLL_MS = 500;
@@ -61,6 +66,8 @@ export function Player({
   waitingLabel,
   videoRef,
   onSeekAhead,
+  audioLanguage,
+  reloadKey,
 }: PlayerProps) {
   const [ready, setReady] = useState(hasSegments);
   const [state, setState] = useState<PlayerState>("waiting");
@@ -69,6 +76,10 @@ export function Player({
   pacingRef.current = pacing;
   const seekAheadRef = useRef(onSeekAhead);
   seekAheadRef.current = onSeekAhead;
+  const audioRef = useRef(audioLanguage);
+  audioRef.current = audioLanguage;
+  const hlsRef = useRef<HlsHandle | null>(null);
+  const [playingAudio, setPlayingAudio] = useState<{ value: string | null; index: number } | null>(null);
 
   // Wait for the first part: a live `published` event or a successful poll, whichever first.
   useEffect(() => {
@@ -164,7 +175,16 @@ export function Player({
     void (async () => {
       const { default: Hls } = await import("hls.js");
       if (disposed) return;
-      destroy = createHls({ Hls, video, playlistUrl, onReady: planAndStart });
+      const handle = createHls({
+        Hls,
+        video,
+        playlistUrl,
+        onReady: planAndStart,
+        audioLanguage: () => audioRef.current ?? "",
+        onAudioTrack: (value, index) => setPlayingAudio({ value, index }),
+      });
+      hlsRef.current = handle;
+      destroy = handle.destroy;
     })();
 
     return () => {
@@ -173,13 +193,26 @@ export function Player({
       video.removeEventListener("seeking", onSeeking);
       video.removeEventListener("playing", onPlaying);
       video.removeEventListener("ended", onEnded);
+      hlsRef.current = null;
       destroy();
     };
   }, [ready, playlistUrl, videoRef]);
 
+  useEffect(() => {
+    if (audioLanguage) hlsRef.current?.selectAudio(audioLanguage);
+  }, [audioLanguage]);
+  useEffect(() => {
+    if (reloadKey) hlsRef.current?.reload();
+  }, [reloadKey]);
+
   const overlay = !ready ? (waitingLabel ?? "Dubbing…") : message;
   return (
-    <div className="player-frame" data-state={ready ? state : "waiting"}>
+    <div
+      className="player-frame"
+      data-state={ready ? state : "waiting"}
+      data-audio-language={playingAudio?.value ?? undefined}
+      data-audio-track={playingAudio?.index}
+    >
       <video id="player" ref={videoRef} controls playsInline muted preload="auto" />
       {overlay && (
         <div className="player-overlay" role="status" aria-live="polite">

@@ -36,6 +36,10 @@ function sentence(index: number, segmentIndex: number, over: Partial<SentenceVie
 
 const snapshot = {
   id: "t",
+  targetLanguage: "fr",
+  language: "fr",
+  languages: ["fr"],
+  finalLanguages: [],
   status: "processing",
   segmentCount: 2,
   publishedCount: 0,
@@ -57,6 +61,7 @@ describe("watch state", () => {
     expect(s0.sentences.map((s) => s.index)).toEqual([0, 1, 2]);
     const s1 = applyEvent(s0, {
       type: "sentences",
+      language: "fr",
       segmentIndex: 0,
       sentences: [sentence(0, 0, { translation: "t0", stage: "translate" })],
     });
@@ -69,11 +74,12 @@ describe("watch state", () => {
   it("never lowers the published count when an older event is replayed", () => {
     let s = applyEvent(stateFromSnapshot(snapshot), {
       type: "published",
+      language: "fr",
       index: 1,
       publishedCount: 2,
       segmentCount: 2,
     });
-    s = applyEvent(s, { type: "published", index: 0, publishedCount: 1, segmentCount: 2 });
+    s = applyEvent(s, { type: "published", language: "fr", index: 0, publishedCount: 1, segmentCount: 2 });
     expect(s.publishedCount).toBe(2);
   });
 
@@ -108,13 +114,14 @@ describe("watch state", () => {
     const edited = sentence(1, 0, { revision: 1 });
     let s = applyEvent(stateFromSnapshot(snapshot), {
       type: "redub",
+      language: "fr",
       segmentIndex: 0,
       revision: 1,
       status: "queued",
     });
     expect(redubMark(edited, s.redubbing)).toBe("re-dubbing…");
     expect(redubMark(sentence(2, 1), s.redubbing)).toBeNull();
-    s = applyEvent(s, { type: "redub", segmentIndex: 0, revision: 1, status: "done" });
+    s = applyEvent(s, { type: "redub", language: "fr", segmentIndex: 0, revision: 1, status: "done" });
     expect(redubMark(edited, s.redubbing)).toBe("re-dubbed");
     expect(s.finalReady).toBe(false);
     // A reload during a re-dub: the snapshot's segment revisions say so.
@@ -139,7 +146,7 @@ describe("watch state", () => {
     const start = Date.parse("2026-01-01T00:00:00Z");
     let s: WatchState = { ...stateFromSnapshot(snapshot), startedAt: new Date(start).toISOString() };
     expect(etaSeconds(s, start + 10_000)).toBeNull(); // nothing published yet
-    s = applyEvent(s, { type: "published", index: 0, publishedCount: 1, segmentCount: 2 });
+    s = applyEvent(s, { type: "published", language: "fr", index: 0, publishedCount: 1, segmentCount: 2 });
     // 10 s of 30 s done in 20 s of work → 40 s left.
     expect(etaSeconds(s, start + 20_000)).toBe(40);
     expect(

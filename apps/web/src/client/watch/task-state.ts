@@ -5,11 +5,14 @@ type TaskStatus = TaskSnapshot["status"];
 
 /** What the watch page shows; built from the snapshot, then updated by each live event. */
 export interface WatchState {
+  /** The dub language this state is of (its parts, sentences, publications and re-dubs). */
+  language: string;
   status: TaskStatus;
   errorCode: string | null;
   errorMessage: string | null;
   segmentCount: number | null;
   publishedCount: number;
+  /** This language's final MP4 and subtitles can be downloaded. */
   finalReady: boolean;
   /** Sorted by sentence index. */
   sentences: SentenceView[];
@@ -28,14 +31,24 @@ export interface WatchState {
   startedAt: string | null;
 }
 
+/** The language a snapshot is of (older servers send none: their one language). */
+export const snapshotLanguage = (task: TaskSnapshot): string => task.language ?? task.targetLanguage;
+
 export function stateFromSnapshot(task: TaskSnapshot): WatchState {
+  const language = snapshotLanguage(task);
   return {
+    language,
     status: task.status,
     errorCode: task.errorCode,
     errorMessage: task.errorMessage,
     segmentCount: task.segmentCount,
-    publishedCount: task.publishedCount,
-    finalReady: task.finalReady,
+    // The task's own count is its first language's; another language counts its parts.
+    publishedCount:
+      language === task.targetLanguage
+        ? task.publishedCount
+        : task.segments.filter((s) => s.status === "published").length,
+    finalReady:
+      (task.finalLanguages ?? []).includes(language) || (task.finalReady && task.status === "completed"),
     sentences: [...task.sentences].sort((a, b) => a.index - b.index),
     segmentStages: {},
     redubbing: Object.fromEntries(
@@ -51,11 +64,30 @@ export function stateFromSnapshot(task: TaskSnapshot): WatchState {
   };
 }
 
+/** The language an event is about; undefined for what every language shares (the task, recognition). */
+export function eventLanguage(event: TaskEvent): string | undefined {
+  switch (event.type) {
+    case "task":
+    case "language":
+      return undefined;
+    case "segment":
+      return event.language;
+    case "sentences":
+    case "published":
+    case "final":
+    case "redub":
+      return event.language;
+  }
+}
+
 /**
  * Applies one event. Events replayed after the snapshot may repeat what it already holds,
- * so every case is idempotent: replace, or keep the maximum.
+ * so every case is idempotent: replace, or keep the maximum. Another language's events
+ * leave the state as it is.
  */
 export function applyEvent(state: WatchState, event: TaskEvent): WatchState {
+  const language = eventLanguage(event);
+  if (language !== undefined && language !== state.language) return state;
   switch (event.type) {
     case "task":
       return {
@@ -98,6 +130,8 @@ export function applyEvent(state: WatchState, event: TaskEvent): WatchState {
       };
     case "final":
       return { ...state, finalReady: true };
+    case "language":
+      return state;
     case "redub": {
       const redubbing = { ...state.redubbing };
       if (event.status === "queued") redubbing[event.segmentIndex] = event.revision;

@@ -148,6 +148,14 @@ function Line({
               </span>
             ))}
             {mark && <span className={mark === "re-dubbed" ? "redub-mark done" : "redub-mark"}>{mark}</span>}
+            {s.glossaryMissed && (
+              <span
+                className="glossary-mark"
+                title="The translation lost a term of the glossary, even after a retry: check it and Edit if needed"
+              >
+                glossary term missing
+              </span>
+            )}
           </span>
         </button>
         {onEdit && editable && !editing && (

@@ -6,10 +6,18 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { createApiClient } from "../trpc";
 import { ownerTokenKey } from "../upload";
 import { CopyLinkButton } from "./copy-link";
+import { ORIGINAL_AUDIO } from "./hls-player";
+import {
+  AddLanguage,
+  LanguageDownloads,
+  LanguageMenus,
+  languageLabel,
+  SUBTITLES_OFF,
+} from "./language-controls";
+import { languageState } from "./languages-state";
 import { Player } from "./player";
 import { ProgressPanel } from "./progress-panel";
 import { sentenceAt } from "./task-state";
-import type { TaskLinks } from "./use-task-feed";
 import { useTaskFeed } from "./use-task-feed";
 import { Transcript } from "./transcript";
 import type { LineEdit } from "./transcript";
@@ -62,32 +70,48 @@ function usePlaybackMs(videoRef: RefObject<HTMLVideoElement | null>, enabled: bo
   return ms;
 }
 
-function Downloads({ links }: { links: TaskLinks }) {
-  return (
-    <nav className="downloads" aria-label="Downloads">
-      <a id="download-mp4" className="button primary" href={links.mp4Url} download>
-        Download MP4
-      </a>
-      <a id="download-srt" className="button secondary" href={links.srtUrl} download>
-        Subtitles (SRT)
-      </a>
-      <a id="download-vtt" className="button secondary" href={links.vttUrl} download>
-        Subtitles (VTT)
-      </a>
-    </nav>
+/**
+ * The audio and subtitle languages chosen (null: the task's main one). The transcript shows
+ * the dub being heard (the last one chosen while the original plays); subtitles follow the
+ * audio until the viewer picks them apart.
+ */
+function useLanguageChoice(main: string | null) {
+  const [audioChosen, setAudio] = useState<string | null>(null);
+  const [subtitleChosen, setSubtitle] = useState<string | null>(null);
+  const [lastDub, setLastDub] = useState<string | null>(null);
+  const audio = audioChosen ?? main ?? "";
+  const subtitle = subtitleChosen ?? main ?? SUBTITLES_OFF;
+  const dub = audio === ORIGINAL_AUDIO ? (lastDub ?? main ?? "") : audio;
+  const chooseAudio = useCallback(
+    (value: string) => {
+      if (value !== ORIGINAL_AUDIO) {
+        setLastDub(value);
+        if (subtitle === dub) setSubtitle(value);
+      }
+      setAudio(value);
+    },
+    [subtitle, dub],
   );
+  return { audio, subtitle, dub, chooseAudio, chooseSubtitle: setSubtitle };
 }
 
 export function WatchView({ id }: { id: string }) {
-  const { feed, connected } = useTaskFeed(id);
+  const [main, setMain] = useState<string | null>(null);
+  const { audio, subtitle, dub, chooseAudio, chooseSubtitle } = useLanguageChoice(main);
+  const { feed, connected } = useTaskFeed(id, [dub, subtitle]);
   const videoRef = useRef<HTMLVideoElement | null>(null);
   const live = feed.phase === "live" ? feed : null;
   const playbackMs = usePlaybackMs(videoRef, live !== null);
+  const mainLanguage = live?.state.language ?? null;
+  useEffect(() => setMain(mainLanguage), [mainLanguage]);
+  // The chosen dub's state once loaded (the main one meanwhile), and the subtitle's.
+  const dubState = (live && languageState(live.languages, dub)) ?? live?.state;
+  const subtitleState = live && subtitle !== SUBTITLES_OFF ? languageState(live.languages, subtitle) : null;
 
   const ownerToken = useOwnerToken(id);
-  const sentences = live?.state.sentences ?? [];
-  const publishedCount = live?.state.publishedCount ?? 0;
-  const status = live?.state.status;
+  const sentences = dubState?.sentences ?? [];
+  const publishedCount = dubState?.publishedCount ?? 0;
+  const status = dubState?.status;
   const editable = useCallback(
     (segmentIndex: number) =>
       segmentIndex < publishedCount && (status === "processing" || status === "completed"),
@@ -98,14 +122,19 @@ export function WatchView({ id }: { id: string }) {
       if (!ownerToken) return;
       const { api, close } = createApiClient({ ownerToken });
       try {
-        await api.task.editSentence.mutate({ id, index, ...change });
+        await api.task.editSentence.mutate({ id, index, language: dub, ...change });
       } finally {
         close();
       }
     },
-    [id, ownerToken],
+    [id, ownerToken, dub],
   );
   const current = useMemo(() => sentenceAt(sentences, playbackMs), [sentences, playbackMs]);
+  const subtitleSentences = subtitleState?.sentences;
+  const currentSubtitle = useMemo(
+    () => (subtitleSentences ? sentenceAt(subtitleSentences, playbackMs) : null),
+    [subtitleSentences, playbackMs],
+  );
 
   const seekAhead = useCallback(
     (ms: number) => {
@@ -151,7 +180,8 @@ export function WatchView({ id }: { id: string }) {
     );
   }
 
-  const { task, links, state } = feed;
+  const { task, links, state, languages } = feed;
+  const shown = dubState ?? state;
   const waitingLabel =
     state.status === "failed" ? "Dubbing failed" : state.status === "cancelled" ? "Cancelled" : null;
 
@@ -161,7 +191,7 @@ export function WatchView({ id }: { id: string }) {
         <div className="watch-title">
           <h1 title={task.originalName}>{task.originalName}</h1>
           <p className="muted">
-            {(task.sourceLanguage ?? "auto").toUpperCase()} → {task.targetLanguage.toUpperCase()}
+            {(task.sourceLanguage ?? "auto").toUpperCase()} → {languages.languages.join(", ").toUpperCase()}
           </p>
         </div>
 
@@ -177,11 +207,30 @@ export function WatchView({ id }: { id: string }) {
           waitingLabel={waitingLabel}
           videoRef={videoRef}
           onSeekAhead={seekAhead}
+          audioLanguage={audio}
+          reloadKey={languages.added}
         />
 
-        <div id="live-subtitle" data-testid="live-subtitle" className="live-subtitle" aria-live="off">
-          <p className="live-translation">{current?.translation ?? current?.spokenText ?? "\u00a0"}</p>
-          <p className="live-source">{current?.sourceText ?? "\u00a0"}</p>
+        <LanguageMenus
+          languages={languages.languages}
+          withOriginal={task.hasVideo}
+          audio={audio}
+          subtitle={subtitle}
+          onAudio={chooseAudio}
+          onSubtitle={chooseSubtitle}
+        />
+
+        <div
+          id="live-subtitle"
+          data-testid="live-subtitle"
+          data-language={subtitle}
+          className="live-subtitle"
+          aria-live="off"
+        >
+          <p className="live-translation" lang={subtitle === SUBTITLES_OFF ? undefined : subtitle}>
+            {currentSubtitle?.translation ?? currentSubtitle?.spokenText ?? "\u00a0"}
+          </p>
+          <p className="live-source">{currentSubtitle?.sourceText ?? "\u00a0"}</p>
         </div>
 
         {(state.status === "failed" || state.status === "cancelled") && (
@@ -198,20 +247,31 @@ export function WatchView({ id }: { id: string }) {
       </div>
 
       <aside className="watch-side">
-        <ProgressPanel state={state} connected={connected} />
+        <ProgressPanel state={shown} connected={connected} />
         <div className="actions">
           <CopyLinkButton />
-          {state.status === "completed" &&
-            (state.finalReady ? (
-              <Downloads links={links} />
-            ) : (
-              <p className="muted downloads" role="status">
-                Rebuilding the MP4 with the re-dubbed line…
-              </p>
-            ))}
+          <LanguageDownloads
+            links={links}
+            languages={languages.languages}
+            finalLanguages={languages.finalLanguages}
+            allFinal={languages.allFinal}
+          />
+          {shown.status === "completed" && !languages.finalLanguages.includes(shown.language) && (
+            <p className="muted downloads" role="status">
+              Rebuilding the MP4 with the re-dubbed line…
+            </p>
+          )}
         </div>
+        {ownerToken && (state.status === "processing" || state.status === "completed") && (
+          <AddLanguage id={id} ownerToken={ownerToken} languages={languages.languages} />
+        )}
         <section className="transcript-panel" aria-labelledby="transcript-heading">
-          <h2 id="transcript-heading">Transcript</h2>
+          <h2 id="transcript-heading">
+            Transcript
+            {languages.languages.length > 1 && (
+              <span className="muted"> · {languageLabel(shown.language)}</span>
+            )}
+          </h2>
           {ownerToken && (
             <p className="muted owner-hint" id="owner-hint">
               You made this dub: use Edit on a line to correct it and re-dub that part.
@@ -221,7 +281,7 @@ export function WatchView({ id }: { id: string }) {
             sentences={sentences}
             activeIndex={current?.index ?? null}
             onSeek={seek}
-            redubbing={state.redubbing}
+            redubbing={shown.redubbing}
             editableSegments={editable}
             {...(ownerToken ? { onEdit: edit } : {})}
           />
