@@ -8,6 +8,7 @@
  *   npm run bench -- --llm-latency 800
  *   npm run bench -- --watch           # also the viewer benchmark in Chromium (bench/watch.ts)
  *   npm run bench -- --watch-only --watch-inputs 30s,3min
+ *   npm run bench -- --watch-only --watch-inputs 10min --watch-runs alone
  *   npm run bench -- --skip-build      # use the web app's existing production build
  *
  * results.json is merged: a run replaces the keys it measured and keeps the others.
@@ -37,6 +38,8 @@ const { values } = parseArgs({
     watch: { type: "boolean", default: false },
     "watch-only": { type: "boolean", default: false },
     "watch-inputs": { type: "string" },
+    /** Which viewer runs: `alone`, `together` (3 tasks submitted together), or both. */
+    "watch-runs": { type: "string", default: "alone,together" },
     out: { type: "string", default: "bench/results.json" },
   },
 });
@@ -48,6 +51,16 @@ const WATCH_NAMES = (
   .split(",")
   .map((x) => x.trim())
   .filter(Boolean);
+
+const WATCH_COUNTS = values["watch-runs"]
+  .split(",")
+  .map((x) => x.trim())
+  .filter(Boolean)
+  .map((x) => {
+    if (x === "alone") return 1;
+    if (x === "together") return 3;
+    throw new Error(`unknown --watch-runs ${x} (alone, together)`);
+  });
 
 const INPUTS: InputSpec[] = [
   { name: "720p-60s", width: 1280, height: 720, durationMs: 60_000 },
@@ -178,11 +191,26 @@ async function watchBench(): Promise<Record<string, unknown>> {
     return {
       llmLatencyMs: LLM_LATENCY,
       workers: 1,
-      ...(await runWatchBench({ stack, inputs: WATCH_NAMES })),
+      ...(await runWatchBench({ stack, inputs: WATCH_NAMES, counts: WATCH_COUNTS })),
     };
   } finally {
     await stack.stop();
   }
+}
+
+/**
+ * The viewer results of this run, keeping the earlier runs of the inputs and runs it did not
+ * measure (each run carries the date it was measured), so inputs can be run one at a time.
+ */
+function mergeWatchRuns(before: unknown, now: Record<string, unknown>): Record<string, unknown> {
+  type Run = { input: string; run: string; date?: string };
+  const old = before as { date?: string; runs?: Run[] } | undefined;
+  const runs = (now.runs as Run[]).map((r) => ({ ...r, date: now.date as string }));
+  const measured = new Set(runs.map((r) => `${r.input}/${r.run}`));
+  const kept = (old?.runs ?? [])
+    .filter((r) => !measured.has(`${r.input}/${r.run}`))
+    .map((r) => ({ ...r, date: r.date ?? old?.date }));
+  return { ...now, runs: [...kept, ...runs] };
 }
 
 async function main() {
@@ -198,7 +226,7 @@ async function main() {
     ffmpeg: spawnSync("ffmpeg", ["-version"], { encoding: "utf8" }).stdout.split("\n")[0],
   });
   if (!values["watch-only"]) Object.assign(out, await pipelineBench());
-  if (WATCH) out.watch = await watchBench();
+  if (WATCH) out.watch = mergeWatchRuns(out.watch, await watchBench());
   await writeFile(file, JSON.stringify(out, null, 2) + "\n");
   console.log(`\nwrote ${values.out}`);
 }

@@ -309,7 +309,13 @@ export interface WatchResults {
   peakRss: { webMb: number | null; workerMb: (number | null)[] };
 }
 
-export async function runWatchBench(opts: { stack: BenchStack; inputs: string[] }): Promise<WatchResults> {
+export async function runWatchBench(opts: {
+  stack: BenchStack;
+  inputs: string[];
+  /** Tasks submitted together in each run: 1 (alone), 3, or both (the default). */
+  counts?: readonly number[];
+}): Promise<WatchResults> {
+  const counts = opts.counts ?? [1, 3];
   const { stack } = opts;
   const videos = new Map<string, SampleVideo>();
   for (const name of opts.inputs) {
@@ -329,8 +335,9 @@ export async function runWatchBench(opts: { stack: BenchStack; inputs: string[] 
   const [stack0, chromium0] = [await stackCpu(), await cpuSeconds(browserPid, { tree: true })];
   const runs: WatchRun[] = [];
   try {
-    console.log(`\nviewer benchmark (720p, Chromium): ${opts.inputs.join(", ")}, alone and 3 together`);
-    for (const count of [1, 3])
+    const runsSaid = counts.map((c) => (c === 1 ? "alone" : `${c} together`)).join(" and ");
+    console.log(`\nviewer benchmark (720p, Chromium): ${opts.inputs.join(", ")}, ${runsSaid}`);
+    for (const count of counts)
       for (const input of opts.inputs) {
         const got = await watchTogether({ stack, browser, video: videos.get(input)!, input, count });
         for (const r of got) printWatchRun(r);
