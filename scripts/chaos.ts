@@ -9,7 +9,7 @@ import path from "node:path";
 import { createTRPCClient, createWSClient, wsLink } from "@trpc/client";
 import type { AppRouter } from "@vitranslator/api";
 import type { TestDatabase } from "@vitranslator/db/testing";
-import { layout } from "@vitranslator/pipeline/layout";
+import { hls, layout } from "@vitranslator/pipeline/layout";
 import { makeSampleVideo, probeDurationMs } from "@vitranslator/testkit";
 import type { SampleVideo } from "@vitranslator/testkit";
 import { startStack, uploadTask, waitUntil } from "@vitranslator/testkit/stack";
@@ -240,11 +240,13 @@ for (const s of submitted) {
   }
   completed++;
   const dir = path.join(stack.storageDir, "tasks", s.id);
-  const playlist = await readFile(layout.playlist(dir), "utf8");
+  // The dub's audio rendition (every task has one; the video rendition shares its chunk cuts).
+  const language = task.targetLanguage;
+  const playlist = await readFile(layout.hlsFile(dir, hls.audioPlaylist(language)), "utf8");
   const uris = playlist.split("\n").filter((l) => l.endsWith(".ts"));
   // Each part publishes its chunks (durations in Segment.chunkMs) in order, parts in order.
-  const parts = [...task.segments].sort((a, b) => a.index - b.index);
-  const expected = parts.flatMap((p) => p.chunkMs.map((_, j) => layout.hlsChunkName(p.index, j)));
+  const parts = task.segments.filter((p) => p.language === language).sort((a, b) => a.index - b.index);
+  const expected = parts.flatMap((p) => p.chunkMs.map((_, j) => hls.audioChunk(language, p.index, j)));
   const unpublished = (task.segmentCount ?? 0) - parts.filter((p) => p.chunkMs.length > 0).length;
   const seen = new Set(uris);
   duplicates += uris.length - seen.size;
@@ -252,9 +254,11 @@ for (const s of submitted) {
   if (unpublished > 0) problems.push(`${s.id}: ${unpublished} parts without chunks`);
   if (uris.join() !== expected.join()) problems.push(`${s.id}: playlist ${uris.join(" ")}`);
   if (!playlist.trim().endsWith("#EXT-X-ENDLIST")) problems.push(`${s.id}: no ENDLIST`);
-  const drift = Math.abs((await probeDurationMs(layout.finalMp4(dir))) - s.sample.durationMs);
+  const drift = Math.abs((await probeDurationMs(layout.finalMp4(dir, language))) - s.sample.durationMs);
   if (!(drift < 500)) problems.push(`${s.id}: final MP4 off by ${drift.toFixed(0)} ms`);
-  const untranslated = task.sentences.filter((x) => !x.translation || x.speed === null).length;
+  const untranslated = task.sentences.filter(
+    (x) => x.language === language && (!x.translation || x.speed === null),
+  ).length;
   if (untranslated > 0) problems.push(`${s.id}: ${untranslated} sentences not dubbed`);
 }
 // The watched client saw the stream exactly: same ids, in order, none twice.

@@ -134,3 +134,12 @@ export async function targetLanguages(reader: EngineReader | undefined) {
     ? (await reader.report()).targetLanguages
     : LANGUAGE_CODES.map((code) => ({ code, name: languageName(code) }));
 }
+
+/**
+ * The add-language check: whether the workers speak `language`, with the task's voice
+ * (the catalogue without a reader). Recognition is done already, so it is not asked for.
+ */
+export const languageCheck =
+  (reader: EngineReader | undefined) =>
+  async (language: string, voice: string | null): Promise<AppError | null> =>
+    refuseTask(reader ? await reader.report() : null, { target: language, voice, needsAsr: false });

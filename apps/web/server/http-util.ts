@@ -32,6 +32,46 @@ export function sendError(res: ServerResponse, err: AppError): void {
   sendJson(res, err.status, { error: { code: err.code, message: err.message } }, err.headers);
 }
 
+/**
+ * A small JSON request body: refused past `maxBytes` (413, from the declared length before
+ * a byte is read, else as soon as it is passed) or when it is not JSON (400).
+ */
+export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+  const tooLarge = () =>
+    new AppError("BODY_TOO_LARGE", `The request body is over the ${maxBytes} byte limit.`);
+  if (Number(req.headers["content-length"] ?? 0) > maxBytes) {
+    req.resume();
+    throw tooLarge();
+  }
+  const text = await new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    const onData = (chunk: Buffer) => {
+      bytes += chunk.length;
+      chunks.push(chunk);
+      if (bytes <= maxBytes) return;
+      // The rest is drained unread, so the answer can still be sent on this connection.
+      req.off("data", onData);
+      req.resume();
+      reject(tooLarge());
+    };
+    req.on("data", onData);
+    req.once("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.once("error", reject);
+  });
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new AppError("BAD_REQUEST", "Send a JSON body.");
+  }
+}
+
+/** A request header's first value. */
+export function header(req: IncomingMessage, name: string): string | null {
+  const h = req.headers[name];
+  return (Array.isArray(h) ? h[0] : h) ?? null;
+}
+
 const TYPES: Record<string, string> = {
   ".m3u8": "application/vnd.apple.mpegurl",
   ".ts": "video/mp2t",

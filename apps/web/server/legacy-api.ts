@@ -3,8 +3,10 @@
  * scripts work unchanged:
  *   POST /upload (video, target_language, generate_subtitle) → { status: "processing", task_id, message }
  *   GET  /task/<id>      → { status: processing | success | error, progress 0–100, message, hls_ready }
- *   GET  /playlists/<id>.m3u8, /segments/<id>/<chunk>   the dub's HLS (absolute chunk URIs, as the original)
- *   GET  /download/<id>  → the final MP4
+ *   GET  /playlists/<id>.m3u8   the master playlist, its URIs absolute under /segments/<id>/ (as the original's chunks were)
+ *   GET  /segments/<id>/<name>  any file of the task's hls/ folder (renditions' playlists keep relative
+ *                               chunk URIs, which resolve under /segments/<id>/ too)
+ *   GET  /download/<id>  → the first language's final MP4
  * Errors also carry the original's `detail`. Returns false when the path is not one of these.
  */
 import { readFile, realpath } from "node:fs/promises";
@@ -61,8 +63,9 @@ export function legacyTaskBody(t: TaskSummary) {
 }
 
 /**
- * The task's playlist with every relative URI made absolute under /segments/<id>/, as the
- * original wrote them (so the playlist works from /playlists/ without its chunks there).
+ * The task's master playlist with every relative URI (variant lines and the renditions'
+ * URI="…" attributes) made absolute under /segments/<id>/, as the original wrote its chunk
+ * URIs, so the playlist works from /playlists/ without its files there.
  */
 export function legacyPlaylist(text: string, id: string): string {
   const prefix = `/segments/${id}/`;

@@ -50,6 +50,8 @@ const rateLimiter = createRateLimiter({
   limits: { edits: env.EDIT_RATE_LIMIT_PER_MINUTE, api: env.API_RATE_LIMIT_PER_MINUTE },
   trustProxyHops: env.TRUST_PROXY,
 });
+/** What the workers can do: upload refusals, GET /api/engines, the add-language check. */
+const engines = createEngineReader({ redis, prefix: env.QUEUE_PREFIX });
 const rest = createHttpApi(
   {
     db,
@@ -69,7 +71,7 @@ const rest = createHttpApi(
       clientIp: (req) => clientIp(req, env.TRUST_PROXY),
     }),
     checkDependencies: createDependencyCheck({ db, redis }),
-    engines: createEngineReader({ redis, prefix: env.QUEUE_PREFIX }),
+    engines,
   },
   { corsOrigins: env.CORS_ORIGINS },
 );
@@ -81,6 +83,7 @@ const api = createTrpcServer({
   storage,
   adminToken: env.ADMIN_TOKEN ?? null,
   rateLimiter,
+  engines,
   log,
   limits: {
     wsConnectionsPerIp: env.WS_MAX_CONNECTIONS_PER_IP,

@@ -4,21 +4,25 @@
  * Returns false when the path is not ours, so Next can serve it.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { getTaskSummary, TASK_ID_PATTERN } from "@vitranslator/db";
+import { TASK_ID_PATTERN } from "@vitranslator/db";
 import type { TaskSummary } from "@vitranslator/db";
 import { isAppError, publicTaskError } from "@vitranslator/api";
-import { layout } from "@vitranslator/pipeline/layout";
-import { AppError, RecentFiles, sendError, sendFile, sendJson } from "./http-util";
+import { addLanguage, requireTaskOwner } from "@vitranslator/tasks";
+import { hls, isHlsName, layout } from "@vitranslator/pipeline/layout";
+import { createDownloads, taskSummary } from "./downloads";
+import { AppError, header, readJsonBody, RecentFiles, sendError, sendFile, sendJson } from "./http-util";
 import { requestedMsn, waitForPlaylist } from "./playlist-wait";
-import { targetLanguages } from "./engines";
+import { languageCheck, targetLanguages } from "./engines";
 import { createTaskFromUpload } from "./tasks-service";
-import type { ServiceDeps } from "./tasks-service";
+import type { FieldNames, ServiceDeps } from "./tasks-service";
 
-const REST_FIELDS = {
+const REST_FIELDS: FieldNames = {
   video: "video",
   targetLanguage: "targetLanguage",
   sourceLanguage: "sourceLanguage",
   burnSubtitles: "burnSubtitles",
+  manyLanguages: true,
+  glossary: "glossary",
 };
 
 interface StatusBody {
@@ -26,6 +30,10 @@ interface StatusBody {
   status: TaskSummary["status"];
   progress: number;
   segments: { total: number; published: number };
+  /** Every dub language, the first being the default of the downloads. */
+  languages: string[];
+  /** Languages whose MP4 and subtitles can be downloaded. */
+  finalLanguages: string[];
   note?: { code: string; message: string };
   /** The public message for the code; the stored detail is shown on /admin only. */
   error?: { code: string; message: string; errorId?: string };
@@ -37,6 +45,8 @@ function statusBody(t: TaskSummary): StatusBody {
     status: t.status,
     progress: Math.round(t.progress * 1000) / 1000,
     segments: { total: t.segmentCount ?? 0, published: t.publishedCount },
+    languages: t.languages,
+    finalLanguages: t.finalLanguages,
     // A completed task can carry a note (NOTHING_TO_DUB); anything else with a code is an error.
     ...(t.errorCode
       ? { [t.status === "completed" ? "note" : "error"]: publicTaskError(t.id, t.errorCode, t.errorMessage) }
@@ -51,31 +61,42 @@ export function createRestHandler(deps: ServiceDeps) {
     if (!TASK_ID_PATTERN.test(id)) throw new AppError("TASK_NOT_FOUND", "No such task.");
     return deps.storage.taskDir(id);
   };
-  const summary = async (id: string) => {
-    const t = TASK_ID_PATTERN.test(id) ? await getTaskSummary(deps.db, id) : null;
-    if (!t) throw new AppError("TASK_NOT_FOUND", "No such task.");
-    return t;
-  };
-  const downloadMp4 = async (req: IncomingMessage, res: ServerResponse, id: string) => {
-    const t = await summary(id);
-    if (!t.finalReady)
-      throw new AppError(
-        "NOT_READY",
-        `The dub is not finished yet (${t.publishedCount}/${t.segmentCount ?? "?"} segments).`,
-      );
-    const base = t.originalName.replace(/\.[^.]+$/, "");
-    await sendFile(req, res, layout.finalMp4(taskDirOf(id)), {
-      root: deps.storage.root,
-      downloadName: `${base}.${t.targetLanguage}.mp4`,
+  const downloads = createDownloads(deps);
+
+  /** POST /api/tasks/<id>/languages, `{ "language": "es" }`, the owner token in `x-owner-token`. */
+  const addTaskLanguage = async (req: IncomingMessage, res: ServerResponse, id: string) => {
+    // Each language dubs the whole video again: counted like an owner's edit.
+    await deps.rateLimiter?.check(req, "edits");
+    if (!TASK_ID_PATTERN.test(id)) throw new AppError("TASK_NOT_FOUND", "No such task.");
+    const body = await readJsonBody(req, 4096);
+    const language = (body as { language?: unknown } | null)?.language;
+    if (typeof language !== "string")
+      throw new AppError("BAD_REQUEST", 'Send JSON like { "language": "es" }.');
+    await requireTaskOwner(deps.db, id, header(req, "x-owner-token"));
+    const added = await addLanguage(deps, {
+      taskId: id,
+      language,
+      checkEngines: languageCheck(deps.engines),
     });
+    sendJson(res, 201, added);
   };
-  const downloadSubs = async (req: IncomingMessage, res: ServerResponse, id: string, ext: "srt" | "vtt") => {
-    const t = await summary(id);
-    if (!t.finalReady) throw new AppError("NOT_READY", "The subtitles are written when the dub is finished.");
-    const dir = taskDirOf(id);
-    await sendFile(req, res, ext === "srt" ? layout.finalSrt(dir) : layout.finalVtt(dir), {
+
+  /** A file of the task's hls/ folder: playlists (master, video, audio and subtitle renditions), chunks, WebVTT parts. */
+  const serveHls = async (req: IncomingMessage, res: ServerResponse, id: string, name: string) => {
+    if (!isHlsName(name)) throw new AppError("NOT_FOUND", "Not found.");
+    const file = layout.hlsFile(taskDirOf(id), name);
+    const playlist = name.endsWith(".m3u8");
+    // Every media playlist grows (EVENT) and can be waited on; the master is written once per language set.
+    const msn = playlist && name !== hls.master ? requestedMsn(req.url) : null;
+    if (msn !== null) await holdPlaylist(res, file, msn);
+    await sendFile(req, res, file, {
       root: deps.storage.root,
-      downloadName: `${t.originalName.replace(/\.[^.]+$/, "")}.${t.targetLanguage}.${ext}`,
+      // A chunk keeps its URI when the owner re-dubs a line, so it must be revalidated too.
+      cache: "no-cache",
+      // Every viewer fetches the same chunks and playlists within seconds: kept in memory
+      // for a moment (a re-dub or a new chunk shows within that moment). A held playlist
+      // request is answered from the file, since it waited for the newest version.
+      ...(msn === null ? { recent: playlist ? recentPlaylists : recentChunks } : {}),
     });
   };
 
@@ -136,38 +157,25 @@ export function createRestHandler(deps: ServiceDeps) {
     [
       "GET",
       /^\/api\/tasks\/([^/]+)$/,
-      limited(async (_req, res, m) => sendJson(res, 200, statusBody(await summary(m[1]!)))),
+      limited(async (_req, res, m) => sendJson(res, 200, statusBody(await taskSummary(deps.db, m[1]!)))),
     ],
+    ["POST", /^\/api\/tasks\/([^/]+)\/languages$/, async (req, res, m) => addTaskLanguage(req, res, m[1]!)],
     [
       "GET",
       /^\/api\/tasks\/([^/]+)\/download$/,
-      limited(async (req, res, m) => downloadMp4(req, res, m[1]!)),
+      limited(async (req, res, m) => downloads.mp4(req, res, m[1]!)),
+    ],
+    [
+      "GET",
+      /^\/api\/tasks\/([^/]+)\/download\/all$/,
+      limited(async (req, res, m) => downloads.allTracks(req, res, m[1]!)),
     ],
     [
       "GET",
       /^\/api\/tasks\/([^/]+)\/subtitles\.(srt|vtt)$/,
-      limited(async (req, res, m) => downloadSubs(req, res, m[1]!, m[2] as "srt" | "vtt")),
+      limited(async (req, res, m) => downloads.subtitles(req, res, m[1]!, m[2] as "srt" | "vtt")),
     ],
-    [
-      "GET",
-      /^\/media\/([^/]+)\/hls\/(index\.m3u8|seg_\d{1,6}_\d{1,4}\.ts)$/,
-      async (req, res, m) => {
-        const dir = taskDirOf(m[1]!);
-        const chunk = layout.parseHlsChunkName(m[2]!);
-        const file = chunk ? layout.hlsChunk(dir, chunk.part, chunk.chunk) : layout.playlist(dir);
-        const msn = chunk ? null : requestedMsn(req.url);
-        if (msn !== null) await holdPlaylist(res, file, msn);
-        await sendFile(req, res, file, {
-          root: deps.storage.root,
-          // A chunk keeps its URI when the owner re-dubs a line, so it must be revalidated too.
-          cache: "no-cache",
-          // Every viewer fetches the same chunks and playlist within seconds: kept in memory
-          // for a moment (a re-dub or a new chunk shows within that moment). A held playlist
-          // request is answered from the file, since it waited for the newest version.
-          ...(msn === null ? { recent: chunk ? recentChunks : recentPlaylists } : {}),
-        });
-      },
-    ],
+    ["GET", /^\/media\/([^/]+)\/hls\/([^/]+)$/, async (req, res, m) => serveHls(req, res, m[1]!, m[2]!)],
   ];
 
   return async (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> => {

@@ -17,6 +17,8 @@ import type { Db } from "@vitranslator/db";
 import type { Logger, Storage } from "@vitranslator/pipeline";
 import type { EventBus, SharedEventReader, StageQueues } from "@vitranslator/queue";
 import { WebSocketServer } from "ws";
+import { languageCheck } from "./engines";
+import type { EngineReader } from "./engines";
 import { sendError } from "./http-util";
 import { LiveLimits } from "./live-limits";
 import { clientIp } from "./rate-limit";
@@ -61,6 +63,8 @@ export interface TrpcServerDeps {
   storage: Storage;
   adminToken: string | null;
   rateLimiter?: RateLimiter;
+  /** What the workers can do, for task.addLanguage (absent: the language catalogue). */
+  engines?: EngineReader;
   log: Logger;
   limits?: Partial<ApiLimits>;
 }
@@ -114,6 +118,7 @@ export function createTrpcServer(deps: TrpcServerDeps) {
     adminToken: deps.adminToken,
     requestAdminToken: header(req, "x-admin-token"),
     requestOwnerToken: header(req, "x-owner-token"),
+    checkEngines: languageCheck(deps.engines),
     ...(deps.rateLimiter ? { rateLimit: (bucket) => deps.rateLimiter!.check(req, bucket) } : {}),
     followTask(opts) {
       if (!feeds)

@@ -18,11 +18,17 @@ import { admitMedia } from "@vitranslator/pipeline/media/admission";
 import type { MediaCaps } from "@vitranslator/pipeline/media/admission";
 import type { MediaInfo } from "@vitranslator/pipeline/media/probe";
 import { SUBTITLE_LIMITS } from "@vitranslator/pipeline/subtitles/parse";
+import { GLOSSARY_LIMITS } from "@vitranslator/pipeline/glossary/parse";
 import { AppError } from "./http-util";
 import type { MinutesQuota } from "./quota";
 
 export interface ReceivedUpload {
+  /** Each text field's last value. */
   fields: Record<string, string>;
+  /** Each text field's values in the order sent (a field may be repeated). */
+  fieldValues: Record<string, string[]>;
+  /** The glossary file's text (opts.glossaryField), unchecked; null when none was sent. */
+  glossaryFile: string | null;
   video: { originalName: string; relativePath: string; info: MediaInfo };
   subtitles: { relativePath: string } | null;
   /** Gives the minutes charged for this upload back (the task was refused after all). */
@@ -45,6 +51,8 @@ export async function receiveUpload(opts: {
   maxBytes: number;
   maxDurationMs: number;
   videoField: string;
+  /** A file field holding the task's glossary (kept in memory, at most GLOSSARY_LIMITS.maxBytes); absent: not read. */
+  glossaryField?: string;
   /** Caps on what the video may cost to decode (defaults: pipeline DEFAULT_MEDIA_CAPS). */
   mediaCaps?: MediaCaps;
   /** Minutes per client and per day (absent: unlimited, as in tests that do not test it). */
@@ -73,6 +81,9 @@ export async function receiveUpload(opts: {
 async function parseAndCheck(opts: Parameters<typeof receiveUpload>[0]): Promise<ReceivedUpload> {
   const { req, taskDir, maxBytes, videoField } = opts;
   const fields: Record<string, string> = {};
+  const fieldValues: Record<string, string[]> = {};
+  const glossary: Buffer[] = [];
+  let glossarySent = false;
   let video: { originalName: string; relativePath: string; bytes: number } | null = null;
   let subtitles: { relativePath: string } | null = null;
   const writes: Promise<void>[] = [];
@@ -85,7 +96,7 @@ async function parseAndCheck(opts: Parameters<typeof receiveUpload>[0]): Promise
   await new Promise<void>((resolve, reject) => {
     const bb = busboy({
       headers: req.headers,
-      limits: { fileSize: maxBytes, files: 2, fields: 20, fieldSize: 64 * 1024 },
+      limits: { fileSize: maxBytes, files: 3, fields: 20, fieldSize: 64 * 1024 },
       defParamCharset: "utf8",
     });
     const fail = (err: AppError) => {
@@ -95,8 +106,22 @@ async function parseAndCheck(opts: Parameters<typeof receiveUpload>[0]): Promise
     };
     bb.on("field", (name, value) => {
       fields[name] = value;
+      (fieldValues[name] ??= []).push(value);
     });
     bb.on("file", (name, stream, info) => {
+      if (name === opts.glossaryField && !glossarySent) {
+        glossarySent = true;
+        readGlossary(stream, glossary, () => {
+          stream.destroy();
+          fail(
+            new AppError(
+              "GLOSSARY_TOO_LARGE",
+              `The glossary file is larger than ${GLOSSARY_LIMITS.maxBytes / 1024} KiB; keep the terms this video needs.`,
+            ),
+          );
+        });
+        return;
+      }
       let relativePath: string;
       if (name === videoField && !video) {
         relativePath = `source/original${safeExtension(info.filename ?? "", ".bin")}`;
@@ -157,5 +182,22 @@ async function parseAndCheck(opts: Parameters<typeof receiveUpload>[0]): Promise
     );
   }
   const refund = opts.quota ? await opts.quota.charge(opts.req, info.durationMs) : () => Promise.resolve();
-  return { fields, video: { ...v, info }, subtitles: subtitles as { relativePath: string } | null, refund };
+  return {
+    fields,
+    fieldValues,
+    glossaryFile: glossarySent ? Buffer.concat(glossary).toString("utf8") : null,
+    video: { ...v, info },
+    subtitles: subtitles as { relativePath: string } | null,
+    refund,
+  };
+}
+
+/** Keeps a glossary file's bytes in `into`; past the glossary's size cap, calls `tooLarge` instead. */
+function readGlossary(stream: NodeJS.ReadableStream, into: Buffer[], tooLarge: () => void): void {
+  let bytes = 0;
+  stream.on("data", (chunk: Buffer) => {
+    bytes += chunk.length;
+    if (bytes > GLOSSARY_LIMITS.maxBytes) tooLarge();
+    else into.push(chunk);
+  });
 }

@@ -66,12 +66,18 @@ describe("npm run dub", () => {
           // Stands in for the workers: the task completes with its final MP4 in place.
           if (id)
             finished.done = (async () => {
-              const mp4 = layout.finalMp4(path.join(web.storageDir, "tasks", id));
+              const mp4 = layout.finalMp4(path.join(web.storageDir, "tasks", id), "fr");
               await mkdir(path.dirname(mp4), { recursive: true });
               await writeFile(mp4, "dubbed-bytes");
               await web.t.db.task.update({
                 where: { id },
-                data: { status: "completed", finalReady: true, segmentCount: 1, publishedCount: 1 },
+                data: {
+                  status: "completed",
+                  finalReady: true,
+                  finalLanguages: ["fr"],
+                  segmentCount: 1,
+                  publishedCount: 1,
+                },
               });
             })();
         },

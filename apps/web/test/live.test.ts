@@ -117,7 +117,13 @@ describe("live feeds over the WebSocket", () => {
     for (const v of viewers) for (let i = 1; i <= 7; i++) v.subscribe(i, { id: task, lastEventId: null });
     for (const v of viewers)
       await v.until((r) => [1, 2, 3, 4, 5, 6, 7].every((i) => dataFor(r, i).length === 1));
-    await stack.events.emit(task, { type: "published", index: 0, publishedCount: 1, segmentCount: 1 });
+    await stack.events.emit(task, {
+      type: "published",
+      language: "fr",
+      index: 0,
+      publishedCount: 1,
+      segmentCount: 1,
+    });
     for (const v of viewers)
       await v.until((r) => [1, 2, 3, 4, 5, 6, 7].every((i) => dataFor(r, i).length === 2));
     expect(stack.reader.stats().subscribers).toBe(36);

@@ -1,8 +1,9 @@
 /**
  * The original system's client (ViTranslator/VideoTrans) against this server, driven the way
  * it drives it: a cross-origin page uploads with `video`, `target_language` and
- * `generate_subtitle`, polls GET /task/<id> until `success`, plays /playlists/<id>.m3u8
- * (chunks under /segments/<id>/) once `hls_ready`, and downloads /download/<id>.
+ * `generate_subtitle`, polls GET /task/<id> until `success`, plays /playlists/<id>.m3u8 (the
+ * master playlist; renditions and chunks under /segments/<id>/) once `hls_ready`, and
+ * downloads /download/<id>.
  * Real Postgres, Redis, ffmpeg, espeak-ng and a worker process; the OpenAI-compatible
  * endpoint (translation, transcription) is the test fake.
  */
@@ -158,18 +159,24 @@ describe("the original system's client", () => {
     expect(played || (await playsFirstChunk(id))).toBe(true);
     expect(seen.some((s) => s.status === "processing" && s.progress > 0 && s.progress < 100)).toBe(true);
 
-    // The finished playlist: every chunk under /segments/<id>/, the end marker, all chunks served.
-    const playlist = await (await fetch(`${base}/playlists/${id}.m3u8`)).text();
-    expect(playlist).toMatch(/^#EXTM3U/);
-    expect(playlist).toContain("#EXT-X-ENDLIST");
-    const uris = playlist.split("\n").filter((l) => l && !l.startsWith("#"));
-    expect(uris.length).toBeGreaterThan(0);
-    for (const uri of uris) {
-      expect(uri.startsWith(`/segments/${id}/`)).toBe(true);
-      const chunk = await fetch(base + uri, { headers: { origin: CLIENT_ORIGIN } });
-      expect(chunk.status).toBe(200);
-      expect(chunk.headers.get("access-control-allow-origin")).toBe(CLIENT_ORIGIN);
-      expect(new Uint8Array(await chunk.arrayBuffer())[0]).toBe(0x47); // MPEG-TS sync byte
+    // The master playlist: every rendition under /segments/<id>/; each has ended, and its
+    // chunks (relative URIs, so under /segments/<id>/ too) are served.
+    const master = await (await fetch(`${base}/playlists/${id}.m3u8`)).text();
+    expect(master).toMatch(/^#EXTM3U/);
+    const renditions = playlistUris(master);
+    expect(renditions.length).toBeGreaterThan(1);
+    for (const rendition of renditions) {
+      expect(rendition.startsWith(`/segments/${id}/`)).toBe(true);
+      const text = await (await fetch(base + rendition, { headers: { origin: CLIENT_ORIGIN } })).text();
+      expect(text).toContain("#EXT-X-ENDLIST");
+      const chunks = playlistUris(text);
+      expect(chunks.length).toBeGreaterThan(0);
+      for (const uri of chunks) {
+        const chunk = await fetch(new URL(uri, base + rendition), { headers: { origin: CLIENT_ORIGIN } });
+        expect(chunk.status).toBe(200);
+        expect(chunk.headers.get("access-control-allow-origin")).toBe(CLIENT_ORIGIN);
+        if (uri.endsWith(".ts")) expect(new Uint8Array(await chunk.arrayBuffer())[0]).toBe(0x47); // MPEG-TS sync byte
+      }
     }
 
     const mp4 = await fetch(`${base}/download/${id}`, { headers: { origin: CLIENT_ORIGIN } });
@@ -208,13 +215,25 @@ describe("the original system's client", () => {
   });
 });
 
-/** What hls.js does first: read the playlist, fetch its first chunk. */
+/** A playlist's URIs: its URI lines and its renditions' URI="…" attributes. */
+function playlistUris(text: string): string[] {
+  return [
+    ...Array.from(text.matchAll(/URI="([^"]+)"/g), (m) => m[1]!),
+    ...text.split("\n").filter((l) => l && !l.startsWith("#")),
+  ];
+}
+
+/** What hls.js does first: read the master playlist, then the variant's playlist, fetch its first chunk. */
 async function playsFirstChunk(id: string): Promise<boolean> {
   const res = await fetch(`${base}/playlists/${id}.m3u8`, { headers: { origin: CLIENT_ORIGIN } });
   if (res.status !== 200) return false;
   expect(res.headers.get("content-type")).toBe("application/vnd.apple.mpegurl");
-  const first = (await res.text()).split("\n").find((l) => l && !l.startsWith("#"));
+  const variant = (await res.text()).split("\n").find((l) => l && !l.startsWith("#"));
+  if (!variant) return false;
+  const media = await fetch(base + variant);
+  if (media.status !== 200) return false;
+  const first = (await media.text()).split("\n").find((l) => l && !l.startsWith("#"));
   if (!first) return false;
-  const chunk = await fetch(base + first);
+  const chunk = await fetch(new URL(first, base + variant));
   return chunk.status === 200 && (await chunk.arrayBuffer()).byteLength > 0;
 }

@@ -72,6 +72,8 @@ describe("POST /api/tasks", () => {
       status: "queued",
       progress: 0,
       segments: { total: 0, published: 0 },
+      languages: ["fr"],
+      finalLanguages: [],
     });
     const playlist = await fetch(base + res.body.playlistUrl);
     expect(playlist.status).toBe(404);
