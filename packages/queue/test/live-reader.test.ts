@@ -20,6 +20,7 @@ afterAll(() => {
 
 const published = (index: number): TaskEvent => ({
   type: "published",
+  language: "fr",
   index,
   publishedCount: index + 1,
   segmentCount: 100,

@@ -49,7 +49,7 @@ describe("event bus (Redis Streams)", () => {
     const prefix = `test-${randomUUID()}`;
     const bus = new EventBus(redis, prefix);
     const first = await bus.emit("t1", { type: "task", status: "queued" });
-    await bus.emit("t1", { type: "published", index: 0, publishedCount: 1, segmentCount: 2 });
+    await bus.emit("t1", { type: "published", language: "fr", index: 0, publishedCount: 1, segmentCount: 2 });
     expect(await bus.lastId("t1")).not.toBe(first);
 
     const reader = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
@@ -66,7 +66,7 @@ describe("event bus (Redis Streams)", () => {
         if (seen.length === 2) ac.abort();
       }
     })();
-    await bus.emit("t1", { type: "final", mp4: true, srt: true });
+    await bus.emit("t1", { type: "final", language: "fr", mp4: true, srt: true });
     await tail;
     reader.disconnect();
     // The event before `first` is not replayed; the one after it and the new one are.

@@ -39,8 +39,11 @@ export const mixStage: Stage = {
       try {
         const burn = Boolean(task.options.burnSubtitles && task.hasVideo);
         const cuts = await partChunkCuts(task, seg, burn, ctx);
-        if (!burn) await ensureSharedChunks(task, seg, cuts, ctx);
-        const moves = await mixLanguage(task, seg, language, cuts, burn, workDir, ctx);
+        // Separate ffmpeg runs, side by side: the first part's first frame waits for the slowest.
+        const [, moves] = await Promise.all([
+          burn ? null : ensureSharedChunks(task, seg, cuts, ctx),
+          mixLanguage(task, seg, language, cuts, burn, workDir, ctx),
+        ]);
         const moveIntoPlace = async () => {
           for (const [from, to] of moves) await rename(from, to);
         };
@@ -119,18 +122,20 @@ async function ensureSharedChunks(
       tsOffsetMs: seg.startMs,
       signal: ctx.signal,
     };
-    const video = await ctx.media.cutVideoChunks({
-      ...common,
-      video: layout.segVideo(ctx.taskDir, seg.index),
-      outDir: await madeDir(path.join(workDir, "v")),
-    });
-    const original = withOriginal
-      ? await ctx.media.encodeAudioChunks({
-          ...common,
-          audio: layout.segAudio(ctx.taskDir, seg.index),
-          outDir: await madeDir(path.join(workDir, "a")),
-        })
-      : [];
+    const [video, original] = await Promise.all([
+      ctx.media.cutVideoChunks({
+        ...common,
+        video: layout.segVideo(ctx.taskDir, seg.index),
+        outDir: await madeDir(path.join(workDir, "v")),
+      }),
+      withOriginal
+        ? ctx.media.encodeAudioChunks({
+            ...common,
+            audio: layout.segAudio(ctx.taskDir, seg.index),
+            outDir: await madeDir(path.join(workDir, "a")),
+          })
+        : [],
+    ]);
     checkCount(video, count, seg.index, "video");
     for (const [j, f] of video.entries())
       await rename(f, layout.hlsFile(ctx.taskDir, hls.videoChunk(seg.index, j)));
