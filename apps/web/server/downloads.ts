@@ -4,6 +4,7 @@
  * track (`/download/all` or `?language=all`). A language's files are served once it is in
  * the task's finalLanguages (409 before); a language the task lacks is a 400.
  */
+import { stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { getTaskSummary, TASK_ID_PATTERN } from "@vitranslator/db";
 import type { TaskSummary } from "@vitranslator/db";
@@ -37,6 +38,15 @@ function languageOf(t: TaskSummary, asked: string | null): string {
 }
 
 const baseName = (t: TaskSummary) => t.originalName.replace(/\.[^.]+$/, "");
+
+/** The language's own file, else (for a task dubbed before there were several languages) the old one. */
+async function finalFile(dir: string, own: string, ext: "mp4" | "srt" | "vtt"): Promise<string> {
+  const found = await stat(own).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+  return found ? own : layout.legacyFinal(dir, ext);
+}
 
 export function createDownloads(deps: { db: Db; storage: Storage }) {
   const send = (req: IncomingMessage, res: ServerResponse, file: string, downloadName: string) =>
@@ -75,12 +85,13 @@ export function createDownloads(deps: { db: Db; storage: Storage }) {
     async mp4(req: IncomingMessage, res: ServerResponse, id: string) {
       if (requestedLanguage(req.url) === "all") return allTracks(req, res, id);
       const { t, language, dir } = await finalLanguage(req, id, "dub");
-      await send(req, res, layout.finalMp4(dir, language), `${baseName(t)}.${language}.mp4`);
+      const file = await finalFile(dir, layout.finalMp4(dir, language), "mp4");
+      await send(req, res, file, `${baseName(t)}.${language}.mp4`);
     },
     async subtitles(req: IncomingMessage, res: ServerResponse, id: string, ext: "srt" | "vtt") {
       const { t, language, dir } = await finalLanguage(req, id, "subtitles");
-      const file = ext === "srt" ? layout.finalSrt(dir, language) : layout.finalVtt(dir, language);
-      await send(req, res, file, `${baseName(t)}.${language}.${ext}`);
+      const own = ext === "srt" ? layout.finalSrt(dir, language) : layout.finalVtt(dir, language);
+      await send(req, res, await finalFile(dir, own, ext), `${baseName(t)}.${language}.${ext}`);
     },
   };
 }

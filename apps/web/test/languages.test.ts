@@ -279,6 +279,23 @@ describe("downloads per language", () => {
     expect(status).toMatchObject({ languages: ["fr", "de"], finalLanguages: ["de", "fr"] });
   });
 
+  it("serves a task dubbed before there were several languages from its old places", async () => {
+    const id = await createTestTask(web.t.db, { originalName: "old.mp4" });
+    await web.t.db.task.update({
+      where: { id },
+      data: { status: "completed", finalReady: true, finalLanguages: ["fr"], segmentCount: 1 },
+    });
+    const dir = taskDir(id);
+    await place(layout.legacyFinal(dir, "mp4"), "old-mp4");
+    await place(layout.legacyFinal(dir, "srt"), "old-srt");
+    await place(path.join(dir, "hls", "seg_0_0.ts"), "old-chunk");
+    expect(await (await fetch(`${base}/api/tasks/${id}/download`)).text()).toBe("old-mp4");
+    expect(await (await fetch(`${base}/api/tasks/${id}/subtitles.srt?language=fr`)).text()).toBe("old-srt");
+    // Its playlist names muxed chunks of the old form: they are still served.
+    const chunk = await fetch(`${base}/media/${id}/hls/seg_0_0.ts`);
+    expect([chunk.status, await chunk.text()]).toEqual([200, "old-chunk"]);
+  });
+
   it("serves the MP4 with every audio track once the task is final", async () => {
     const id = await twoLanguageTask();
     await place(layout.allTracksMp4(taskDir(id)), "all-tracks");

@@ -61,6 +61,12 @@ export const layout = {
   finalVtt: (taskDir: string, language: string) => path.join(taskDir, "out", language, "subtitles.vtt"),
   /** One MP4 with every finished dub and the original sound as audio tracks, tagged by language. */
   allTracksMp4: (taskDir: string) => path.join(taskDir, "out", "all-languages.mp4"),
+  /**
+   * Where a task dubbed before there were several languages keeps its final files (its one
+   * language's): the downloads fall back to these when the language's own are absent.
+   */
+  legacyFinal: (taskDir: string, ext: "mp4" | "srt" | "vtt") =>
+    path.join(taskDir, "out", ext === "mp4" ? "dubbed.mp4" : `subtitles.${ext}`),
 };
 
 const TRACK = "([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?|orig)";
@@ -73,6 +79,8 @@ const HLS_NAME = new RegExp(
     `a_${TRACK}_\\d{1,6}_\\d{1,4}\\.ts`,
     `subs_${TRACK}\\.m3u8`,
     `s_${TRACK}_\\d{1,6}\\.vtt`,
+    // A task dubbed before there were several languages: its index.m3u8 lists muxed chunks.
+    "seg_\\d{1,6}_\\d{1,4}\\.ts",
   ]
     .map((p) => `(?:${p})`)
     .join("|")
