@@ -7,9 +7,9 @@ import { readFile } from "node:fs/promises";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addTaskLanguage } from "@vitranslator/db";
 import { hls, layout } from "@vitranslator/pipeline";
-import { closeQueues, createQueues, createRedis, enqueue } from "@vitranslator/queue";
+import { closeQueues, createQueues, createRedis, EventBus } from "@vitranslator/queue";
+import { addLanguage } from "@vitranslator/tasks";
 import { makeSampleVideo } from "@vitranslator/testkit";
 import type { SampleVideo } from "@vitranslator/testkit";
 import { createHarness } from "./harness";
@@ -104,17 +104,18 @@ describe("one video, many languages", () => {
 
     // A third language on the finished task: only translate → mix run, for it alone.
     const afterId = await h.lastEventId(id);
-    const added = await addTaskLanguage(h.t.db, id, "de");
-    expect(added).toMatchObject({ ok: true, languages: ["fr", "es", "de"] });
-    if (!added.ok) return;
-    expect(added.readyParts).toEqual([...Array(parts).keys()]);
+    // The owner's add-language command (what POST /api/tasks/<id>/languages calls once the token is checked).
     const redis = createRedis(h.env.REDIS_URL);
     const queues = createQueues(redis, h.env.QUEUE_PREFIX);
-    for (const k of added.readyParts)
-      await enqueue(queues, "translate", { taskId: id, segmentIndex: k, language: "de" });
+    const added = await addLanguage(
+      { db: h.t.db, queues, events: new EventBus(redis, h.env.QUEUE_PREFIX) },
+      { taskId: id, language: "de" },
+    );
+    expect(added).toEqual({ language: "de", languages: ["fr", "es", "de"] });
+    const more = await h.waitForEnd(id, 240_000, afterId);
     await closeQueues(queues);
     redis.disconnect();
-    await h.waitForEnd(id, 240_000, afterId);
+    expect(more[0]).toEqual({ type: "language", language: "de", languages: ["fr", "es", "de"] });
     const de = await h.snapshot(id, "de");
     expect(de!.status).toBe("completed");
     expect(de!.finalLanguages.sort()).toEqual(["de", "es", "fr"]);

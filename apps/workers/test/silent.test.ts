@@ -26,7 +26,7 @@ describe("silent video", () => {
     const snap = await h.snapshot(id);
     expect([snap?.status, snap?.errorCode]).toEqual(["completed", "NOTHING_TO_DUB"]);
     expect(snap?.sentences).toEqual([]);
-    expect(existsSync(path.join(h.storageDir, "tasks", id, "out", "dubbed.mp4"))).toBe(true);
+    expect(existsSync(path.join(h.storageDir, "tasks", id, "out", "fr", "dubbed.mp4"))).toBe(true);
   });
 
   it("dubs an audio-only file into an audio-only stream and download", async () => {
@@ -48,7 +48,7 @@ describe("silent video", () => {
         "stream=codec_type",
         "-of",
         "csv=p=0",
-        path.join(h.storageDir, "tasks", id, "out", "dubbed.mp4"),
+        path.join(h.storageDir, "tasks", id, "out", "fr", "dubbed.mp4"),
       ],
       { encoding: "utf8" },
     );
