@@ -9,7 +9,7 @@ import { listKeyframesMs } from "../media/keyframes";
 import { ffprobeJson } from "../media/process";
 import { cutVideoChunks, encodeAudioChunks, mixAudioChunks } from "../media/renditions";
 import { chunkDurations, planChunkCuts } from "./chunks";
-import { buildConcatRenditionsArgs, concatRenditionsToMp4, probeDurationMs } from "./final";
+import { buildConcatRenditionsArgs, concatListLine, concatRenditionsToMp4, probeDurationMs } from "./final";
 import { mp4LanguageCode } from "./languages";
 
 describe("mp4LanguageCode", () => {
@@ -17,6 +17,12 @@ describe("mp4LanguageCode", () => {
     expect(
       ["fr", "FR", "pt-BR", "zh-Hans", "de", "en", "ger", "xx", "", "fra-x"].map(mp4LanguageCode),
     ).toEqual(["fre", "fre", "por", "chi", "ger", "eng", "ger", "und", "und", "und"]);
+  });
+});
+
+describe("concatListLine", () => {
+  it("quotes paths with single quotes", () => {
+    expect(concatListLine("/t/it's.ts")).toBe("file '/t/it'\\''s.ts'");
   });
 });
 
@@ -154,5 +160,46 @@ describe("concatRenditionsToMp4 (real ffmpeg)", () => {
       error = e;
     }
     expect(isPipelineError(error) && error.code).toBe("RENDITION_MISMATCH");
+  });
+});
+
+describe("concatRenditionsToMp4 of an audio-only task (real ffmpeg)", () => {
+  const tmp = useTmpDir("vitr-final-audio-");
+
+  it("joins the audio tracks of two parts into an audio-only MP4 as long as the timeline", async () => {
+    const parts = [
+      { index: 0, startMs: 0, durationMs: 1200 },
+      { index: 1, startMs: 1200, durationMs: 800 },
+    ];
+    const vocals = await makeAudio({ out: join(tmp.dir, "vocals.wav"), durationS: 0.5 });
+    const original: string[] = [];
+    const fr: string[] = [];
+    for (const p of parts) {
+      const audio = await makeAudio({ out: join(tmp.dir, `orig${p.index}.wav`), durationS: 1 });
+      const outDir = join(tmp.dir, `part${p.index}`);
+      await mkdir(outDir);
+      const common = { durationMs: p.durationMs, tsOffsetMs: p.startMs, outDir };
+      original.push(...(await encodeAudioChunks({ ...common, audio, prefix: "orig" })));
+      fr.push(
+        ...(await mixAudioChunks({ ...common, background: audio, dubbedVocals: vocals, prefix: "fr" })),
+      );
+    }
+    const out = join(tmp.dir, "all.mp4");
+    await concatRenditionsToMp4({
+      videoTs: [],
+      audioTracks: [
+        { tsPaths: fr, language: "fr", title: "Français" },
+        { tsPaths: original, language: "en", title: "Original" },
+      ],
+      durationsMs: [1200, 800],
+      out,
+    });
+    const { streams } = (await ffprobeJson(out)) as Streams;
+    expect(streams.map((s) => [s.codec_type, s.tags?.language, s.disposition?.default])).toEqual([
+      ["audio", "fre", 1],
+      ["audio", "eng", 0],
+    ]);
+    expect(Math.abs((await probeDurationMs(out)) - 2000)).toBeLessThanOrEqual(50);
+    for (const s of streams) expect(Math.abs(Number(s.duration) * 1000 - 2000)).toBeLessThanOrEqual(50);
   });
 });

@@ -19,57 +19,6 @@ function ffconcatList(paths: readonly string[], durationsMs?: readonly number[])
   return `ffconcat version 1.0\n${lines.join("\n")}\n`;
 }
 
-/**
- * Joins the published TS chunks into one MP4 without re-encoding. `aac_adtstoasc` turns the
- * TS audio framing into what MP4 expects; faststart lets the download play before it is complete.
- */
-export async function concatToMp4(opts: {
-  tsPaths: readonly string[];
-  /**
-   * Each chunk's length on the timeline (ms). Without it the concat demuxer places the next
-   * chunk after this one's container duration, which includes the AAC encoder's priming
-   * (~23 ms a part): the MP4 would grow, and drift from the subtitles, by that much a part.
-   */
-  durationsMs?: readonly number[];
-  out: string;
-  signal?: AbortSignal;
-}): Promise<void> {
-  if (opts.tsPaths.length === 0) {
-    throw new PipelineError({
-      code: "NOTHING_TO_CONCAT",
-      category: "system",
-      message: "No segments to join into the final video",
-    });
-  }
-  const dir = await mkdtemp(join(tmpdir(), "vitr-concat-"));
-  try {
-    const list = join(dir, "list.ffconcat");
-    await writeFile(list, ffconcatList(opts.tsPaths, opts.durationsMs));
-    await ffmpeg(
-      [
-        "-f",
-        "concat",
-        "-safe",
-        "0",
-        "-i",
-        list,
-        "-map",
-        "0",
-        "-c",
-        "copy",
-        "-bsf:a",
-        "aac_adtstoasc",
-        "-movflags",
-        "+faststart",
-        resolve(opts.out),
-      ],
-      { signal: opts.signal },
-    );
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 /** Container duration of a media file, in ms (via ffprobe). */
 export async function probeDurationMs(path: string, opts: { signal?: AbortSignal } = {}): Promise<number> {
   const json = (await ffprobeJson(path, opts)) as { format?: { duration?: string } };
@@ -150,8 +99,11 @@ export function buildConcatRenditionsArgs(opts: {
  * Joins the rendition chunks into one MP4 without re-encoding: the video copied, each audio
  * track copied (AAC) and tagged with its language and title, the first one the default.
  * Serves the per-language download (one track) and the all-languages one (every dub and the
- * original sound). Every list carries the chunks' timeline lengths, so each audio part's AAC
- * priming does not add up and drift (see concatToMp4). The concat demuxer puts each chunk's
+ * original sound). Every list carries the chunks' timeline lengths: without them the concat
+ * demuxer places the next chunk after this one's container duration, which includes the AAC
+ * encoder's priming (~23 ms a part), so the MP4 would grow, and drift from the subtitles, by
+ * that much a part. `aac_adtstoasc` turns the TS audio framing into what MP4 expects;
+ * faststart lets the download play before it is complete. The concat demuxer puts each chunk's
  * first packet at the chunk's place on the timeline, so audio may sit up to one AAC frame
  * (23 ms) off inside a chunk (a part's first chunk starts with its priming frame), never more.
  */

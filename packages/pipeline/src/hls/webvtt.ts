@@ -8,15 +8,15 @@
  * paired with the PTS our chunks give to timeline time 0; the video and the cues are then
  * shifted alike, whatever PTS the player started from.
  *
- * Measured with ffprobe on the chunks mixSegment writes (muxdelay 0, -output_ts_offset = the
- * part's start): chunk 0 of part 0 starts at PTS 7200 (video) and 5110 (audio), not 0 —
- * ffmpeg shifted the whole output by the copied H.264's decode lead (DTS 2 frames before the
- * first shown frame, 80 ms at 25 fps), since an MPEG-TS timestamp cannot be negative — while
- * every later part starts exactly at its offset (part at 9 s: PTS 810000). No single MPEGTS
- * is right for mixSegment's chunks (0 is right from part 1 on, 80 ms off in part 0). The
- * rendition chunks (media/renditions.ts) start every part at RENDITION_PTS_BASE_MS + its
- * offset, never shifted (chunk 0 of part 0: video PTS 900000), so the map is
- * MPEGTS:900000,LOCAL:00:00:00.000 in every segment.
+ * Measured with ffprobe on muxed chunks written with muxdelay 0 and -output_ts_offset = the
+ * part's start alone (as the pipeline's earlier muxed chunks were): chunk 0 of part 0 starts
+ * at PTS 7200 (video) and 5110 (audio), not 0 — ffmpeg shifted the whole output by the
+ * copied H.264's decode lead (DTS 2 frames before the first shown frame, 80 ms at 25 fps),
+ * since an MPEG-TS timestamp cannot be negative — while every later part starts exactly at
+ * its offset (part at 9 s: PTS 810000). No single MPEGTS is right for such chunks (0 is
+ * right from part 1 on, 80 ms off in part 0). The rendition chunks (media/renditions.ts)
+ * start every part at RENDITION_PTS_BASE_MS + its offset, never shifted (chunk 0 of part 0:
+ * video PTS 900000), so the map is MPEGTS:900000,LOCAL:00:00:00.000 in every segment.
  */
 import { PipelineError } from "../errors";
 import { RENDITION_PTS_BASE_MS } from "../media/renditions";

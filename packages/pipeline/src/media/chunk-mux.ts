@@ -1,8 +1,7 @@
 /**
  * The output half of every ffmpeg call that writes HLS chunks: MPEG-TS, timestamps on the
- * task's timeline, cut by the segment muxer at given times. Shared by mixSegment (audio and
- * video in one chunk) and the rendition writers (renditions.ts: video-only and audio-only
- * chunks that must cut at the same times).
+ * task's timeline, cut by the segment muxer at given times. Shared by the rendition writers
+ * (renditions.ts: video-only and audio-only chunks that must cut at the same times).
  */
 import { readdir } from "node:fs/promises";
 import { join, resolve } from "node:path";

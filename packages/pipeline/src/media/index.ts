@@ -20,8 +20,7 @@ export type { Silence, DetectSilencesOptions } from "./silence";
 export { extractSegment, extractWav16k, buildExtractSegmentArgs } from "./extract";
 export type { ExtractSegmentOptions, ExtractSegmentResult } from "./extract";
 export { listKeyframesMs, parseKeyframePackets, COPYABLE_VIDEO_CODECS } from "./keyframes";
-export { mixSegment, buildMixArgs, buildMixAudioGraph, escapeFilterValue } from "./mix";
-export type { MixSegmentOptions } from "./mix";
+export { buildMixAudioGraph, escapeFilterValue, KEYFRAME_CUT_LEAD_MS } from "./mix";
 export { buildChunkMuxArgs, listChunks } from "./chunk-mux";
 export type { ChunkMuxOptions } from "./chunk-mux";
 export {

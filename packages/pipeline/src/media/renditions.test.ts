@@ -1,6 +1,6 @@
-import { mkdir } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { makeAudio, makeVideo, probeEntries } from "@vitranslator/testkit";
+import { makeAudio, makeVideo, probeEntries, runFfmpeg } from "@vitranslator/testkit";
 import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { beforeAll, describe, expect, it } from "vitest";
 import { isPipelineError } from "../errors";
@@ -8,7 +8,7 @@ import { chunkDurations, planChunkCuts } from "../hls/chunks";
 import { VTT_MPEGTS_AT_ZERO } from "../hls/webvtt";
 import { extractSegment } from "./extract";
 import { listKeyframesMs } from "./keyframes";
-import { buildMixArgs } from "./mix";
+import { buildMixAudioGraph } from "./mix";
 import { probeMedia } from "./probe";
 import {
   buildCutVideoArgs,
@@ -41,19 +41,12 @@ describe("rendition argument builders", () => {
     expect(args.at(-1)).toBe("/o/fr_%d.ts");
   });
 
-  it("mixes with mixSegment's own audio graph, without video", () => {
+  it("mixes with the mix's audio graph, without video", () => {
     const mix = buildMixAudioArgs({ ...base, background: "/bg.wav", dubbedVocals: "/d.wav", duckDb: 0 });
     const graph = mix[mix.indexOf("-filter_complex") + 1];
-    const muxed = buildMixArgs({
-      originalAudio: "/bg.wav",
-      dubbedVocals: "/d.wav",
-      duckDb: 0,
-      durationMs: 9000,
-      outDir: "/o",
-      tsOffsetMs: 0,
-    });
-    expect(graph).toBe(muxed[muxed.indexOf("-filter_complex") + 1]);
+    expect(graph).toBe(buildMixAudioGraph({ backgroundInput: 0, vocalsInput: 1, duckDb: 0 }).join(";"));
     expect(graph).toContain("volume=0dB");
+    expect(mix.join(" ")).not.toContain("0:v");
     expect(mix.slice(0, 4)).toEqual(["-i", "/bg.wav", "-i", "/d.wav"]);
     expect(mix.at(-3)).toBe("-f");
     expect(mix.at(-1)).toBe("/o/chunk_0.ts");
@@ -96,6 +89,8 @@ describe("video and audio renditions of two consecutive parts (real ffmpeg)", ()
     { index: 1, startMs: 9000, durationMs: 3000 },
   ];
   const out: { video: string[]; original: string[]; dub: string[]; cuts: number[] }[] = [];
+  /** Part 0's video with subtitles burned in, from a path with a quote, a colon and spaces. */
+  let burned: string[] = [];
 
   beforeAll(async () => {
     const input = await makeVideo({ out: join(tmp.dir, "in.mp4"), durationS: 12 });
@@ -114,6 +109,14 @@ describe("video and audio renditions of two consecutive parts (real ffmpeg)", ()
         original: await encodeAudioChunks({ ...common, audio, outDir: dir("original"), prefix: "orig" }),
         dub: await mixAudioChunks({ ...common, background: audio, dubbedVocals: vocals, outDir: dir("dub") }),
       });
+      if (p.index === 0) {
+        const srtDir = join(tmp.dir, "it's a: dir");
+        await mkdir(srtDir);
+        const srt = join(srtDir, "it's a: test.srt");
+        await writeFile(srt, "1\n00:00:00,000 --> 00:00:02,000\nHello\n");
+        await mkdir(dir("burned"));
+        burned = await cutVideoChunks({ ...common, video, burnSubtitlesPath: srt, outDir: dir("burned") });
+      }
     }
   }, 120_000);
 
@@ -124,7 +127,7 @@ describe("video and audio renditions of two consecutive parts (real ffmpeg)", ()
       expect(o.original).toHaveLength(o.cuts.length + 1);
       expect(o.dub).toHaveLength(o.cuts.length + 1);
       expect(o.video).toHaveLength(o.cuts.length + 1);
-      for (const f of o.video) {
+      for (const f of [...o.video, ...(o === out[0] ? burned : [])]) {
         const info = await probeMedia(f);
         expect([info.formatName, info.video?.codec, info.audio]).toEqual(["mpegts", "h264", undefined]);
       }
@@ -153,6 +156,12 @@ describe("video and audio renditions of two consecutive parts (real ffmpeg)", ()
         // The WebVTT segments' X-TIMESTAMP-MAP names the first frame's PTS as timeline time 0.
         if (k === 0 && j === 0) expect(v.startMs * 90).toBe(VTT_MPEGTS_AT_ZERO);
         videoEndMs = v.endMs;
+        if (k === 0) {
+          // Burned in (re-encoded): the same chunks, on the same clock.
+          const b = await span(burned[j]!, "v:0");
+          expect(b.startMs).toBeCloseTo(startMs, 3);
+          expect(b.endMs - b.startMs).toBeCloseTo(lengths[j]!, 3);
+        }
         for (const series of [o.original, o.dub]) {
           const a = await span(series[j]!, "a:0");
           // A part's first packet is the AAC encoder's priming, one frame before the part.
@@ -170,5 +179,72 @@ describe("video and audio renditions of two consecutive parts (real ffmpeg)", ()
         audioEndMs = (await span(o.dub[j]!, "a:0")).endMs;
       }
     }
+  });
+
+  it("starts every video chunk, copied or burned in, with a keyframe", async () => {
+    expect(burned).toHaveLength(2);
+    for (const f of [...out.flatMap((o) => o.video), ...burned]) {
+      const [first] = await probeEntries(f, "packet=flags", { readIntervals: "%+#1" });
+      expect(first, f).toMatch(/^K/);
+    }
+  });
+});
+
+describe("audio renditions of an audio-only input (real ffmpeg)", () => {
+  const tmp = useTmpDir("vitr-renditions-audio-");
+
+  it("writes audio-only chunks of the part's exact length, the input padded with silence", async () => {
+    // The input (1 s) and the dub (0.5 s) are shorter than the part (1.2 s).
+    const audio = await makeAudio({ out: join(tmp.dir, "orig.wav"), durationS: 1 });
+    const vocals = await makeAudio({ out: join(tmp.dir, "vocals.wav"), durationS: 0.5 });
+    const common = { durationMs: 1200, tsOffsetMs: 3000, outDir: tmp.dir };
+    const original = await encodeAudioChunks({ ...common, audio, prefix: "orig" });
+    const dub = await mixAudioChunks({ ...common, background: audio, dubbedVocals: vocals, prefix: "fr" });
+    expect([original, dub].map((files) => files.map((f) => f.split("/").at(-1)))).toEqual([
+      ["orig_0.ts"],
+      ["fr_0.ts"],
+    ]);
+    for (const f of [...original, ...dub]) {
+      const info = await probeMedia(f);
+      expect([info.formatName, info.video]).toEqual(["mpegts", undefined]);
+      expect(info.audio).toEqual({ codec: "aac", sampleRate: 44_100, channels: 2 });
+      const a = await span(f, "a:0");
+      const contentStart = a.startMs + FRAME_MS;
+      expect(Math.abs(contentStart - (RENDITION_PTS_BASE_MS + 3000))).toBeLessThanOrEqual(FRAME_MS / 2 + 1);
+      expect(Math.abs(a.endMs - contentStart - 1200)).toBeLessThanOrEqual(FRAME_MS + 1);
+    }
+  });
+});
+
+describe("subtitles burned into a video rendition (real ffmpeg)", () => {
+  const tmp = useTmpDir("vitr-renditions-burn-");
+
+  it("draws the cues into the picture while they are shown, and only then", async () => {
+    const video = join(tmp.dir, "black.mp4");
+    await runFfmpeg([
+      ...["-f", "lavfi", "-i", "color=black:size=160x120:rate=25:duration=4"],
+      ...["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", video],
+    ]);
+    const srtDir = join(tmp.dir, "it's a: dir");
+    await mkdir(srtDir);
+    const srt = join(srtDir, "it's a: test.srt");
+    await writeFile(srt, "1\n00:00:00,000 --> 00:00:02,000\nHello\n");
+    const [chunk, ...more] = await cutVideoChunks({
+      video,
+      burnSubtitlesPath: srt,
+      durationMs: 4000,
+      tsOffsetMs: 1500,
+      outDir: tmp.dir,
+    });
+    expect(more).toEqual([]);
+    // Each frame's brightest luma: white text on black while the cue is shown (first 2 s).
+    const stats = await runFfmpeg([
+      ...["-v", "error", "-i", chunk!],
+      ...["-vf", "signalstats,metadata=print:key=lavfi.signalstats.YMAX:file=-", "-f", "null", "-"],
+    ]);
+    const ymax = [...stats.toString().matchAll(/YMAX=(\d+)/g)].map((m) => Number(m[1]));
+    expect(ymax).toHaveLength(100);
+    expect(Math.min(...ymax.slice(5, 45))).toBeGreaterThan(150);
+    expect(Math.max(...ymax.slice(55))).toBeLessThan(40);
   });
 });

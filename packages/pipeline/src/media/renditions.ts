@@ -7,17 +7,17 @@
  * Why a base: a copied H.264 stream with B-frames starts decoding before its first frame is
  * shown (DTS = PTS − 2 frames, e.g. −80 ms), and the AAC encoder's first packet is its
  * priming (−1024 samples, −23 ms). Timestamps in an MPEG-TS cannot be negative, so for the
- * task's first part (offset 0) ffmpeg shifts the whole output later by that much — chunk 0
- * of part 0 from mixSegment starts at PTS 7200 (80 ms) while every later part starts
- * exactly at its offset, and the two overlap. With a base larger than any such lead nothing
+ * task's first part (offset 0) ffmpeg shifts the whole output later by that much — with
+ * `-output_ts_offset` = the part's start alone, chunk 0 of part 0 starts at PTS 7200 (80 ms)
+ * while every later part starts exactly at its offset, and the two overlap. With a base larger than any such lead nothing
  * is ever negative and nothing is shifted: every part sits exactly on the one clock, and a
  * WebVTT X-TIMESTAMP-MAP can name that clock (see hls/webvtt.ts). 10 s, as Apple's
  * segmenters use; 2^33 ticks still last 26 h past it.
  */
 import { resolve } from "node:path";
-import { AAC_STEREO_44K, NO_METADATA } from "./args";
+import { AAC_STEREO_44K, H264_ARGS, NO_METADATA } from "./args";
 import { buildChunkMuxArgs, listChunks } from "./chunk-mux";
-import { buildMixAudioGraph, KEYFRAME_CUT_LEAD_MS } from "./mix";
+import { buildMixAudioGraph, escapeFilterValue, KEYFRAME_CUT_LEAD_MS } from "./mix";
 import { ffmpeg } from "./process";
 
 /** Output timestamp (ms) of the task's timeline time 0 in every rendition chunk. */
@@ -51,6 +51,11 @@ export interface RenditionChunkOptions {
 export interface CutVideoChunksOptions extends RenditionChunkOptions {
   /** The part's silent video (from extractSegment): keyframe at 0 and at every cut. */
   video: string;
+  /**
+   * Subtitles (SRT, times from the part's start) to burn into the picture: the video is then
+   * re-encoded with a keyframe every GOP_SECONDS, so the cuts must be on that grid.
+   */
+  burnSubtitlesPath?: string;
 }
 
 export interface EncodeAudioChunksOptions extends RenditionChunkOptions {
@@ -82,11 +87,19 @@ function muxArgs(opts: Pure<RenditionChunkOptions>, cutLeadMs: number): string[]
 
 /** Pure builder of cutVideoChunks' arguments. */
 export function buildCutVideoArgs(opts: Pure<CutVideoChunksOptions>): string[] {
+  const burn = opts.burnSubtitlesPath;
   return [
     "-i",
     resolve(opts.video),
-    // The segment video was encoded for this (keyframe at 0, short GOP); copying is exact.
-    ...["-map", "0:v:0", "-c:v", "copy", "-an", "-sn", "-dn"],
+    ...(burn === undefined
+      ? // The segment video was encoded for this (keyframe at 0, short GOP); copying is exact.
+        ["-map", "0:v:0", "-c:v", "copy"]
+      : [
+          "-filter_complex",
+          `[0:v]subtitles=filename=${escapeFilterValue(resolve(burn))}[vout]`,
+          ...["-map", "[vout]", ...H264_ARGS],
+        ]),
+    ...["-an", "-sn", "-dn"],
     ...["-t", sec(opts.durationMs)],
     ...NO_METADATA,
     ...muxArgs(opts, KEYFRAME_CUT_LEAD_MS),
@@ -115,7 +128,7 @@ export function buildEncodeAudioArgs(opts: Pure<EncodeAudioChunksOptions>): stri
   ];
 }
 
-/** Pure builder of mixAudioChunks' arguments: mixSegment's audio graph, without the video. */
+/** Pure builder of mixAudioChunks' arguments: the mix's audio graph (mix.ts buildMixAudioGraph). */
 export function buildMixAudioArgs(opts: Pure<MixAudioChunksOptions>): string[] {
   const graph = buildMixAudioGraph({ backgroundInput: 0, vocalsInput: 1, duckDb: opts.duckDb });
   return [
@@ -146,7 +159,7 @@ export async function encodeAudioChunks(opts: EncodeAudioChunksOptions): Promise
 }
 
 /**
- * Mixes the dub over the background (as mixSegment does) into audio-only AAC MPEG-TS chunks
+ * Mixes the dub over the background (mix.ts buildMixAudioGraph) into audio-only AAC MPEG-TS chunks
  * at `chunkCutsMs`, exactly `durationMs` long, on the renditions' clock. Returns their paths in order.
  */
 export async function mixAudioChunks(opts: MixAudioChunksOptions): Promise<string[]> {
