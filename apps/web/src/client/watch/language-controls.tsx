@@ -156,10 +156,12 @@ export function AddLanguage({
   id,
   ownerToken,
   languages,
+  finalLanguages,
 }: {
   id: string;
   ownerToken: string;
   languages: readonly string[];
+  finalLanguages: readonly string[];
 }) {
   const offered = useOfferedLanguages();
   const choices = (offered ?? []).filter((l) => !languages.includes(l.code));
@@ -211,9 +213,11 @@ export function AddLanguage({
       <Alert message={error} />
       {added && !error && (
         <p className="hint" role="status">
-          {languages.includes(added)
-            ? `${languageLabel(added)} is being dubbed: pick it in the Audio menu.`
-            : `Adding ${languageLabel(added)}…`}
+          {finalLanguages.includes(added)
+            ? `${languageLabel(added)} is dubbed: pick it in the Audio menu.`
+            : languages.includes(added)
+              ? `${languageLabel(added)} is being dubbed: pick it in the Audio menu.`
+              : `Adding ${languageLabel(added)}…`}
         </p>
       )}
     </form>

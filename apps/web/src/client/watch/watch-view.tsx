@@ -263,7 +263,12 @@ export function WatchView({ id }: { id: string }) {
           )}
         </div>
         {ownerToken && (state.status === "processing" || state.status === "completed") && (
-          <AddLanguage id={id} ownerToken={ownerToken} languages={languages.languages} />
+          <AddLanguage
+            id={id}
+            ownerToken={ownerToken}
+            languages={languages.languages}
+            finalLanguages={languages.finalLanguages}
+          />
         )}
         <section className="transcript-panel" aria-labelledby="transcript-heading">
           <h2 id="transcript-heading">
