@@ -12,13 +12,6 @@ export interface PublishedPart {
 }
 
 /**
- * Parts of one task in flight at once (graph.ts `PIPELINE.releaseNextPartAfter`: part k+1
- * starts when part k has its draft speech, about half-way through its making), so parts
- * come out about this many times as often as one part takes to make from start to end.
- */
-export const PARTS_IN_FLIGHT = 2;
-
-/**
  * Share of the measured rate a task keeps in reserve while other tasks are dubbed: their
  * later, longer parts (and their viewers) compete for the same cores, so the rate drops
  * after it was measured (three 3 min dubs at once: 0.85x over the first minute, 0.7x later).
@@ -29,9 +22,11 @@ export const SHARED_MACHINE_RESERVE = 0.25;
  * Dub rate (media ms per wall ms) from the published prefix, in order; null when nothing is
  * known.
  *
- * - One part: from when work started, times `PARTS_IN_FLIGHT` (the parts after it are
- *   pipelined), shared out among the tasks being dubbed (a first part jumps every queue, so
- *   it is made faster than the parts after it while other tasks share the machine).
+ * - One part: from when work started, shared out among the tasks being dubbed (a first part
+ *   jumps every queue, so it is made faster than the parts after it while other tasks share
+ *   the machine). Not credited for pipelining: part k+1 overlaps part k's last stages, but
+ *   on a machine whose cores are all busy (the stages are CPU-bound, and so is the viewer's
+ *   browser) that overlap bought ~10 %, not 2x — counting it made viewers alone stall.
  * - Several: the pace of the publications since the first (from the second once there are
  *   three: part 1 is made while part 0 finishes, so it lands right after it), so a slow
  *   start stops counting; parts landing together count 250 ms each, never a huge rate.
@@ -51,7 +46,7 @@ export function dubRate(
   if (published.length === 1) {
     if (startedAtMs === null) return null;
     const making = Math.max(250, last.publishedAtMs - startedAtMs);
-    return ((last.durationMs / making) * PARTS_IN_FLIGHT * reserve) / Math.max(1, activeTasks);
+    return ((last.durationMs / making) * reserve) / Math.max(1, activeTasks);
   }
   const from = published.length >= 3 ? 1 : 0;
   const first = published[from] as PublishedPart;
