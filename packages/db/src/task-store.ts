@@ -71,6 +71,36 @@ export const toSentenceRecord = (s: Sentence): SentenceRecord => ({
   glossaryMissed: s.glossaryMissed,
 });
 
+/** A planned part's shared fields (start, length) as a row of one language. */
+export const partRow = (
+  taskId: string,
+  language: string,
+  p: { index: number; startMs: number; durationMs: number },
+) => ({ taskId, language, index: p.index, startMs: p.startMs, durationMs: p.durationMs });
+
+/** A recognised sentence's shared fields (times, speaker, source text) as a row of one language. */
+export const sentenceRow = (
+  taskId: string,
+  language: string,
+  s: {
+    index: number;
+    segmentIndex: number;
+    startMs: number;
+    endMs: number;
+    speaker?: string | null;
+    sourceText: string;
+  },
+) => ({
+  taskId,
+  language,
+  index: s.index,
+  segmentIndex: s.segmentIndex,
+  startMs: Math.round(s.startMs),
+  endMs: Math.round(s.endMs),
+  speaker: s.speaker ?? null,
+  sourceText: s.sourceText,
+});
+
 /** Tasks being dubbed now: processing, and touched in the last 10 minutes (a stuck row does not count). */
 export const ACTIVE_TASKS = () => ({
   status: "processing" as const,
@@ -155,7 +185,7 @@ export function createTaskStore(db: Db): TaskStore {
           plan.map((s) =>
             db.segment.upsert({
               where: { taskId_language_index: { taskId, language, index: s.index } },
-              create: { taskId, language, index: s.index, startMs: s.startMs, durationMs: s.durationMs },
+              create: partRow(taskId, language, s),
               update: {},
             }),
           ),
@@ -190,16 +220,7 @@ export function createTaskStore(db: Db): TaskStore {
         db.sentence.deleteMany({ where: { taskId, segmentIndex } }),
         db.sentence.createMany({
           data: languages.flatMap((language) =>
-            sentences.map((s) => ({
-              taskId,
-              language,
-              segmentIndex,
-              index: s.index,
-              startMs: Math.round(s.startMs),
-              endMs: Math.round(s.endMs),
-              sourceText: s.sourceText,
-              speaker: s.speaker ?? null,
-            })),
+            sentences.map((s) => sentenceRow(taskId, language, { ...s, segmentIndex })),
           ),
         }),
       ]);

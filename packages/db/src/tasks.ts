@@ -9,7 +9,7 @@ import type {
 import { taskProgress } from "@vitranslator/pipeline/graph";
 import type { Db } from "./client";
 import type { Prisma } from "./generated/prisma/client";
-import { ACTIVE_TASKS, rateOf, toSegmentRecord, toSentenceRecord } from "./task-store";
+import { ACTIVE_TASKS, partRow, rateOf, sentenceRow, toSegmentRecord, toSentenceRecord } from "./task-store";
 
 export interface NewTask {
   id: string;
@@ -265,28 +265,9 @@ export async function addTaskLanguage(
         where: { taskId, language: first },
         orderBy: { index: "asc" },
       });
-      await tx.segment.createMany({
-        data: parts.map((p) => ({
-          taskId,
-          language,
-          index: p.index,
-          startMs: p.startMs,
-          durationMs: p.durationMs,
-        })),
-      });
+      await tx.segment.createMany({ data: parts.map((p) => partRow(taskId, language, p)) });
       const sentences = await tx.sentence.findMany({ where: { taskId, language: first } });
-      await tx.sentence.createMany({
-        data: sentences.map((s) => ({
-          taskId,
-          language,
-          index: s.index,
-          segmentIndex: s.segmentIndex,
-          startMs: s.startMs,
-          endMs: s.endMs,
-          speaker: s.speaker,
-          sourceText: s.sourceText,
-        })),
-      });
+      await tx.sentence.createMany({ data: sentences.map((s) => sentenceRow(taskId, language, s)) });
       const recognised = await tx.stageRun.findMany({
         where: { taskId, stage: "asr", language: "", finishedAt: { not: null }, errorCode: null },
         select: { segmentIndex: true },
