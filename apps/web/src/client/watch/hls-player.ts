@@ -42,6 +42,8 @@ export function createHls(opts: {
   audioLanguage?: () => string;
   /** The audio rendition now playing: its menu value and index in hls.audioTracks. */
   onAudioTrack?: (value: string | null, index: number) => void;
+  /** The whole planned length (s) while the playlist grows; null when unknown or complete. */
+  plannedDurationS?: () => number | null;
 }): HlsHandle {
   const { Hls, video, playlistUrl } = opts;
   let readyCalled = false;
@@ -88,6 +90,16 @@ export function createHls(opts: {
     hls.subtitleTrack = -1;
     if (opts.audioLanguage) selectAudio(opts.audioLanguage());
     ready();
+  });
+  // A growing playlist's duration is its published end, and the browser clamps a seek to it,
+  // so a jump further on would land at the dubbed edge. The MediaSource is given the whole
+  // planned length as soon as it opens (before any SourceBuffer exists, so this cannot race
+  // an append); hls.js only ever raises it from there, and endOfStream sets the real end.
+  hls.on(Hls.Events.MEDIA_ATTACHED, (_event, data) => {
+    const planned = opts.plannedDurationS?.();
+    const ms = data.mediaSource;
+    if (!planned || ms?.readyState !== "open" || ms.sourceBuffers.length > 0) return;
+    if (!(ms.duration >= planned)) ms.duration = planned;
   });
   hls.on(Hls.Events.AUDIO_TRACK_SWITCHED, (_event, data) =>
     opts.onAudioTrack?.(audioTrackValue(hls.audioTracks[data.id]), data.id),

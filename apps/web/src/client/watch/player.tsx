@@ -1,10 +1,18 @@
 "use client";
 
-import type { RefObject } from "react";
-import { useEffect, useRef, useState } from "react";
+import type { Ref, RefObject } from "react";
+import { useEffect, useImperativeHandle, useRef, useState } from "react";
 import { planStart, plannedWaitMessage } from "@vitranslator/pipeline/pacing";
 import type { HlsHandle } from "./hls-player";
 import { createHls } from "./hls-player";
+import {
+  askedSeekMs,
+  landedAt,
+  landedShort,
+  needsDubbingFirst,
+  pendingSeekReached,
+  plannedDurationS,
+} from "./seek-ahead";
 
 /**
  * What the player is doing; also exposed as `data-state` on the frame so the benchmark and
@@ -22,7 +30,14 @@ export interface Pacing {
   done: boolean;
 }
 
+/** What the page may ask of the player. */
+export interface PlayerControls {
+  /** Plays from `ms`; past what is dubbed, waits there until that part is in (seek ahead). */
+  seek: (ms: number) => void;
+}
+
 interface PlayerProps {
+  ref?: Ref<PlayerControls>;
   playlistUrl: string;
   /** True once at least one segment is published (from the snapshot or a live event). */
   hasSegments: boolean;
@@ -52,7 +67,15 @@ async function playlistExists(url: string, signal: AbortSignal): Promise<boolean
   }
 }
 
-const publishedEndMs = (p: Pacing) => p.partsMs.slice(0, p.publishedCount).reduce((a, b) => a + b, 0);
+/** Where the element can seek to now (ms): the end of `seekable`, else the duration. */
+function seekableEndMs(video: HTMLVideoElement): number {
+  const s = video.seekable;
+  if (s.length > 0) return s.end(s.length - 1) * 1000;
+  return Number.isFinite(video.duration) ? video.duration * 1000 : 0;
+}
+
+const SEEK_AHEAD_MESSAGE = "Dubbing this part first… playback resumes by itself when it is ready";
+const PENDING_SEEK_POLL_MS = 250;
 
 /**
  * Plays the growing EVENT playlist from position 0. When the first part is in, it starts at
@@ -60,6 +83,7 @@ const publishedEndMs = (p: Pacing) => p.partsMs.slice(0, p.publishedCount).reduc
  * saying how long and why — so that playback, once started, never pauses for the pipeline.
  */
 export function Player({
+  ref,
   playlistUrl,
   hasSegments,
   pacing,
@@ -80,6 +104,11 @@ export function Player({
   audioRef.current = audioLanguage;
   const hlsRef = useRef<HlsHandle | null>(null);
   const [playingAudio, setPlayingAudio] = useState<{ value: string | null; index: number } | null>(null);
+  // The one place the position of a jump past the dubbed edge is kept (ms) until it plays:
+  // video.currentTime may have been clamped short of it.
+  const pendingSeekMs = useRef<number | null>(null);
+  const seekRef = useRef<(ms: number) => void>(() => {});
+  useImperativeHandle(ref, () => ({ seek: (ms) => seekRef.current(ms) }), []);
 
   // Wait for the first part: a live `published` event or a successful poll, whichever first.
   useEffect(() => {
@@ -106,6 +135,7 @@ export function Player({
     let destroy = () => {};
     let started = false;
     let waitTimer: ReturnType<typeof setInterval> | undefined;
+    let pendingTimer: ReturnType<typeof setInterval> | undefined;
 
     const play = () => {
       started = true;
@@ -120,6 +150,7 @@ export function Player({
     // The one planned wait. Re-planned when a part lands (it may get shorter or longer); until
     // three parts are in, never with a rate above the one first seen. It ends once.
     const planAndStart = () => {
+      if (started) return;
       const p = pacingRef.current;
       const plan = p.done
         ? null
@@ -152,18 +183,87 @@ export function Player({
       }, 250);
     };
 
+    const resume = () =>
+      video.play().catch(() => {
+        /* the controls are there */
+      });
+    const endPendingSeek = () => {
+      pendingSeekMs.current = null;
+      clearInterval(pendingTimer);
+    };
+    // The jump's part is in: go exactly where it was asked, and play ('playing' ends the state).
+    const checkPendingSeek = () => {
+      const asked = pendingSeekMs.current;
+      if (asked === null) return;
+      const reached = pendingSeekReached({
+        pendingMs: asked,
+        parts: pacingRef.current,
+        seekableEndMs: seekableEndMs(video),
+      });
+      if (!reached) return;
+      endPendingSeek();
+      if (!landedAt(video.currentTime * 1000, asked)) video.currentTime = asked / 1000;
+      void resume();
+    };
+    /**
+     * The viewer asked for `askedMs`. Past what is dubbed: say so, ask for that part first, and
+     * hold there until it is in. Answers whether it holds.
+     */
+    const holdForSeek = (askedMs: number): boolean => {
+      if (!needsDubbingFirst(askedMs, pacingRef.current)) {
+        if (pendingSeekMs.current !== null) {
+          // Back into what is dubbed: that jump is over.
+          endPendingSeek();
+          setState("playing");
+          setMessage(null);
+          void resume();
+        }
+        return false;
+      }
+      if (pendingSeekMs.current === askedMs) return true;
+      pendingSeekMs.current = askedMs;
+      setState("dubbing-seek");
+      setMessage(SEEK_AHEAD_MESSAGE);
+      seekAheadRef.current?.(Math.round(askedMs));
+      clearInterval(pendingTimer);
+      pendingTimer = setInterval(checkPendingSeek, PENDING_SEEK_POLL_MS);
+      return true;
+    };
+    // Clamped short of the asked position, the element would play the parts before it as they land.
+    const holdStill = (askedMs: number) => {
+      if (landedShort(video.currentTime * 1000, askedMs)) video.pause();
+    };
+
+    // Native controls and any other seek: the element says where it went. The whole planned
+    // length is the media's duration (see createHls), so that is where the viewer asked to go;
+    // only where that duration could not be set is a seek past the edge clamped to it.
     const onSeeking = () => {
       if (!started) return;
-      const p = pacingRef.current;
-      const target = video.currentTime * 1000;
-      if (!p.done && target >= publishedEndMs(p)) {
-        setState("dubbing-seek");
-        setMessage("Dubbing this part first… playback resumes by itself when it is ready");
-        seekAheadRef.current?.(Math.round(target));
+      const asked = askedSeekMs({
+        currentMs: video.currentTime * 1000,
+        pendingMs: pendingSeekMs.current,
+        seekableEndMs: seekableEndMs(video),
+      });
+      if (holdForSeek(asked)) holdStill(asked);
+    };
+    // The page's own seeks (transcript lines) know the asked position before the element clamps it.
+    seekRef.current = (ms: number) => {
+      if (!started) {
+        // The viewer chose where to play: the planned wait is over.
+        started = true;
+        clearInterval(waitTimer);
+        setState("playing");
+        setMessage(null);
       }
+      const held = holdForSeek(ms);
+      video.currentTime = ms / 1000;
+      if (held) holdStill(ms);
+      else void resume();
     };
     const onPlaying = () => {
       if (!started) return;
+      // Playing from elsewhere (the viewer pressed play at the clamped edge) ends the wait too.
+      endPendingSeek();
       setState("playing");
       setMessage(null);
     };
@@ -182,6 +282,7 @@ export function Player({
         onReady: planAndStart,
         audioLanguage: () => audioRef.current ?? "",
         onAudioTrack: (value, index) => setPlayingAudio({ value, index }),
+        plannedDurationS: () => plannedDurationS(pacingRef.current),
       });
       hlsRef.current = handle;
       destroy = handle.destroy;
@@ -190,6 +291,8 @@ export function Player({
     return () => {
       disposed = true;
       clearInterval(waitTimer);
+      endPendingSeek();
+      seekRef.current = () => {};
       video.removeEventListener("seeking", onSeeking);
       video.removeEventListener("playing", onPlaying);
       video.removeEventListener("ended", onEnded);

@@ -16,6 +16,7 @@ import {
 } from "./language-controls";
 import { languageState } from "./languages-state";
 import { Player } from "./player";
+import type { PlayerControls } from "./player";
 import { ProgressPanel } from "./progress-panel";
 import { sentenceAt } from "./task-state";
 import { useTaskFeed } from "./use-task-feed";
@@ -149,14 +150,9 @@ export function WatchView({ id }: { id: string }) {
     [id],
   );
 
-  const seek = useCallback((ms: number) => {
-    const video = videoRef.current;
-    if (!video) return;
-    video.currentTime = ms / 1000;
-    video.play().catch(() => {
-      /* the user can press play */
-    });
-  }, []);
+  // A transcript line seeks through the player, which keeps the asked position (seek ahead).
+  const playerRef = useRef<PlayerControls | null>(null);
+  const seek = useCallback((ms: number) => playerRef.current?.seek(ms), []);
 
   if (feed.phase === "loading") {
     return (
@@ -196,6 +192,7 @@ export function WatchView({ id }: { id: string }) {
         </div>
 
         <Player
+          ref={playerRef}
           playlistUrl={links.playlistUrl}
           hasSegments={state.publishedCount > 0}
           pacing={{
