@@ -6,7 +6,7 @@
  * ENDLIST, then its final MP4 and subtitles; when every language is in, one MP4 with every
  * audio track, then the task is complete. Every step is safe to repeat.
  */
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { HLS_TARGET_DURATION_S } from "./hls/chunks";
 import { buildMasterPlaylist } from "./hls/master";
@@ -123,9 +123,12 @@ export async function publishTask(taskId: string, language: string, ctx: StageCo
   await mkdir(layout.hlsDir(ctx.taskDir), { recursive: true });
   const outcome = await ctx.store.publishReady(taskId, language, async (tracks) => {
     // Media playlists first, the master last (it is inserted last): a player that reads the
-    // master finds every playlist it names.
-    for (const [name, text] of renderTaskPlaylists(task, tracks))
-      await writeFileAtomic(layout.hlsFile(ctx.taskDir, name), text);
+    // master finds every playlist it names. Only what changed is written (each write is
+    // synced to disk, and a part of one language changes two or three of them).
+    for (const [name, text] of renderTaskPlaylists(task, tracks)) {
+      const file = layout.hlsFile(ctx.taskDir, name);
+      if ((await readFile(file, "utf8").catch(() => null)) !== text) await writeFileAtomic(file, text);
+    }
   });
   for (const index of outcome.newlyPublished) {
     await ctx.events.emit(taskId, {
