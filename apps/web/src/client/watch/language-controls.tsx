@@ -78,6 +78,13 @@ const withLanguage = (url: string, language: string) => `${url}?language=${encod
  * are finished. The main language keeps the plain ids (download-mp4…), the others get the
  * language as a suffix.
  */
+/** One download row a language: the dubbed MP4 and its subtitles. */
+const FILES = [
+  { kind: "mp4", url: "mp4Url" },
+  { kind: "srt", url: "srtUrl" },
+  { kind: "vtt", url: "vttUrl" },
+] as const;
+
 export function LanguageDownloads({
   links,
   languages,
@@ -99,30 +106,17 @@ export function LanguageDownloads({
         return (
           <div key={language} className="download-row" data-language={language}>
             {several && <span className="download-language">{languageLabel(language)}</span>}
-            <a
-              id={`download-mp4${suffix}`}
-              className="button primary"
-              href={withLanguage(links.mp4Url, language)}
-              download
-            >
-              MP4
-            </a>
-            <a
-              id={`download-srt${suffix}`}
-              className="button secondary"
-              href={withLanguage(links.srtUrl, language)}
-              download
-            >
-              SRT
-            </a>
-            <a
-              id={`download-vtt${suffix}`}
-              className="button secondary"
-              href={withLanguage(links.vttUrl, language)}
-              download
-            >
-              VTT
-            </a>
+            {FILES.map((f) => (
+              <a
+                key={f.kind}
+                id={`download-${f.kind}${suffix}`}
+                className={f.kind === "mp4" ? "button primary" : "button secondary"}
+                href={withLanguage(links[f.url], language)}
+                download
+              >
+                {f.kind.toUpperCase()}
+              </a>
+            ))}
           </div>
         );
       })}
