@@ -112,6 +112,8 @@ describe("watch state", () => {
 
   it("marks an edited line re-dubbing until its segment's revision is republished", () => {
     const edited = sentence(1, 0, { revision: 1 });
+    // The edited line can arrive before the re-dub is queued: it is not re-dubbed yet.
+    expect(redubMark(edited, stateFromSnapshot(snapshot).redubbed)).toBe("re-dubbing…");
     let s = applyEvent(stateFromSnapshot(snapshot), {
       type: "redub",
       language: "fr",
@@ -119,10 +121,10 @@ describe("watch state", () => {
       revision: 1,
       status: "queued",
     });
-    expect(redubMark(edited, s.redubbing)).toBe("re-dubbing…");
-    expect(redubMark(sentence(2, 1), s.redubbing)).toBeNull();
+    expect(redubMark(edited, s.redubbed)).toBe("re-dubbing…");
+    expect(redubMark(sentence(2, 1), s.redubbed)).toBeNull();
     s = applyEvent(s, { type: "redub", language: "fr", segmentIndex: 0, revision: 1, status: "done" });
-    expect(redubMark(edited, s.redubbing)).toBe("re-dubbed");
+    expect(redubMark(edited, s.redubbed)).toBe("re-dubbed");
     expect(s.finalReady).toBe(false);
     // A reload during a re-dub: the snapshot's segment revisions say so.
     const reloaded = stateFromSnapshot({
@@ -139,7 +141,7 @@ describe("watch state", () => {
         },
       ],
     } as unknown as TaskSnapshot);
-    expect(redubMark(sentence(1, 0, { revision: 2 }), reloaded.redubbing)).toBe("re-dubbing…");
+    expect(redubMark(sentence(1, 0, { revision: 2 }), reloaded.redubbed)).toBe("re-dubbing…");
   });
 
   it("estimates the time left from published media time per second of work", () => {

@@ -20,6 +20,8 @@ export interface WatchState {
   segmentStages: Record<number, string>;
   /** Segments being re-dubbed after an edit: index → revision requested. */
   redubbing: Record<number, number>;
+  /** The revision each segment is published at: index → revision (0 or absent: never edited). */
+  redubbed: Record<number, number>;
   /** Known segment lengths (ms), for the ETA. */
   segmentDurations: Record<number, number>;
   /** Every part's length in order, once planned (the player's start plan). */
@@ -56,6 +58,7 @@ export function stateFromSnapshot(task: TaskSnapshot): WatchState {
         .filter((s) => (s.revision ?? 0) > (s.publishedRevision ?? 0))
         .map((s) => [s.index, s.revision ?? 0]),
     ),
+    redubbed: Object.fromEntries(task.segments.map((s) => [s.index, s.publishedRevision ?? 0])),
     segmentDurations: Object.fromEntries(task.segments.map((s) => [s.index, s.durationMs])),
     partsMs: task.segments.map((s) => s.durationMs),
     dubRate: task.dubRate,
@@ -136,16 +139,27 @@ export function applyEvent(state: WatchState, event: TaskEvent): WatchState {
       const redubbing = { ...state.redubbing };
       if (event.status === "queued") redubbing[event.segmentIndex] = event.revision;
       else if ((redubbing[event.segmentIndex] ?? 0) <= event.revision) delete redubbing[event.segmentIndex];
+      const redubbed =
+        event.status === "done"
+          ? {
+              ...state.redubbed,
+              [event.segmentIndex]: Math.max(state.redubbed[event.segmentIndex] ?? 0, event.revision),
+            }
+          : state.redubbed;
       // The final files are rebuilt after a re-dub; "final" says when they are back.
-      return { ...state, redubbing, finalReady: event.status === "done" ? false : state.finalReady };
+      return { ...state, redubbing, redubbed, finalReady: event.status === "done" ? false : state.finalReady };
     }
   }
 }
 
-/** "re-dubbing…" while the line's segment is redone after the owner's edit, then "re-dubbed". */
-export function redubMark(s: SentenceView, redubbing: Record<number, number>): string | null {
+/**
+ * "re-dubbing…" while the line's segment is redone after the owner's edit, then "re-dubbed"
+ * once that segment is published at the line's revision or later. Only the publication says
+ * "re-dubbed": the edited line can arrive before the re-dub is even queued.
+ */
+export function redubMark(s: SentenceView, redubbed: Record<number, number>): string | null {
   if (!s.revision) return null;
-  return (redubbing[s.segmentIndex] ?? 0) >= s.revision ? "re-dubbing…" : "re-dubbed";
+  return (redubbed[s.segmentIndex] ?? 0) >= s.revision ? "re-dubbed" : "re-dubbing…";
 }
 
 /**

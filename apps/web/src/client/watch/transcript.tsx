@@ -28,7 +28,7 @@ interface TranscriptProps {
   activeIndex: number | null;
   onSeek: (ms: number) => void;
   /** Segments being re-dubbed (index → revision). */
-  redubbing: Record<number, number>;
+  redubbed: Record<number, number>;
   /** Present for the task's owner only: viewers of the share link get no edit controls. */
   onEdit?: (index: number, edit: LineEdit) => Promise<void>;
   /** Segments whose lines can be edited now (published ones). */
@@ -183,7 +183,7 @@ export function Transcript({
   sentences,
   activeIndex,
   onSeek,
-  redubbing,
+  redubbed,
   onEdit,
   editableSegments,
 }: TranscriptProps) {
@@ -193,7 +193,7 @@ export function Transcript({
   return (
     <ol id="transcript" className="transcript">
       {sentences.map((s) => {
-        const mark = redubMark(s, redubbing);
+        const mark = redubMark(s, redubbed);
         return (
           <MemoLine
             key={s.index}

@@ -283,7 +283,7 @@ export function WatchView({ id }: { id: string }) {
             sentences={sentences}
             activeIndex={current?.index ?? null}
             onSeek={seek}
-            redubbing={shown.redubbing}
+            redubbed={shown.redubbed}
             editableSegments={editable}
             {...(ownerToken ? { onEdit: edit } : {})}
           />
