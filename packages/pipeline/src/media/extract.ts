@@ -12,8 +12,8 @@ export interface ExtractSegmentOptions {
   audioOut: string;
   /** Silent H.264 MP4; only written when the input has video. */
   videoOut?: string;
-  /** Probe result of `input`, to skip probing it again for every segment. */
-  info?: Pick<MediaInfo, "audio" | "video">;
+  /** Which streams `input` has (the plan's probe), to skip probing it again for every segment. */
+  streams?: { audio: boolean; video: boolean };
   /**
    * Copy the video stream instead of re-encoding it: only when the segment starts on a
    * keyframe and the codec plays in browsers (see media/keyframes.ts).
@@ -106,8 +106,8 @@ export async function extractSegment(opts: ExtractSegmentOptions): Promise<Extra
       message: `Invalid segment range: start ${opts.startMs} ms, duration ${opts.durationMs} ms`,
     });
   }
-  const info = opts.info ?? (await probeMedia(opts.input, { signal: opts.signal }));
-  const hasVideo = info.video !== undefined;
+  const streams = opts.streams ?? streamsOf(await probeMedia(opts.input, { signal: opts.signal }));
+  const hasVideo = streams.video;
   const writeVideo = hasVideo && opts.videoOut !== undefined;
   await ffmpeg(
     buildExtractSegmentArgs({
@@ -115,7 +115,7 @@ export async function extractSegment(opts: ExtractSegmentOptions): Promise<Extra
       startMs: opts.startMs,
       durationMs: opts.durationMs,
       audioOut: opts.audioOut,
-      hasAudio: info.audio !== undefined,
+      hasAudio: streams.audio,
       hasVideo,
       ...(writeVideo ? { videoOut: opts.videoOut } : {}),
       ...(opts.copyVideo ? { copyVideo: true } : {}),
@@ -124,6 +124,11 @@ export async function extractSegment(opts: ExtractSegmentOptions): Promise<Extra
   );
   return { audioPath: opts.audioOut, ...(writeVideo && opts.videoOut ? { videoPath: opts.videoOut } : {}) };
 }
+
+const streamsOf = (info: Pick<MediaInfo, "audio" | "video">) => ({
+  audio: info.audio !== undefined,
+  video: info.video !== undefined,
+});
 
 /**
  * Mono 16 kHz WAV, the format speech recognisers expect. Optionally only a range of the input.

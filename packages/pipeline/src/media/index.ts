@@ -30,6 +30,8 @@ export {
   buildCutVideoArgs,
   buildEncodeAudioArgs,
   buildMixAudioArgs,
+  buildPartChunksArgs,
+  writePartChunks,
   RENDITION_PTS_BASE_MS,
 } from "./renditions";
 export type {
@@ -37,4 +39,6 @@ export type {
   CutVideoChunksOptions,
   EncodeAudioChunksOptions,
   MixAudioChunksOptions,
+  PartTiming,
+  RenditionOutput,
 } from "./renditions";

@@ -23,20 +23,23 @@ export const KEYFRAME_CUT_LEAD_MS = 5;
 
 /**
  * The mix's filtergraph (chains joined with ";" by the caller): the background at `duckDb`
- * (-14 when absent) plus the dub at full level, both stereo 44.1 kHz, as `[aout]`, padded
- * with silence without end (the caller's `-t` gives the exact length).
+ * (-14 when absent) plus the dub at full level, both stereo 44.1 kHz, as `[aout<label>]`,
+ * padded with silence without end (the caller's `-t` gives the exact length). `label` keeps
+ * the links of several outputs of one run apart (default none).
  */
 export function buildMixAudioGraph(opts: {
   backgroundInput: number;
   vocalsInput: number;
   duckDb?: number;
+  label?: string;
 }): string[] {
   const duckDb = opts.duckDb ?? -14;
+  const l = opts.label ?? "";
   const stereo = "aresample=44100,aformat=sample_fmts=fltp:channel_layouts=stereo";
   return [
-    `[${opts.backgroundInput}:a]${stereo},volume=${duckDb}dB[bg]`,
-    `[${opts.vocalsInput}:a]${stereo}[fg]`,
+    `[${opts.backgroundInput}:a]${stereo},volume=${duckDb}dB[bg${l}]`,
+    `[${opts.vocalsInput}:a]${stereo}[fg${l}]`,
     // Summed, not averaged: the dub keeps full level. apad + -t give the exact length.
-    `[bg][fg]amix=inputs=2:duration=longest:dropout_transition=0:normalize=0,apad[aout]`,
+    `[bg${l}][fg${l}]amix=inputs=2:duration=longest:dropout_transition=0:normalize=0,apad[aout${l}]`,
   ];
 }

@@ -85,57 +85,97 @@ function muxArgs(opts: Pure<RenditionChunkOptions>, cutLeadMs: number): string[]
   });
 }
 
-/** Pure builder of cutVideoChunks' arguments. */
-export function buildCutVideoArgs(opts: Pure<CutVideoChunksOptions>): string[] {
-  const burn = opts.burnSubtitlesPath;
-  return [
-    "-i",
-    resolve(opts.video),
-    ...(burn === undefined
-      ? // The segment video was encoded for this (keyframe at 0, short GOP); copying is exact.
-        ["-map", "0:v:0", "-c:v", "copy"]
-      : [
-          "-filter_complex",
-          `[0:v]subtitles=filename=${escapeFilterValue(resolve(burn))}[vout]`,
-          ...["-map", "[vout]", ...H264_ARGS],
-        ]),
-    ...["-an", "-sn", "-dn"],
-    ...["-t", sec(opts.durationMs)],
-    ...NO_METADATA,
-    ...muxArgs(opts, KEYFRAME_CUT_LEAD_MS),
-  ];
+/** What one output of a part's ffmpeg run reads; where its chunks go is `outDir` (+ `prefix`). */
+export type RenditionSource =
+  | { kind: "video"; video: string; burnSubtitlesPath?: string }
+  | { kind: "audio"; audio: string }
+  | { kind: "mix"; background: string; duckDb?: number; dubbedVocals: string };
+
+export type RenditionOutput = RenditionSource & { outDir: string; prefix?: string };
+
+/** Where a part sits and how it is cut: the same for every rendition of the part. */
+export type PartTiming = Pure<Omit<RenditionChunkOptions, "outDir" | "prefix">>;
+
+/**
+ * Pure builder of one ffmpeg run writing several renditions of a part (e.g. its video, its
+ * original sound and a dub): every output on the same cuts and clock, one process instead of
+ * one per rendition. Output n's filter links carry the suffix n (none for the first).
+ */
+export function buildPartChunksArgs(timing: PartTiming, outputs: readonly RenditionOutput[]): string[] {
+  const inputs: string[] = [];
+  const graph: string[] = [];
+  const outs: string[] = [];
+  const input = (file: string): number => inputs.push("-i", resolve(file)) / 2 - 1;
+  const length = ["-t", sec(timing.durationMs), ...NO_METADATA];
+  outputs.forEach((o, n) => {
+    const label = n === 0 ? "" : String(n);
+    const place = { ...timing, outDir: o.outDir, prefix: o.prefix };
+    if (o.kind === "video") {
+      const i = input(o.video);
+      const burn = o.burnSubtitlesPath;
+      if (burn !== undefined)
+        graph.push(`[${i}:v]subtitles=filename=${escapeFilterValue(resolve(burn))}[vout${label}]`);
+      outs.push(
+        ...(burn === undefined
+          ? // The segment video was encoded for this (keyframe at 0, short GOP); copying is exact.
+            ["-map", `${i}:v:0`, "-c:v", "copy"]
+          : ["-map", `[vout${label}]`, ...H264_ARGS]),
+        ...["-an", "-sn", "-dn"],
+        ...length,
+        ...muxArgs(place, KEYFRAME_CUT_LEAD_MS),
+      );
+      return;
+    }
+    if (o.kind === "audio") {
+      const i = input(o.audio);
+      graph.push(`[${i}:a]aresample=44100,aformat=sample_fmts=fltp:channel_layouts=stereo,apad[aout${label}]`);
+    } else {
+      const backgroundInput = input(o.background);
+      const vocalsInput = input(o.dubbedVocals);
+      graph.push(...buildMixAudioGraph({ backgroundInput, vocalsInput, duckDb: o.duckDb, label }));
+    }
+    outs.push("-map", `[aout${label}]`, ...AAC_STEREO_44K, ...length, ...muxArgs(place, AUDIO_CUT_LEAD_MS));
+  });
+  return [...inputs, ...(graph.length > 0 ? ["-filter_complex", graph.join(";")] : []), ...outs];
 }
 
-/** The AAC output of an audio rendition: exactly `durationMs`, padded with silence if short. */
-function audioOutputArgs(opts: Pure<RenditionChunkOptions>): string[] {
-  return [
-    ...["-map", "[aout]"],
-    ...AAC_STEREO_44K,
-    ...["-t", sec(opts.durationMs)],
-    ...NO_METADATA,
-    ...muxArgs(opts, AUDIO_CUT_LEAD_MS),
-  ];
+function single(opts: Pure<RenditionChunkOptions>, source: RenditionSource): string[] {
+  const { outDir, prefix, ...timing } = opts;
+  return buildPartChunksArgs(timing, [{ ...source, outDir, ...(prefix !== undefined ? { prefix } : {}) }]);
+}
+
+/** Pure builder of cutVideoChunks' arguments. */
+export function buildCutVideoArgs(opts: Pure<CutVideoChunksOptions>): string[] {
+  const { video, burnSubtitlesPath, ...rest } = opts;
+  return single(rest, {
+    kind: "video",
+    video,
+    ...(burnSubtitlesPath !== undefined ? { burnSubtitlesPath } : {}),
+  });
 }
 
 /** Pure builder of encodeAudioChunks' arguments. */
 export function buildEncodeAudioArgs(opts: Pure<EncodeAudioChunksOptions>): string[] {
-  return [
-    "-i",
-    resolve(opts.audio),
-    "-filter_complex",
-    "[0:a]aresample=44100,aformat=sample_fmts=fltp:channel_layouts=stereo,apad[aout]",
-    ...audioOutputArgs(opts),
-  ];
+  const { audio, ...rest } = opts;
+  return single(rest, { kind: "audio", audio });
 }
 
 /** Pure builder of mixAudioChunks' arguments: the mix's audio graph (mix.ts buildMixAudioGraph). */
 export function buildMixAudioArgs(opts: Pure<MixAudioChunksOptions>): string[] {
-  const graph = buildMixAudioGraph({ backgroundInput: 0, vocalsInput: 1, duckDb: opts.duckDb });
-  return [
-    ...["-i", resolve(opts.background), "-i", resolve(opts.dubbedVocals)],
-    ...["-filter_complex", graph.join(";")],
-    ...audioOutputArgs(opts),
-  ];
+  const { background, dubbedVocals, duckDb, ...rest } = opts;
+  return single(rest, { kind: "mix", background, dubbedVocals, ...(duckDb !== undefined ? { duckDb } : {}) });
+}
+
+/**
+ * Writes several renditions of a part in one ffmpeg run (buildPartChunksArgs). Returns each
+ * output's chunk paths in order, in the order of `outputs`.
+ */
+export async function writePartChunks(
+  opts: PartTiming & { outputs: readonly RenditionOutput[]; signal?: AbortSignal },
+): Promise<string[][]> {
+  const { signal, outputs, ...timing } = opts;
+  await ffmpeg(buildPartChunksArgs(timing, outputs), { signal });
+  return Promise.all(outputs.map((o) => listChunks(o.outDir, o.prefix)));
 }
 
 /**

@@ -6,16 +6,14 @@
 import { renderTimeline, stretchAudio } from "../audio";
 import { concatRenditionsToMp4 } from "../hls";
 import {
-  cutVideoChunks,
   detectSilences,
-  encodeAudioChunks,
   extractSegment,
   extractWav16k,
   ffmpeg,
   listKeyframesMs,
-  mixAudioChunks,
   normaliseSource,
   probeMedia,
+  writePartChunks,
 } from "../media";
 import { extractEmbeddedSubtitles } from "../subtitles/embedded";
 import { detectSpeechRegions } from "../vad";
@@ -58,9 +56,7 @@ export const mediaTools = {
   extractClip,
   stretchAudio,
   renderTimeline,
-  cutVideoChunks,
-  encodeAudioChunks,
-  mixAudioChunks,
+  writePartChunks,
   concatRenditionsToMp4,
 };
 

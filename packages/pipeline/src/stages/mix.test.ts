@@ -19,18 +19,22 @@ import type {
 } from "../ports";
 import { mixStage } from "./mix";
 import type { MediaTools } from "./media-tools";
+import { writeVideoPlan } from "./video-plan";
 
 const tmp = useTmpDir("vt-mix-");
 
 type Call<K extends keyof MediaTools> = Parameters<MediaTools[K]>[0];
 
 function fakes(durationMs: number) {
+  type Output = Call<"writePartChunks">["outputs"][number];
+  type Of<K extends Output["kind"]> = Extract<Output, { kind: K }> & { chunkCutsMs?: readonly number[] };
   const calls: {
-    video: Call<"cutVideoChunks">[];
-    original: Call<"encodeAudioChunks">[];
-    mix: Call<"mixAudioChunks">[];
+    runs: Call<"writePartChunks">[];
+    video: Of<"video">[];
+    original: Of<"audio">[];
+    mix: Of<"mix">[];
     concat: Call<"concatRenditionsToMp4">[];
-  } = { video: [], original: [], mix: [], concat: [] };
+  } = { runs: [], video: [], original: [], mix: [], concat: [] };
   const chunks = async (o: { outDir: string; chunkCutsMs?: readonly number[] }) => {
     await mkdir(o.outDir, { recursive: true });
     const files = [0, ...(o.chunkCutsMs ?? [])].map((_, j) => path.join(o.outDir, `chunk_${j}.ts`));
@@ -39,9 +43,18 @@ function fakes(durationMs: number) {
   };
   const media = {
     listKeyframesMs: () => Promise.resolve([0, 2000, 4000, 6000, 8000, 10_000]),
-    cutVideoChunks: (o: Call<"cutVideoChunks">) => (calls.video.push(o), chunks(o)),
-    encodeAudioChunks: (o: Call<"encodeAudioChunks">) => (calls.original.push(o), chunks(o)),
-    mixAudioChunks: (o: Call<"mixAudioChunks">) => (calls.mix.push(o), chunks(o)),
+    writePartChunks: async (run: Call<"writePartChunks">) => {
+      calls.runs.push(run);
+      const written: string[][] = [];
+      for (const o of run.outputs) {
+        const withCuts = { ...o, chunkCutsMs: run.chunkCutsMs };
+        if (o.kind === "video") calls.video.push(withCuts as Of<"video">);
+        else if (o.kind === "audio") calls.original.push(withCuts as Of<"audio">);
+        else calls.mix.push(withCuts as Of<"mix">);
+        written.push(await chunks(withCuts));
+      }
+      return written;
+    },
     concatRenditionsToMp4: async (o: Call<"concatRenditionsToMp4">) => {
       calls.concat.push(o);
       await writeFile(o.out, "mp4");
@@ -116,6 +129,8 @@ describe("mix stage (fake media)", () => {
   it("cuts the video once on its keyframes, mixes each language's audio on the same cuts and publishes renditions", async () => {
     const f = fakes(12_000);
     await mixStage.run({ taskId: "t", segmentIndex: 0, language: "fr" }, f.ctx);
+    // One ffmpeg run writes the video, the original sound and the French mix.
+    expect(f.calls.runs.map((r) => r.outputs.map((o) => o.kind))).toEqual([["mix", "video", "audio"]]);
     expect(f.calls.video.map((c) => c.chunkCutsMs)).toEqual([[4000, 8000]]);
     expect(f.calls.original).toHaveLength(1);
     expect(f.calls.mix.map((c) => c.dubbedVocals)).toEqual([layout.segVocals(tmp.dir, 0, "fr")]);
@@ -144,6 +159,7 @@ describe("mix stage (fake media)", () => {
 
     // Spanish reuses the video and the original sound; when it is done, the all-tracks MP4 is written.
     await mixStage.run({ taskId: "t", segmentIndex: 0, language: "es" }, f.ctx);
+    expect(f.calls.runs[1]!.outputs.map((o) => o.kind)).toEqual(["mix"]);
     expect(f.calls.video).toHaveLength(1);
     expect(f.calls.original).toHaveLength(1);
     expect(f.calls.mix[1]!.chunkCutsMs).toEqual([4000, 8000]);
@@ -154,5 +170,14 @@ describe("mix stage (fake media)", () => {
       ["fr", "es", "und"],
     ]);
     expect(f.emitted).toContainEqual(expect.objectContaining({ type: "task", status: "completed" }));
+  });
+
+  it("cuts where the task's plan says, without reading the part's keyframes", async () => {
+    const f = fakes(12_000);
+    await writeVideoPlan(tmp.dir, { copyVideo: [0], chunkCutsMs: [[6000]] });
+    f.ctx.media.listKeyframesMs = () => Promise.reject(new Error("keyframes read"));
+    await mixStage.run({ taskId: "t", segmentIndex: 0, language: "fr" }, f.ctx);
+    expect(f.calls.runs.map((r) => r.chunkCutsMs)).toEqual([[6000]]);
+    expect(f.segs.get("fr")!.chunkMs).toEqual([6000, 6000]);
   });
 });

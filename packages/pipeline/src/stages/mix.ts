@@ -2,23 +2,22 @@
  * Stage 8: one language's dubbed speech over the separated background (else the ducked
  * original sound), encoded into the part's audio chunks, with the part's WebVTT subtitles;
  * then published in order. The part's video chunks (and the original sound's) are cut once,
- * by whichever language's mix gets there first: every language shares them.
+ * by whichever language's mix gets there first, in the same ffmpeg run as its audio: every
+ * language shares them.
  */
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { chunkDurations, planChunkCuts } from "../hls/chunks";
 import { hls, layout, ORIGINAL_AUDIO } from "../layout";
-import { GOP_SECONDS } from "../media/args";
 import { toWebVttSegment } from "../hls";
 import { toSrt } from "../subtitles";
 import type { SegmentRecord, Stage, StageContext, TaskRecord } from "../ports";
 import { publishTask } from "../publish";
+import type { RenditionOutput } from "../media";
 import { separatedStems } from "../separation/stems";
 import { ensureParent, requireLanguage, requireSegment, requireTask, STOP } from "./common";
-
-/** Burned subtitles re-encode the video with a keyframe every GOP, so chunks are cut there. */
-const BURN_KEYFRAME_MS = GOP_SECONDS * 1000;
+import { gopKeyframesMs, readVideoPlan } from "./video-plan";
 
 export const mixStage: Stage = {
   name: "mix",
@@ -39,11 +38,7 @@ export const mixStage: Stage = {
       try {
         const burn = Boolean(task.options.burnSubtitles && task.hasVideo);
         const cuts = await partChunkCuts(task, seg, burn, ctx);
-        // Separate ffmpeg runs, side by side: the first part's first frame waits for the slowest.
-        const [, moves] = await Promise.all([
-          burn ? null : ensureSharedChunks(task, seg, cuts, ctx),
-          mixLanguage(task, seg, language, cuts, burn, workDir, ctx),
-        ]);
+        const moves = await renderPart(task, seg, language, cuts, burn, workDir, ctx);
         const moveIntoPlace = async () => {
           for (const [from, to] of moves) await rename(from, to);
         };
@@ -64,9 +59,9 @@ export const mixStage: Stage = {
 };
 
 /**
- * Where the part's chunks are cut, the same for the video and every audio rendition: on the
- * part's own keyframes (or the burned video's 2 s grid). Written once, so every language
- * cuts its audio where the video was cut.
+ * Where the part's chunks are cut, the same for the video and every audio rendition: as
+ * planned with the task (video-plan.ts). A task planned before the plan kept its cuts reads
+ * them from the part's own keyframes (or the burned video's grid), once for every language.
  */
 async function partChunkCuts(
   task: TaskRecord,
@@ -74,6 +69,8 @@ async function partChunkCuts(
   burn: boolean,
   ctx: StageContext,
 ): Promise<number[]> {
+  const planned = (await readVideoPlan(ctx.taskDir)).chunkCutsMs?.[seg.index];
+  if (planned) return planned;
   const file = layout.segChunkCuts(ctx.taskDir, seg.index);
   try {
     return JSON.parse(await readFile(file, "utf8")) as number[];
@@ -83,7 +80,7 @@ async function partChunkCuts(
   const keyframesMs = !task.hasVideo
     ? null
     : burn
-      ? Array.from({ length: Math.ceil(seg.durationMs / BURN_KEYFRAME_MS) }, (_, i) => i * BURN_KEYFRAME_MS)
+      ? gopKeyframesMs(seg.durationMs)
       : await ctx.media.listKeyframesMs(layout.segVideo(ctx.taskDir, seg.index), { signal: ctx.signal });
   const cuts = planChunkCuts(seg.durationMs, keyframesMs);
   const tmp = `${file}.${randomBytes(4).toString("hex")}.tmp`;
@@ -93,65 +90,14 @@ async function partChunkCuts(
 }
 
 /**
- * The part's video chunks (copied from its video) and the original sound's chunks, once for
- * every language: skipped when the last of them is in place. Two languages racing here write
- * the same files and rename them into place, so either copy is whole.
+ * The part's chunks this language needs, in one ffmpeg run (media/renditions.ts
+ * writePartChunks), made in `workDir`: its audio mix and, with burned subtitles, its video.
+ * Without burned subtitles the video and the original sound are every language's: the run
+ * also writes them when they are not in place yet, and moves them in at once (two languages
+ * racing here write the same files and rename them into place, so either copy is whole).
+ * Returns the renames that put this language's own files in place.
  */
-async function ensureSharedChunks(
-  task: TaskRecord,
-  seg: SegmentRecord,
-  cuts: readonly number[],
-  ctx: StageContext,
-): Promise<void> {
-  if (!task.hasVideo) return;
-  const count = cuts.length + 1;
-  const withOriginal = task.hasAudio;
-  const lastName = withOriginal
-    ? hls.audioChunk(ORIGINAL_AUDIO, seg.index, count - 1)
-    : hls.videoChunk(seg.index, count - 1);
-  if (await exists(layout.hlsFile(ctx.taskDir, lastName))) return;
-  const workDir = path.join(
-    layout.hlsDir(ctx.taskDir),
-    `.shared-${seg.index}-${randomBytes(4).toString("hex")}`,
-  );
-  await mkdir(workDir, { recursive: true });
-  try {
-    const common = {
-      chunkCutsMs: cuts,
-      durationMs: seg.durationMs,
-      tsOffsetMs: seg.startMs,
-      signal: ctx.signal,
-    };
-    const [video, original] = await Promise.all([
-      ctx.media.cutVideoChunks({
-        ...common,
-        video: layout.segVideo(ctx.taskDir, seg.index),
-        outDir: await madeDir(path.join(workDir, "v")),
-      }),
-      withOriginal
-        ? ctx.media.encodeAudioChunks({
-            ...common,
-            audio: layout.segAudio(ctx.taskDir, seg.index),
-            outDir: await madeDir(path.join(workDir, "a")),
-          })
-        : [],
-    ]);
-    checkCount(video, count, seg.index, "video");
-    for (const [j, f] of video.entries())
-      await rename(f, layout.hlsFile(ctx.taskDir, hls.videoChunk(seg.index, j)));
-    if (withOriginal) checkCount(original, count, seg.index, "original audio");
-    for (const [j, f] of original.entries())
-      await rename(f, layout.hlsFile(ctx.taskDir, hls.audioChunk(ORIGINAL_AUDIO, seg.index, j)));
-  } finally {
-    await rm(workDir, { recursive: true, force: true });
-  }
-}
-
-/**
- * This language's audio chunks and WebVTT part (and, with burned subtitles, the video
- * chunks with its text burned in), made in `workDir`: the renames that put them in place.
- */
-async function mixLanguage(
+async function renderPart(
   task: TaskRecord,
   seg: SegmentRecord,
   language: string,
@@ -165,29 +111,21 @@ async function mixLanguage(
   const cues = sentences
     .filter((s) => s.translation)
     .map((s) => ({ startMs: s.startMs, endMs: s.endMs, text: s.translation ?? "" }));
-  const common = {
-    chunkCutsMs: cuts,
-    durationMs: seg.durationMs,
-    tsOffsetMs: seg.startMs,
-    signal: ctx.signal,
-  };
   const stems = await separatedStems(ctx.taskDir, seg.index);
-  const audio = await ctx.media.mixAudioChunks({
-    ...common,
-    // A separated background has no original speech left, so it plays at full level.
-    background: stems?.background ?? layout.segAudio(ctx.taskDir, seg.index),
-    ...(stems ? { duckDb: 0 } : {}),
-    dubbedVocals: layout.segVocals(ctx.taskDir, seg.index, language),
-    outDir: await madeDir(path.join(workDir, "a")),
-  });
-  checkCount(audio, count, seg.index, `${language} audio`);
-  const moves: [string, string][] = audio.map((f, j) => [
-    f,
-    layout.hlsFile(ctx.taskDir, hls.audioChunk(language, seg.index, j)),
-  ]);
-  const vtt = path.join(workDir, "part.vtt");
-  await writeFile(vtt, toWebVttSegment(cues, { offsetMs: 0 }));
-  moves.push([vtt, layout.hlsFile(ctx.taskDir, hls.subtitlesPart(language, seg.index))]);
+  const segVideo = layout.segVideo(ctx.taskDir, seg.index);
+  const outputs: (RenditionOutput & { name: (j: number) => string; what: string; shared: boolean })[] = [
+    {
+      kind: "mix",
+      // A separated background has no original speech left, so it plays at full level.
+      background: stems?.background ?? layout.segAudio(ctx.taskDir, seg.index),
+      ...(stems ? { duckDb: 0 } : {}),
+      dubbedVocals: layout.segVocals(ctx.taskDir, seg.index, language),
+      outDir: await madeDir(path.join(workDir, "a")),
+      name: (j) => hls.audioChunk(language, seg.index, j),
+      what: `${language} audio`,
+      shared: false,
+    },
+  ];
   if (burn) {
     const srt = await ensureParent(layout.segBurnSrt(ctx.taskDir, seg.index, language));
     await writeFile(
@@ -200,21 +138,61 @@ async function mixLanguage(
         })),
       ),
     );
-    const video = await ctx.media.cutVideoChunks({
-      ...common,
-      video: layout.segVideo(ctx.taskDir, seg.index),
+    outputs.push({
+      kind: "video",
+      video: segVideo,
       burnSubtitlesPath: srt,
       outDir: await madeDir(path.join(workDir, "v")),
+      name: (j) => hls.videoChunk(seg.index, j),
+      what: "video",
+      shared: false,
     });
-    checkCount(video, count, seg.index, "video");
-    moves.push(
-      ...video.map((f, j): [string, string] => [
-        f,
-        layout.hlsFile(ctx.taskDir, hls.videoChunk(seg.index, j)),
-      ]),
-    );
+  } else if (task.hasVideo && !(await sharedChunksInPlace(task, seg, count, ctx))) {
+    outputs.push({
+      kind: "video",
+      video: segVideo,
+      outDir: await madeDir(path.join(workDir, "v")),
+      name: (j) => hls.videoChunk(seg.index, j),
+      what: "video",
+      shared: true,
+    });
+    if (task.hasAudio)
+      outputs.push({
+        kind: "audio",
+        audio: layout.segAudio(ctx.taskDir, seg.index),
+        outDir: await madeDir(path.join(workDir, "o")),
+        name: (j) => hls.audioChunk(ORIGINAL_AUDIO, seg.index, j),
+        what: "original audio",
+        shared: true,
+      });
   }
+  const written = await ctx.media.writePartChunks({
+    chunkCutsMs: cuts,
+    durationMs: seg.durationMs,
+    tsOffsetMs: seg.startMs,
+    outputs: outputs.map(({ name: _n, what: _w, shared: _s, ...o }) => o),
+    signal: ctx.signal,
+  });
+  const moves: [string, string][] = [];
+  for (const [n, o] of outputs.entries()) {
+    const files = written[n] ?? [];
+    checkCount(files, count, seg.index, o.what);
+    const renames = files.map((f, j): [string, string] => [f, layout.hlsFile(ctx.taskDir, o.name(j))]);
+    if (o.shared) for (const [from, to] of renames) await rename(from, to);
+    else moves.push(...renames);
+  }
+  const vtt = path.join(workDir, "part.vtt");
+  await writeFile(vtt, toWebVttSegment(cues, { offsetMs: 0 }));
+  moves.push([vtt, layout.hlsFile(ctx.taskDir, hls.subtitlesPart(language, seg.index))]);
   return moves;
+}
+
+/** The part's video chunks and original-sound chunks are in place (the last of them is written last). */
+function sharedChunksInPlace(task: TaskRecord, seg: SegmentRecord, count: number, ctx: StageContext) {
+  const last = task.hasAudio
+    ? hls.audioChunk(ORIGINAL_AUDIO, seg.index, count - 1)
+    : hls.videoChunk(seg.index, count - 1);
+  return exists(layout.hlsFile(ctx.taskDir, last));
 }
 
 async function madeDir(dir: string): Promise<string> {

@@ -1,6 +1,6 @@
 /**
  * Stage 4: TTS inputs. The spoken text is the cleaned translation; the speaker
- * reference is the longest sentence of original speech (≤ 8 s), kept for voice-cloning
+ * reference is the longest sentence of original speech (≤ 8 s), cut only for voice-cloning
  * engines.
  */
 import { layout } from "../layout";
@@ -28,7 +28,8 @@ export const modelinStage: Stage = {
       })),
     );
     const longest = [...sentences].sort((a, b) => b.endMs - b.startMs - (a.endMs - a.startMs))[0];
-    if (task.hasAudio && longest) {
+    // Only a voice-cloning engine listens to it (eSpeak does not): no clip to cut otherwise.
+    if (ctx.engines.tts.usesReference && task.hasAudio && longest) {
       await ctx.media.extractClip({
         input:
           (await separatedStems(ctx.taskDir, seg.index))?.vocals ?? layout.segAudio(ctx.taskDir, seg.index),

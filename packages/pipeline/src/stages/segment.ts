@@ -2,7 +2,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { PipelineError } from "../errors";
-import { HLS_TARGET_DURATION_S, maxKeyframeGapMs } from "../hls/chunks";
+import { HLS_TARGET_DURATION_S } from "../hls/chunks";
 import { layout } from "../layout";
 import { COPYABLE_VIDEO_CODECS, isProcessError } from "../media";
 import { planSegments } from "../segment";
@@ -11,6 +11,7 @@ import type { Cue } from "../subtitles";
 import { silencesFromSpeech } from "../vad";
 import type { Stage, StageContext, StageResult, TaskRecord } from "../ports";
 import { ensureParent, requireSegment, requireTask, STOP, CONTINUE } from "./common";
+import { planVideo, readVideoPlan, writeVideoPlan } from "./video-plan";
 
 export const segmentStage: Stage = {
   name: "segment",
@@ -28,6 +29,8 @@ export const segmentStage: Stage = {
         }),
         startMs: seg.startMs,
         durationMs: seg.durationMs,
+        // Planning probed the canonical file: no probe per part.
+        streams: { audio: task.hasAudio, video: task.hasVideo },
         audioOut,
         ...(task.hasVideo ? { videoOut: layout.segVideo(ctx.taskDir, seg.index) } : {}),
         copyVideo: (await readVideoPlan(ctx.taskDir)).copyVideo.includes(seg.index),
@@ -93,10 +96,13 @@ async function planTask(task: TaskRecord, ctx: StageContext): Promise<StageResul
     keyframesMs,
     ...(cues ? { cues } : {}),
   });
-  const videoPlan: VideoPlan = {
-    copyVideo: plan.filter((s) => canCopyVideo(s, keyframesMs)).map((s) => s.index),
-  };
-  await writeFile(await ensureParent(layout.videoPlan(ctx.taskDir)), JSON.stringify(videoPlan));
+  const videoPlan = planVideo({
+    parts: plan,
+    keyframesMs,
+    hasVideo: Boolean(info.video),
+    burnSubtitles: Boolean(task.options.burnSubtitles),
+  });
+  await writeVideoPlan(ctx.taskDir, videoPlan);
   await ctx.store.savePlan(task.id, plan, HLS_TARGET_DURATION_S);
   await ctx.events.emit(task.id, {
     type: "task",
@@ -117,27 +123,6 @@ async function planTask(task: TaskRecord, ctx: StageContext): Promise<StageResul
   // Only the first segment now; the workers release the others once it is published.
   return { ...STOP, fanOut: [0] };
 }
-
-/**
- * A part copies the source video when it starts on a source keyframe and the keyframes
- * inside it are close enough for HLS chunks of at most the target duration (see
- * hls/chunks.ts); any other part is re-encoded with a keyframe every 2 s.
- */
-function canCopyVideo(
-  part: { startMs: number; durationMs: number },
-  keyframesMs: readonly number[],
-): boolean {
-  if (!keyframesMs.includes(part.startMs)) return false;
-  const inside = keyframesMs.filter((k) => k >= part.startMs && k < part.startMs + part.durationMs);
-  return (
-    maxKeyframeGapMs(
-      inside.map((k) => k - part.startMs),
-      part.durationMs,
-    ) <= MAX_COPIED_KEYFRAME_GAP_MS
-  );
-}
-/** Keyframes this far apart still give chunks within the target (planChunkCuts keeps ≥ 1 s tails). */
-const MAX_COPIED_KEYFRAME_GAP_MS = 5000;
 
 /** ffmpeg's words for input it cannot decode: bad input, so no retry can help. */
 const UNDECODABLE =
@@ -200,19 +185,6 @@ async function loadCues(
     });
   }
   return inside.map((c) => ({ ...c, endMs: Math.min(c.endMs, durationMs) }));
-}
-
-interface VideoPlan {
-  copyVideo: number[];
-}
-
-async function readVideoPlan(taskDir: string): Promise<VideoPlan> {
-  try {
-    return JSON.parse(await readFile(layout.videoPlan(taskDir), "utf8")) as VideoPlan;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return { copyVideo: [] };
-    throw e;
-  }
 }
 
 export async function readCues(taskDir: string): Promise<Cue[] | null> {
