@@ -40,8 +40,6 @@ export const layout = {
   segChunkCuts: (taskDir: string, k: number) => seg(taskDir, k, "chunk-cuts.json"),
   draft: (taskDir: string, k: number, language: string, sentence: number) =>
     seg(taskDir, k, language, "draft", `${sentence}.wav`),
-  finalClip: (taskDir: string, k: number, language: string, sentence: number) =>
-    seg(taskDir, k, language, "final", `${sentence}.wav`),
   /** The segment's own speech and the rest, from the separator. */
   segSourceVocals: (taskDir: string, k: number) => seg(taskDir, k, "source-vocals.wav"),
   segBackground: (taskDir: string, k: number) => seg(taskDir, k, "background.wav"),

@@ -5,7 +5,7 @@ import { makeAudio } from "@vitranslator/testkit";
 import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { probeMedia } from "../media/probe";
 import { detectSilences } from "../media/silence";
-import { atempoChain, stretchAudio } from "./stretch";
+import { atempoChain, stretchFilter } from "./stretch";
 import { buildTimelineArgs, renderTimeline } from "./timeline";
 import { readWavFormat, wavDurationMs } from "./wav";
 
@@ -51,16 +51,21 @@ describe("audio (real ffmpeg)", () => {
     await expect(wavDurationMs(junk)).rejects.toMatchObject({ code: "INVALID_WAV" });
   });
 
-  it("stretches with rubberband to the expected length", async () => {
+  it("stretches each clip with rubberband while placing it, pitch kept", async () => {
     const out = join(tmp.dir, "fast.wav");
-    expect(await stretchAudio({ input: tone, output: out, speed: 1.25 })).toEqual({ filter: "rubberband" });
-    expect(Math.abs((await wavDurationMs(out)) - 1600)).toBeLessThan(30);
+    // 2 s of tone at 1.25x lasts 1.6 s: silence from 1.6 s to the end (3 s).
+    expect(
+      await renderTimeline({ clips: [{ path: tone, atMs: 0, speed: 1.25 }], durationMs: 3000, out }),
+    ).toEqual({ stretch: "rubberband" });
+    const [after] = await detectSilences(out, { minSilenceMs: 200 });
+    expect(Math.abs(after!.startMs - 1600)).toBeLessThan(40);
     const slow = join(tmp.dir, "slow.wav");
-    await stretchAudio({ input: tone, output: slow, speed: 0.93 });
-    expect(Math.abs((await wavDurationMs(slow)) - 2000 / 0.93)).toBeLessThan(30);
+    await renderTimeline({ clips: [{ path: tone, atMs: 500, speed: 0.93 }], durationMs: 4000, out: slow });
+    const silences = await detectSilences(slow, { minSilenceMs: 200 });
+    expect(Math.abs(silences.at(-1)!.startMs - (500 + 2000 / 0.93))).toBeLessThan(40);
   });
 
-  it("copies at speed 1 and converts to 44.1 kHz mono", async () => {
+  it("places a clip of another rate and layout as 44.1 kHz mono, unstretched at speed 1", async () => {
     const stereo = await makeAudio({
       out: join(tmp.dir, "st.wav"),
       durationS: 1,
@@ -68,15 +73,21 @@ describe("audio (real ffmpeg)", () => {
       channels: 2,
     });
     const out = join(tmp.dir, "copy.wav");
-    expect(await stretchAudio({ input: stereo, output: out, speed: 1 })).toEqual({ filter: "none" });
-    expect(await readWavFormat(out)).toMatchObject({ sampleRate: 44_100, channels: 1, durationMs: 1000 });
+    await renderTimeline({ clips: [{ path: stereo, atMs: 0, speed: 1 }], durationMs: 1500, out });
+    expect(await readWavFormat(out)).toMatchObject({ sampleRate: 44_100, channels: 1, durationMs: 1500 });
+    const [after] = await detectSilences(out, { minSilenceMs: 200 });
+    expect(Math.abs(after!.startMs - 1000)).toBeLessThan(40);
+    expect(stretchFilter(1.0004, "rubberband")).toBeNull();
+    expect(() => stretchFilter(0, "atempo")).toThrow(RangeError);
   });
 
   it("falls back to atempo when rubberband fails", async () => {
     // A speed rubberband rejects (its tempo range ends at 100) but a chain of atempo accepts.
     const out = join(tmp.dir, "fallback.wav");
-    expect(await stretchAudio({ input: tone, output: out, speed: 200 })).toEqual({ filter: "atempo" });
-    expect(await wavDurationMs(out)).toBeLessThan(50);
+    expect(
+      await renderTimeline({ clips: [{ path: tone, atMs: 0, speed: 200 }], durationMs: 500, out }),
+    ).toEqual({ stretch: "atempo" });
+    expect(await wavDurationMs(out)).toBe(500);
   });
 
   it("renders clips at their places on a silent track of exact length", async () => {

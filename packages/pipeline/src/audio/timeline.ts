@@ -1,11 +1,14 @@
 import { resolve } from "node:path";
-import { ffmpeg } from "../media/process";
+import { ffmpeg, isProcessError } from "../media/process";
 import { NO_METADATA } from "../media/args";
+import { stretchFilter, type StretchEngine } from "./stretch";
 
 export interface TimelineClip {
   path: string;
   /** Where the clip starts on the track. */
   atMs: number;
+  /** Playback rate, pitch kept (1.2 plays 20 % faster); default 1. */
+  speed?: number;
 }
 
 export interface RenderTimelineOptions {
@@ -18,14 +21,16 @@ export interface RenderTimelineOptions {
 const SAMPLE_RATE = 44_100;
 
 /**
- * Pure builder: a silent base track of the exact length, every clip delayed to its place
- * (in samples, so placement is exact), summed without normalisation (amix would otherwise
- * lower every clip's volume by the number of inputs), and cut to the exact length.
+ * Pure builder: a silent base track of the exact length, every clip played at its speed
+ * (stretch.ts) and delayed to its place (in samples, so placement is exact), summed without
+ * normalisation (amix would otherwise lower every clip's volume by the number of inputs),
+ * and cut to the exact length. One ffmpeg run for the whole part, however many clips.
  */
 export function buildTimelineArgs(opts: {
   clips: readonly TimelineClip[];
   durationMs: number;
   out: string;
+  stretch?: StretchEngine;
 }): string[] {
   const dur = (opts.durationMs / 1000).toFixed(6);
   const clips = opts.clips.filter((c) => c.atMs < opts.durationMs);
@@ -34,7 +39,8 @@ export function buildTimelineArgs(opts: {
 
   const chains = clips.map((c, i) => {
     const delaySamples = Math.round((Math.max(0, c.atMs) / 1000) * SAMPLE_RATE);
-    return `[${i + 1}:a]aresample=${SAMPLE_RATE},aformat=sample_fmts=fltp:channel_layouts=mono,adelay=delays=${delaySamples}S:all=1[c${i}]`;
+    const stretch = stretchFilter(c.speed ?? 1, opts.stretch ?? "rubberband");
+    return `[${i + 1}:a]${stretch ? `${stretch},` : ""}aresample=${SAMPLE_RATE},aformat=sample_fmts=fltp:channel_layouts=mono,adelay=delays=${delaySamples}S:all=1[c${i}]`;
   });
   const inputs = ["[0:a]", ...clips.map((_, i) => `[c${i}]`)].join("");
   const mix =
@@ -60,7 +66,19 @@ export function buildTimelineArgs(opts: {
   return args;
 }
 
-/** Places clips on a silent 44.1 kHz mono track of exactly `durationMs`, in one ffmpeg call. */
-export async function renderTimeline(opts: RenderTimelineOptions): Promise<void> {
-  await ffmpeg(buildTimelineArgs(opts), { signal: opts.signal });
+/**
+ * Places clips, each at its speed, on a silent 44.1 kHz mono track of exactly `durationMs`,
+ * in one ffmpeg call. Stretches with Rubber Band; when that run fails (a build without it, a
+ * rate it refuses), once more with atempo. Says which stretched the clips.
+ */
+export async function renderTimeline(opts: RenderTimelineOptions): Promise<{ stretch: StretchEngine }> {
+  try {
+    await ffmpeg(buildTimelineArgs(opts), { signal: opts.signal });
+    return { stretch: "rubberband" };
+  } catch (err) {
+    const stretched = opts.clips.some((c) => stretchFilter(c.speed ?? 1, "atempo") !== null);
+    if (!stretched || !isProcessError(err) || err.code !== "PROCESS_FAILED") throw err;
+  }
+  await ffmpeg(buildTimelineArgs({ ...opts, stretch: "atempo" }), { signal: opts.signal });
+  return { stretch: "atempo" };
 }

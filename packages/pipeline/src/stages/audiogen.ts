@@ -1,7 +1,7 @@
 /** Stage 7: the final speech of each sentence at its fitted speed, placed on the segment's timeline. */
 import { layout } from "../layout";
 import type { Stage } from "../ports";
-import { CONTINUE, ensureParent, mapLimit, requireLanguage, requireSegment, requireTask } from "./common";
+import { CONTINUE, ensureParent, requireLanguage, requireSegment, requireTask } from "./common";
 
 export const audiogenStage: Stage = {
   name: "audiogen",
@@ -12,16 +12,12 @@ export const audiogenStage: Stage = {
     const sentences = (await ctx.store.listSentences(task.id, language, seg.index)).filter(
       (s) => s.speed !== null,
     );
-    const clips = await mapLimit(sentences, ctx.config.ttsConcurrency, async (s) => {
-      const output = await ensureParent(layout.finalClip(ctx.taskDir, seg.index, language, s.index));
-      await ctx.media.stretchAudio({
-        input: layout.draft(ctx.taskDir, seg.index, language, s.index),
-        output,
-        speed: s.speed ?? 1,
-        signal: ctx.signal,
-      });
-      return { path: output, atMs: s.placedStartMs ?? Math.max(0, s.startMs - seg.startMs) };
-    });
+    // Each sentence's draft at its fitted speed, stretched while it is placed: one ffmpeg run.
+    const clips = sentences.map((s) => ({
+      path: layout.draft(ctx.taskDir, seg.index, language, s.index),
+      atMs: s.placedStartMs ?? Math.max(0, s.startMs - seg.startMs),
+      speed: s.speed ?? 1,
+    }));
     await ctx.media.renderTimeline({
       clips,
       durationMs: seg.durationMs,

@@ -3,7 +3,7 @@
  * the VAD through these functions only, so a stage can be unit-tested with fakes. The real
  * implementations are `mediaTools`; the runner passes them unless told otherwise.
  */
-import { renderTimeline, stretchAudio } from "../audio";
+import { renderTimeline } from "../audio";
 import { concatRenditionsToMp4 } from "../hls";
 import {
   detectSilences,
@@ -54,7 +54,6 @@ export const mediaTools = {
   extractSegment,
   extractWav16k,
   extractClip,
-  stretchAudio,
   renderTimeline,
   writePartChunks,
   concatRenditionsToMp4,

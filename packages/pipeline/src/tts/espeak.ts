@@ -1,9 +1,9 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { randomBytes } from "node:crypto";
+import { rename, rm } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
 import { wavDurationMs } from "../audio/wav";
 import { PipelineError } from "../errors";
-import { ffmpeg, runProcess } from "../media/process";
+import { runProcess } from "../media/process";
 import type { TtsEngine, TtsRequest, TtsResult } from "./types";
 import { espeakVoiceForSpeaker } from "./voices";
 
@@ -83,7 +83,8 @@ export interface EspeakOptions {
 /**
  * espeak-ng as a TTS engine. It is GPL, so it only ever runs as a separate program. Text goes
  * through stdin, so text starting with "-" cannot be taken for an option. The output is
- * resampled to 44.1 kHz mono WAV, the format every later step expects.
+ * espeak's own WAV (22.05 kHz mono, 16-bit): later steps read any WAV (the part's timeline
+ * resamples every clip while placing it), so no conversion run is spent per sentence.
  */
 export class EspeakEngine implements TtsEngine {
   readonly name = "espeak-ng";
@@ -110,21 +111,19 @@ export class EspeakEngine implements TtsEngine {
     }
     const voice = espeakVoiceForSpeaker(base, req.speaker);
     const out = resolve(req.outPath);
-    const dir = await mkdtemp(join(tmpdir(), "vitr-espeak-"));
+    // Written aside and renamed: a reader never sees half a file.
+    const partial = join(dirname(out), `.${basename(out)}.${randomBytes(4).toString("hex")}.tmp.wav`);
     try {
-      const raw = join(dir, "raw.wav");
       await runProcess({
         command: this.#command,
-        args: ["-v", voice, "-s", String(this.#wpm), "-w", raw, "--stdin"],
+        args: ["-v", voice, "-s", String(this.#wpm), "-w", partial, "--stdin"],
         // A trailing newline makes espeak speak the last clause instead of waiting for more.
         stdin: `${req.text.replace(/\s+/g, " ").trim()}\n`,
         signal: req.signal,
       });
-      await ffmpeg(["-i", raw, "-ac", "1", "-ar", "44100", "-c:a", "pcm_s16le", "-map_metadata", "-1", out], {
-        signal: req.signal,
-      });
+      await rename(partial, out);
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await rm(partial, { force: true });
     }
     return { path: out, durationMs: await wavDurationMs(out) };
   }
