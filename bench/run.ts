@@ -9,6 +9,7 @@
  *   npm run bench -- --watch           # also the viewer benchmark in Chromium (bench/watch.ts)
  *   npm run bench -- --watch-only --watch-inputs 30s,3min
  *   npm run bench -- --watch-only --watch-inputs 10min --watch-runs alone
+ *   npm run bench -- --watch-only --watch-inputs 1080p-30s --watch-runs alone
  *   npm run bench -- --skip-build      # use the web app's existing production build
  *
  * results.json is merged: a run replaces the keys it measured and keeps the others.

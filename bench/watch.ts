@@ -21,6 +21,18 @@ import type { BenchStack } from "./stack";
 import { firstSegmentPath, formatPath, videoParts } from "./stages";
 
 export const WATCH_INPUTS: Record<string, number> = { "30s": 30_000, "3min": 180_000, "10min": 600_000 };
+
+/** A viewer input by name: "30s", "3min", "10min" (720p), or any of them as "1080p-30s". */
+export function watchInputSpec(name: string) {
+  const m = /^(?:(1080p)-)?(.+)$/.exec(name);
+  const durationMs = WATCH_INPUTS[m?.[2] ?? ""];
+  if (!m || !durationMs)
+    throw new Error(
+      `unknown watch input ${name} (known: ${Object.keys(WATCH_INPUTS).join(", ")}, each also as 1080p-<name>)`,
+    );
+  const [width, height] = m[1] ? [1920, 1080] : [1280, 720];
+  return { name: `${m[1] ?? "720p"}-${m[2]}`, width, height, durationMs };
+}
 /** A page still playing after the task completed gives up when its position has not moved for this long. */
 const STUCK_MS = 60_000;
 /** Several pages watch at once: none may be throttled as a background tab. */
@@ -319,10 +331,7 @@ export async function runWatchBench(opts: {
   const { stack } = opts;
   const videos = new Map<string, SampleVideo>();
   for (const name of opts.inputs) {
-    const durationMs = WATCH_INPUTS[name];
-    if (!durationMs)
-      throw new Error(`unknown watch input ${name} (known: ${Object.keys(WATCH_INPUTS).join(", ")})`);
-    videos.set(name, await benchInput({ name: `720p-${name}`, width: 1280, height: 720, durationMs }));
+    videos.set(name, await benchInput(watchInputSpec(name)));
   }
   const browser = await launchChromium({ extraArgs: CHROMIUM_ARGS });
   const stackCpu = async () => {
@@ -336,7 +345,9 @@ export async function runWatchBench(opts: {
   const runs: WatchRun[] = [];
   try {
     const runsSaid = counts.map((c) => (c === 1 ? "alone" : `${c} together`)).join(" and ");
-    console.log(`\nviewer benchmark (720p, Chromium): ${opts.inputs.join(", ")}, ${runsSaid}`);
+    console.log(
+      `\nviewer benchmark (Chromium; 720p unless named 1080p): ${opts.inputs.join(", ")}, ${runsSaid}`,
+    );
     for (const count of counts)
       for (const input of opts.inputs) {
         const got = await watchTogether({ stack, browser, video: videos.get(input)!, input, count });

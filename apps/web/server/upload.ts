@@ -17,6 +17,7 @@ import { isPipelineError } from "@vitranslator/pipeline/errors";
 import { admitMedia } from "@vitranslator/pipeline/media/admission";
 import type { MediaCaps } from "@vitranslator/pipeline/media/admission";
 import type { MediaInfo } from "@vitranslator/pipeline/media/probe";
+import { recordAdmission } from "@vitranslator/pipeline/media/normalise";
 import { SUBTITLE_LIMITS } from "@vitranslator/pipeline/subtitles/parse";
 import { GLOSSARY_LIMITS } from "@vitranslator/pipeline/glossary/parse";
 import { AppError } from "./http-util";
@@ -165,7 +166,7 @@ async function parseAndCheck(opts: Parameters<typeof receiveUpload>[0]): Promise
 
   const v = video as { originalName: string; relativePath: string } | null;
   if (!v) throw new AppError("NO_VIDEO", `No file in the "${videoField}" field.`);
-  let info: MediaInfo;
+  let info: Awaited<ReturnType<typeof admitMedia>>;
   try {
     info = await admitMedia(
       path.join(taskDir, v.relativePath),
@@ -175,6 +176,8 @@ async function parseAndCheck(opts: Parameters<typeof receiveUpload>[0]): Promise
     if (isPipelineError(e) && e.category === "user") throw new AppError(e.code, e.message);
     throw e;
   }
+  // Planning reads it instead of probing the upload again.
+  await recordAdmission(taskDir, info);
   if (info.durationMs > opts.maxDurationMs) {
     throw new AppError(
       "MEDIA_TOO_LONG",

@@ -61,7 +61,8 @@ describe("POST /api/tasks", () => {
     expect(res.body.playlistUrl).toBe(`/media/${res.body.id}/hls/index.m3u8`);
     expect(typeof res.body.ownerToken).toBe("string");
     const dir = path.join(web.storageDir, "tasks", res.body.id, "source");
-    expect((await readdir(dir)).sort()).toEqual(["original.mp4", "subtitles.srt"]);
+    // The upload, its subtitles, and the upload check's result (planning does not probe again).
+    expect((await readdir(dir)).sort()).toEqual(["admitted.json", "original.mp4", "subtitles.srt"]);
     const task = await web.t.db.task.findUniqueOrThrow({ where: { id: res.body.id } });
     expect(task.originalName).toBe("ünïcødé name.mp4");
     expect(await web.queues.segment.getJobCounts("prioritized", "waiting")).toMatchObject({ prioritized: 1 });
@@ -159,7 +160,8 @@ describe("bad uploads", () => {
     const task = await web.t.db.task.findUniqueOrThrow({ where: { id: res.body.id } });
     expect(task.originalName.length).toBeLessThanOrEqual(255);
     expect(task.sourceFile).toBe("source/original.mp4");
-    expect(await readdir(path.join(web.storageDir, "tasks", res.body.id, "source"))).toEqual([
+    expect((await readdir(path.join(web.storageDir, "tasks", res.body.id, "source"))).sort()).toEqual([
+      "admitted.json",
       "original.mp4",
     ]);
   });

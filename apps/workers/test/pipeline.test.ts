@@ -2,7 +2,7 @@
  * The whole dub on the real stack: Postgres, Redis/BullMQ, ffmpeg, eSpeak-NG, and the
  * OpenAI protocol served by the local stand-in.
  */
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -109,6 +109,18 @@ describe("a task with subtitles, end to end", () => {
     };
     expect(videoPlan.copyVideo).toContain(0);
     expect(videoPlan.copyVideo.length).toBeGreaterThanOrEqual(segments.length - 1);
+    // The parts of the first 10 s are mixed over the ducked original (off the first parts'
+    // path); every later part over its separated background.
+    const separated = await Promise.all(
+      segments.map((s) =>
+        stat(path.join(taskDir, "seg", String(s.index), "background.wav")).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
+    expect(separated).toEqual(segments.map((s) => s.startMs >= 10_000));
+    expect(separated).toContain(true);
 
     // Every sentence translated, spoken and fitted; the fit record is stored.
     expect(snap!.sentences.length).toBe(sample.lines.length);

@@ -5,7 +5,7 @@ import type { StageName } from "./graph";
 import { STAGE_NAMES } from "./graph";
 import type { TaskStatus } from "./events";
 import type { Stage, StageInput, StageResult, StageRunKey, TaskStore } from "./ports";
-import { isBackgroundWork, runStage, StageFailure } from "./runner";
+import { runStage, StageFailure } from "./runner";
 import type { RunnerDeps } from "./runner";
 
 /** The same object with every function returning a promise of its result (or its throw). */
@@ -177,14 +177,5 @@ describe("runStage", () => {
     );
     expect((last as StageFailure).retry).toBe(false);
     expect(m.failures).toEqual([{ code: "INTERNAL_ERROR", stage: "tts" }]);
-  });
-});
-
-describe("isBackgroundWork", () => {
-  it("is every part after the first, unless a viewer jumped to it", () => {
-    expect(isBackgroundWork({ taskId: "t" })).toBe(false);
-    expect(isBackgroundWork({ taskId: "t", segmentIndex: 0 })).toBe(false);
-    expect(isBackgroundWork({ taskId: "t", segmentIndex: 1, language: "fr" })).toBe(true);
-    expect(isBackgroundWork({ taskId: "t", segmentIndex: 7, seek: true })).toBe(false);
   });
 });

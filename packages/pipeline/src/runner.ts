@@ -6,7 +6,6 @@
  */
 import { isPipelineError } from "./errors";
 import { nextStage, PIPELINE, STAGES } from "./graph";
-import { inBackground } from "./media/process";
 import { mediaTools } from "./stages/media-tools";
 import type { MediaTools } from "./stages/media-tools";
 import type { StageName } from "./graph";
@@ -103,18 +102,16 @@ export async function runStage(job: StageJob, deps: RunnerDeps): Promise<RunOutc
   await partEvent("started");
   let result: StageResult;
   try {
-    const work = () =>
-      deps.stages[stage].run(payload, {
-        store: deps.store,
-        events: deps.events,
-        taskDir: deps.taskDir(payload.taskId),
-        engines: deps.engines,
-        media: deps.media ?? mediaTools,
-        config: deps.config,
-        signal: job.signal,
-        log,
-      });
-    result = await (isBackgroundWork(payload) ? inBackground(work) : work());
+    result = await deps.stages[stage].run(payload, {
+      store: deps.store,
+      events: deps.events,
+      taskDir: deps.taskDir(payload.taskId),
+      engines: deps.engines,
+      media: deps.media ?? mediaTools,
+      config: deps.config,
+      signal: job.signal,
+      log,
+    });
   } catch (err) {
     throw await failed(job, run, err, deps);
   }
@@ -177,13 +174,4 @@ async function failed(
     await deps.failTask(run.taskId, { code, message, stage: run.stage });
   }
   return new StageFailure(code, !userError && !lastAttempt, err);
-}
-
-/**
- * Work no viewer is waiting on yet: every part after the first, unless a viewer jumped to it.
- * Its processes run at a lower CPU priority (media/process.ts inBackground), so a task's
- * planning and first part, this task's or another's, get the cores first.
- */
-export function isBackgroundWork(p: StageInput): boolean {
-  return p.segmentIndex !== undefined && p.segmentIndex > 0 && !p.seek;
 }

@@ -14,7 +14,7 @@ export {
 } from "./admission";
 export type { AdmittedMedia, MediaCaps } from "./admission";
 export { measureDurationMs, parseLastPacketEndS } from "./duration";
-export { normaliseSource, buildNormaliseArgs } from "./normalise";
+export { normaliseSource, buildNormaliseArgs, recordAdmission } from "./normalise";
 export { detectSilences, parseSilencedetect } from "./silence";
 export type { Silence, DetectSilencesOptions } from "./silence";
 export { extractSegment, extractWav16k, buildExtractSegmentArgs } from "./extract";

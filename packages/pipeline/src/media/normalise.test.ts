@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { lyingMkv, makeVideo, runFfmpeg } from "@vitranslator/testkit";
 import { useTmpDir } from "@vitranslator/testkit/hooks";
 import { isPipelineError } from "../errors";
-import { buildNormaliseArgs, normaliseSource } from "./normalise";
+import { admitMedia } from "./admission";
+import { buildNormaliseArgs, normaliseSource, recordAdmission } from "./normalise";
 import { probeMedia } from "./probe";
 import { ffprobe } from "./process";
 
@@ -59,6 +60,24 @@ describe("normaliseSource (real ffmpeg)", () => {
     const before = (await stat(canonical)).mtimeMs;
     expect(await normaliseSource(t)).toBe(canonical);
     expect((await stat(canonical)).mtimeMs).toBe(before);
+  });
+
+  it("remuxes by the upload check's recorded result, without probing the upload again", async () => {
+    const t = await task(".mp4", (path) => makeVideo({ out: path, durationS: 2 }));
+    const admitted = await admitMedia(join(t.taskDir, t.sourceFile));
+    expect(admitted.streamIndex.video).toBeDefined();
+    // A record that names the audio stream only: the canonical file follows it, so it was read.
+    await recordAdmission(t.taskDir, { ...admitted, streamIndex: { audio: admitted.streamIndex.audio } });
+    const info = await probeMedia(await normaliseSource(t));
+    expect([info.video, info.audio?.codec]).toEqual([undefined, "aac"]);
+  });
+
+  it("ignores a recorded result the allow-lists refuse, and probes the upload instead", async () => {
+    const t = await task(".mp4", (path) => makeVideo({ out: path, durationS: 2 }));
+    const admitted = await admitMedia(join(t.taskDir, t.sourceFile));
+    await recordAdmission(t.taskDir, { ...admitted, formatName: "hls" });
+    const info = await probeMedia(await normaliseSource(t));
+    expect(info.video?.codec).toBe("h264");
   });
 
   it("remuxes anything else into Matroska, dropping a lying header's duration", async () => {

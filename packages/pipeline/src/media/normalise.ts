@@ -6,10 +6,16 @@
  * QuickTime-family uploads stay QuickTime (the muxer keeps their rotation matrix);
  * everything else, and anything QuickTime cannot hold, becomes Matroska.
  */
-import { stat } from "node:fs/promises";
+import { readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { PipelineError } from "../errors";
-import { forcedDemuxer, probeUntrusted, TEXT_SUBTITLE_CODECS, type AdmittedMedia } from "./admission";
+import {
+  checkAllowed,
+  forcedDemuxer,
+  probeUntrusted,
+  TEXT_SUBTITLE_CODECS,
+  type AdmittedMedia,
+} from "./admission";
 import { ffmpeg, isProcessError } from "./process";
 
 const CANONICAL = {
@@ -17,6 +23,28 @@ const CANONICAL = {
   matroska: path.join("source", "canonical.mkv"),
 } as const;
 type Container = keyof typeof CANONICAL;
+
+/** The upload check's result (admission.ts admitMedia), kept beside the upload. */
+const ADMITTED = path.join("source", "admitted.json");
+
+/**
+ * Keeps the upload check's result in the task's folder, so normalising does not probe the
+ * upload a second time (a process start on the path to the first frame).
+ */
+export async function recordAdmission(taskDir: string, info: AdmittedMedia): Promise<void> {
+  await writeFile(path.join(taskDir, ADMITTED), JSON.stringify(info));
+}
+
+/** The recorded upload check, checked against the allow-lists again; null when there is none. */
+async function readAdmission(taskDir: string): Promise<AdmittedMedia | null> {
+  try {
+    const info = JSON.parse(await readFile(path.join(taskDir, ADMITTED), "utf8")) as AdmittedMedia;
+    return { ...info, demuxer: checkAllowed(info) };
+  } catch {
+    // None, or not one we accept: the upload is probed (and refused) as if nothing were kept.
+    return null;
+  }
+}
 
 /** Faults of the machine, not of the file: retried like any system error. */
 const MACHINE_FAULT = /No space left|Permission denied|Cannot allocate memory|Too many open files/i;
@@ -85,7 +113,7 @@ export async function normaliseSource(opts: {
   }
   const input = path.join(opts.taskDir, opts.sourceFile);
   const signal = opts.signal ? { signal: opts.signal } : {};
-  const info = await probeUntrusted(input, signal);
+  const info = (await readAdmission(opts.taskDir)) ?? (await probeUntrusted(input, signal));
   const containers: Container[] = info.demuxer === "mov" ? ["mov", "matroska"] : ["matroska"];
   let lastError: unknown;
   for (const container of containers) {

@@ -1,22 +1,10 @@
 import { mkdtemp, readdir, rm as rmDir } from "node:fs/promises";
-import { getPriority, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BACKGROUND_NICE, ffmpeg, inBackground, isProcessError, runProcess } from "./process";
+import { ffmpeg, isProcessError, runProcess } from "./process";
 
 describe("runProcess", () => {
-  it("starts background work's processes at a lower CPU priority, and nothing else", async () => {
-    // The child prints its niceness only once it has read stdin, which is written after the spawn.
-    const niceness = async () =>
-      Number((await runProcess({ command: "sh", args: ["-c", "read x; nice"], stdin: "go\n" })).stdout.trim());
-    const own = getPriority();
-    expect(own).toBeLessThan(BACKGROUND_NICE);
-    expect(await niceness()).toBe(own);
-    expect(await inBackground(niceness)).toBe(BACKGROUND_NICE);
-    // Outside the background call again: normal priority.
-    expect(await niceness()).toBe(own);
-  });
-
   it("returns stdout and stderr", async () => {
     const r = await runProcess({ command: "sh", args: ["-c", "echo out; echo err >&2"] });
     expect(r).toEqual({ stdout: "out\n", stderr: "err\n" });

@@ -1,24 +1,9 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { rename, unlink } from "node:fs/promises";
-import { setPriority } from "node:os";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { PipelineError } from "../errors";
 import { applyInputPolicy, inputOptions } from "./input-policy";
-
-/**
- * Niceness of the processes started for background work: the kernel then gives the cores to
- * the work a viewer waits for first (a task's planning and first part), and the background
- * still gets every cycle nobody else wants.
- */
-export const BACKGROUND_NICE = 10;
-const background = new AsyncLocalStorage<true>();
-
-/** Runs `fn` with every process it starts (ffmpeg, ffprobe, espeak-ng, …) at BACKGROUND_NICE. */
-export function inBackground<T>(fn: () => Promise<T>): Promise<T> {
-  return background.run(true, fn);
-}
 
 export interface RunProcessOptions {
   command: string;
@@ -117,14 +102,6 @@ export function runProcess(opts: RunProcessOptions): Promise<ProcessResult> {
       env: opts.env,
       stdio: ["pipe", "pipe", "pipe"],
     });
-    if (background.getStore() && child.pid !== undefined) {
-      // Right after the exec, before the tool starts its threads (they inherit it).
-      try {
-        setPriority(child.pid, BACKGROUND_NICE);
-      } catch {
-        // Not allowed here (or already gone): it runs at normal priority.
-      }
-    }
     const stdout: Buffer[] = [];
     let stderr = "";
     let settled = false;

@@ -13,6 +13,13 @@ import type { Stage, StageContext, StageResult, TaskRecord } from "../ports";
 import { ensureParent, requireSegment, requireTask, STOP, CONTINUE } from "./common";
 import { planVideo, readVideoPlan, writeVideoPlan } from "./video-plan";
 
+/**
+ * Parts starting this early in the video are not separated: separation (RNNoise at ~1.5x real
+ * time on two busy cores, with its conversions) made the second part land after the first had
+ * played out. 10 s covers the first part (2.5–5 s) and the one after it.
+ */
+export const UNSEPARATED_LEAD_MS = 10_000;
+
 export const segmentStage: Stage = {
   name: "segment",
   async run(input, ctx) {
@@ -39,9 +46,10 @@ export const segmentStage: Stage = {
       .catch((err: unknown) => {
         throw asUndecodable(err) ?? err;
       });
-    // The first part is mixed over the ducked original: separation stays off the path to
-    // the first frame (every later part is separated while the parts before it play).
-    const separator = seg.index === 0 ? null : ctx.engines.separator;
+    // The parts in the first seconds are mixed over the ducked original: separation stays off
+    // the path to the first frame and to the part right after it, which is made while the
+    // first one plays. Every later part is separated while the parts before it play.
+    const separator = seg.startMs < UNSEPARATED_LEAD_MS ? null : ctx.engines.separator;
     if (separator && task.hasAudio) {
       await separator.separate({
         input: audioOut,
