@@ -109,7 +109,12 @@ describe("video and audio renditions of two consecutive parts (real ffmpeg)", ()
           cuts,
           video: await cutVideoChunks({ ...common, video, outDir: dir("video") }),
           original: await encodeAudioChunks({ ...common, audio, outDir: dir("original"), prefix: "orig" }),
-          dub: await mixAudioChunks({ ...common, background: audio, dubbedVocals: vocals, outDir: dir("dub") }),
+          dub: await mixAudioChunks({
+            ...common,
+            background: audio,
+            dubbedVocals: vocals,
+            outDir: dir("dub"),
+          }),
         });
       } else {
         // The first part's three renditions (cut at 4 s) in one ffmpeg run: the same chunks on the same clock.

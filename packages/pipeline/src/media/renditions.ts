@@ -128,7 +128,9 @@ export function buildPartChunksArgs(timing: PartTiming, outputs: readonly Rendit
     }
     if (o.kind === "audio") {
       const i = input(o.audio);
-      graph.push(`[${i}:a]aresample=44100,aformat=sample_fmts=fltp:channel_layouts=stereo,apad[aout${label}]`);
+      graph.push(
+        `[${i}:a]aresample=44100,aformat=sample_fmts=fltp:channel_layouts=stereo,apad[aout${label}]`,
+      );
     } else {
       const backgroundInput = input(o.background);
       const vocalsInput = input(o.dubbedVocals);
