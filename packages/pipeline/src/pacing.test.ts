@@ -1,6 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { dubRate, partMarginMs, planStart, plannedWaitMessage, SHARED_MACHINE_RESERVE } from "./pacing";
+import {
+  decideStart,
+  dubRate,
+  MAX_RATE_WAIT_MS,
+  partMarginMs,
+  planStart,
+  plannedWaitMessage,
+  SHARED_MACHINE_RESERVE,
+} from "./pacing";
 
 describe("dubRate", () => {
   it("is unknown before anything is published", () => {
@@ -168,5 +176,24 @@ describe("planStart", () => {
       expect(landsAt).toBeLessThan(playheadStart);
       playheadStart += len;
     }
+  });
+});
+
+describe("decideStart", () => {
+  const parts = { partsMs: [5000, 6667, 6667, 6667], publishedCount: 1, done: false };
+
+  it("waits for the rate instead of starting blind, for a while", () => {
+    // The part is in but its publication event (with the rate) has not reached the page.
+    expect(decideStart({ ...parts, dubRate: null })).toEqual({ kind: "measure" });
+    expect(decideStart({ ...parts, dubRate: null }, MAX_RATE_WAIT_MS - 1)).toEqual({ kind: "measure" });
+    expect(decideStart({ ...parts, dubRate: null }, MAX_RATE_WAIT_MS)).toEqual({ kind: "play" });
+    expect(decideStart({ ...parts, dubRate: null, done: true })).toEqual({ kind: "play" });
+  });
+
+  it("plays at once when the dub keeps ahead, plans a wait when it does not", () => {
+    expect(decideStart({ ...parts, dubRate: 3 })).toEqual({ kind: "play" });
+    const slow = decideStart({ ...parts, dubRate: 0.5 });
+    expect(slow.kind).toBe("wait");
+    if (slow.kind === "wait") expect(slow.plan.waitMs).toBeGreaterThan(10_000);
   });
 });

@@ -105,6 +105,32 @@ export function planStart(opts: {
   return { waitMs: Math.max(0, Math.round(wait * (1 + wobble))), rate };
 }
 
+/** A plan shorter than this is not worth a message: start at once. */
+export const MIN_PLANNED_WAIT_MS = 400;
+/** How long the player waits for the rate to arrive before it starts without one. */
+export const MAX_RATE_WAIT_MS = 5000;
+
+export type StartDecision = { kind: "play" } | { kind: "measure" } | { kind: "wait"; plan: StartPlan };
+
+/**
+ * What the player does once it holds the first part: play; wait for the dub rate (it comes
+ * with the first part's publication event, which can reach the page after the player has the
+ * part: starting blind then made one of three viewers stall seven times); or a planned wait.
+ * After `waitedForRateMs` of measuring it plays anyway.
+ */
+export function decideStart(
+  p: { partsMs: readonly number[]; publishedCount: number; dubRate: number | null; done: boolean },
+  waitedForRateMs = 0,
+): StartDecision {
+  if (p.done) return { kind: "play" };
+  if (p.dubRate === null) return waitedForRateMs < MAX_RATE_WAIT_MS ? { kind: "measure" } : { kind: "play" };
+  const plan = planStart({ partsMs: p.partsMs, publishedCount: p.publishedCount, rate: p.dubRate });
+  return !plan || plan.waitMs < MIN_PLANNED_WAIT_MS ? { kind: "play" } : { kind: "wait", plan };
+}
+
+/** What the player says while it waits for the rate. */
+export const MEASURING_MESSAGE = "Measuring how fast this is being dubbed…";
+
 /** What the player says during a planned wait. */
 export function plannedWaitMessage(plan: StartPlan, remainingMs: number): string {
   const secs = Math.max(1, Math.ceil(remainingMs / 1000));

@@ -2,7 +2,7 @@
 
 import type { Ref, RefObject } from "react";
 import { useEffect, useImperativeHandle, useRef, useState } from "react";
-import { planStart, plannedWaitMessage } from "@vitranslator/pipeline/pacing";
+import { decideStart, MEASURING_MESSAGE, planStart, plannedWaitMessage } from "@vitranslator/pipeline/pacing";
 import type { HlsHandle } from "./hls-player";
 import { createHls } from "./hls-player";
 import {
@@ -54,8 +54,6 @@ interface PlayerProps {
 }
 
 const PLAYLIST_POLL_MS = 500;
-/** A plan shorter than this is not worth a message: start at once. */
-const MIN_PLANNED_WAIT_MS = 400;
 
 /** Answers true once the playlist exists (it is 404 until the first segment is published). */
 async function playlistExists(url: string, signal: AbortSignal): Promise<boolean> {
@@ -148,16 +146,26 @@ export function Player({
     };
 
     // The one planned wait. Re-planned when a part lands (it may get shorter or longer); until
-    // three parts are in, never with a rate above the one first seen. It ends once.
-    const planAndStart = () => {
+    // three parts are in, never with a rate above the one first seen. It ends once. Before it,
+    // while the rate is not known yet, the player waits for it (the same planned-wait state).
+    const planAndStart = (measuringSince = Date.now()) => {
       if (started) return;
-      const p = pacingRef.current;
-      const plan = p.done
-        ? null
-        : planStart({ partsMs: p.partsMs, publishedCount: p.publishedCount, rate: p.dubRate });
-      if (!plan || plan.waitMs < MIN_PLANNED_WAIT_MS) return play();
+      const decision = decideStart(pacingRef.current, Date.now() - measuringSince);
+      if (decision.kind === "play") return play();
+      if (decision.kind === "measure") {
+        setState("planned-wait");
+        setMessage(MEASURING_MESSAGE);
+        clearInterval(waitTimer);
+        waitTimer = setInterval(() => {
+          if (decideStart(pacingRef.current, Date.now() - measuringSince).kind === "measure") return;
+          clearInterval(waitTimer);
+          planAndStart(measuringSince);
+        }, 100);
+        return;
+      }
+      const plan = decision.plan;
       let deadline = Date.now() + plan.waitMs;
-      let seen = p.publishedCount;
+      let seen = pacingRef.current.publishedCount;
       let current = plan;
       setState("planned-wait");
       setMessage(plannedWaitMessage(plan, plan.waitMs));
@@ -279,7 +287,7 @@ export function Player({
         Hls,
         video,
         playlistUrl,
-        onReady: planAndStart,
+        onReady: () => planAndStart(),
         audioLanguage: () => audioRef.current ?? "",
         onAudioTrack: (value, index) => setPlayingAudio({ value, index }),
         plannedDurationS: () => plannedDurationS(pacingRef.current),
