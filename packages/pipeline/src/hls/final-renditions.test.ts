@@ -7,7 +7,7 @@ import { isPipelineError } from "../errors";
 import { extractSegment } from "../media/extract";
 import { listKeyframesMs } from "../media/keyframes";
 import { ffprobeJson } from "../media/process";
-import { cutVideoChunks, encodeAudioChunks, mixAudioChunks } from "../media/renditions";
+import { writePartChunks } from "../media/renditions";
 import { chunkDurations, planChunkCuts } from "./chunks";
 import { buildConcatRenditionsArgs, concatListLine, concatRenditionsToMp4, probeDurationMs } from "./final";
 import { mp4LanguageCode } from "./languages";
@@ -91,12 +91,22 @@ describe("concatRenditionsToMp4 (real ffmpeg)", () => {
       durationsMs.push(...chunkDurations(p.durationMs, cuts));
       const outDir = join(tmp.dir, `part${p.index}`);
       await mkdir(outDir);
-      const common = { chunkCutsMs: cuts, durationMs: p.durationMs, tsOffsetMs: p.startMs, outDir };
-      video.push(...(await cutVideoChunks({ ...common, video: segVideo, prefix: "v" })));
-      original.push(...(await encodeAudioChunks({ ...common, audio, prefix: "orig" })));
-      const dub = { ...common, background: audio, dubbedVocals: vocals };
-      fr.push(...(await mixAudioChunks({ ...dub, prefix: "fr" })));
-      de.push(...(await mixAudioChunks({ ...dub, duckDb: -20, prefix: "de" })));
+      // The part's renditions in one run, as the mix writes them.
+      const [v = [], o = [], f = [], d = []] = await writePartChunks({
+        chunkCutsMs: cuts,
+        durationMs: p.durationMs,
+        tsOffsetMs: p.startMs,
+        outputs: [
+          { kind: "video", video: segVideo, outDir, prefix: "v" },
+          { kind: "audio", audio, outDir, prefix: "orig" },
+          { kind: "mix", background: audio, dubbedVocals: vocals, outDir, prefix: "fr" },
+          { kind: "mix", background: audio, dubbedVocals: vocals, duckDb: -20, outDir, prefix: "de" },
+        ],
+      });
+      video.push(...v);
+      original.push(...o);
+      fr.push(...f);
+      de.push(...d);
     }
   }, 120_000);
 
@@ -178,11 +188,16 @@ describe("concatRenditionsToMp4 of an audio-only task (real ffmpeg)", () => {
       const audio = await makeAudio({ out: join(tmp.dir, `orig${p.index}.wav`), durationS: 1 });
       const outDir = join(tmp.dir, `part${p.index}`);
       await mkdir(outDir);
-      const common = { durationMs: p.durationMs, tsOffsetMs: p.startMs, outDir };
-      original.push(...(await encodeAudioChunks({ ...common, audio, prefix: "orig" })));
-      fr.push(
-        ...(await mixAudioChunks({ ...common, background: audio, dubbedVocals: vocals, prefix: "fr" })),
-      );
+      const [o = [], f = []] = await writePartChunks({
+        durationMs: p.durationMs,
+        tsOffsetMs: p.startMs,
+        outputs: [
+          { kind: "audio", audio, outDir, prefix: "orig" },
+          { kind: "mix", background: audio, dubbedVocals: vocals, outDir, prefix: "fr" },
+        ],
+      });
+      original.push(...o);
+      fr.push(...f);
     }
     const out = join(tmp.dir, "all.mp4");
     await concatRenditionsToMp4({

@@ -43,7 +43,7 @@ export interface RenditionTrack {
 }
 
 export interface ConcatRenditionsOptions {
-  /** The video-only TS chunks (media/renditions.ts cutVideoChunks); empty for an audio-only task. */
+  /** The video-only TS chunks (media/renditions.ts writePartChunks); empty for an audio-only task. */
   videoTs: readonly string[];
   /** The audio tracks, the default first. */
   audioTracks: readonly RenditionTrack[];

@@ -24,21 +24,13 @@ export { buildMixAudioGraph, escapeFilterValue, KEYFRAME_CUT_LEAD_MS } from "./m
 export { buildChunkMuxArgs, listChunks } from "./chunk-mux";
 export type { ChunkMuxOptions } from "./chunk-mux";
 export {
-  cutVideoChunks,
-  encodeAudioChunks,
-  mixAudioChunks,
-  buildCutVideoArgs,
-  buildEncodeAudioArgs,
-  buildMixAudioArgs,
   buildPartChunksArgs,
   writePartChunks,
   RENDITION_PTS_BASE_MS,
 } from "./renditions";
 export type {
   RenditionChunkOptions,
-  CutVideoChunksOptions,
-  EncodeAudioChunksOptions,
-  MixAudioChunksOptions,
+  RenditionSource,
   PartTiming,
   RenditionOutput,
 } from "./renditions";

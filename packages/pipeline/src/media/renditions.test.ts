@@ -10,22 +10,31 @@ import { extractSegment } from "./extract";
 import { listKeyframesMs } from "./keyframes";
 import { buildMixAudioGraph } from "./mix";
 import { probeMedia } from "./probe";
-import {
-  buildCutVideoArgs,
-  buildEncodeAudioArgs,
-  buildMixAudioArgs,
-  cutVideoChunks,
-  encodeAudioChunks,
-  mixAudioChunks,
-  RENDITION_PTS_BASE_MS,
-  writePartChunks,
-} from "./renditions";
+import { buildPartChunksArgs, RENDITION_PTS_BASE_MS, writePartChunks } from "./renditions";
+import type { PartTiming, RenditionOutput } from "./renditions";
+
+/** One rendition alone, in its own ffmpeg run: its arguments, or its chunks. */
+type One = PartTiming & RenditionOutput;
+function alone({ chunkCutsMs, durationMs, tsOffsetMs, ...output }: One) {
+  return {
+    timing: { durationMs, tsOffsetMs, ...(chunkCutsMs ? { chunkCutsMs } : {}) },
+    output: output,
+  };
+}
+const one = async (o: One) => {
+  const { timing, output } = alone(o);
+  return (await writePartChunks({ ...timing, outputs: [output] }))[0] ?? [];
+};
+const argsOf = (o: One) => {
+  const { timing, output } = alone(o);
+  return buildPartChunksArgs(timing, [output]);
+};
 
 const base = { outDir: "/o", durationMs: 9000, tsOffsetMs: 8000 };
 
 describe("rendition argument builders", () => {
   it("copies the video alone, on the renditions' clock, cut 5 ms before each keyframe", () => {
-    const args = buildCutVideoArgs({ ...base, video: "/v.mp4", chunkCutsMs: [4000] }).join(" ");
+    const args = argsOf({ kind: "video", ...base, video: "/v.mp4", chunkCutsMs: [4000] }).join(" ");
     expect(args).toContain("-i /v.mp4 -map 0:v:0 -c:v copy -an -sn -dn -t 9.000 -map_metadata -1");
     expect(args).toContain("-output_ts_offset 18.000 -muxdelay 0 -muxpreload 0");
     expect(args).toContain("-f segment -segment_times 21.995 -segment_format mpegts -reset_timestamps 0");
@@ -33,7 +42,7 @@ describe("rendition argument builders", () => {
   });
 
   it("encodes audio alone, padded and cut to the part's length, half an AAC frame before each cut", () => {
-    const args = buildEncodeAudioArgs({ ...base, audio: "/a.wav", chunkCutsMs: [4000], prefix: "fr" });
+    const args = argsOf({ kind: "audio", ...base, audio: "/a.wav", chunkCutsMs: [4000], prefix: "fr" });
     const text = args.join(" ");
     expect(text).toContain("apad[aout]");
     expect(text).toContain("-map [aout] -c:a aac -b:a 128k -ar 44100 -ac 2 -t 9.000");
@@ -43,7 +52,7 @@ describe("rendition argument builders", () => {
   });
 
   it("mixes with the mix's audio graph, without video", () => {
-    const mix = buildMixAudioArgs({ ...base, background: "/bg.wav", dubbedVocals: "/d.wav", duckDb: 0 });
+    const mix = argsOf({ kind: "mix", ...base, background: "/bg.wav", dubbedVocals: "/d.wav", duckDb: 0 });
     const graph = mix[mix.indexOf("-filter_complex") + 1];
     expect(graph).toBe(buildMixAudioGraph({ backgroundInput: 0, vocalsInput: 1, duckDb: 0 }).join(";"));
     expect(graph).toContain("volume=0dB");
@@ -57,7 +66,7 @@ describe("rendition argument builders", () => {
     for (const prefix of ["../x", "a b", "", "x%d"]) {
       let error: unknown;
       try {
-        buildCutVideoArgs({ ...base, video: "/v.mp4", prefix });
+        argsOf({ kind: "video", ...base, video: "/v.mp4", prefix });
       } catch (e) {
         error = e;
       }
@@ -107,9 +116,10 @@ describe("video and audio renditions of two consecutive parts (real ffmpeg)", ()
       if (p.index === 1) {
         out.push({
           cuts,
-          video: await cutVideoChunks({ ...common, video, outDir: dir("video") }),
-          original: await encodeAudioChunks({ ...common, audio, outDir: dir("original"), prefix: "orig" }),
-          dub: await mixAudioChunks({
+          video: await one({ kind: "video", ...common, video, outDir: dir("video") }),
+          original: await one({ kind: "audio", ...common, audio, outDir: dir("original"), prefix: "orig" }),
+          dub: await one({
+            kind: "mix",
             ...common,
             background: audio,
             dubbedVocals: vocals,
@@ -134,7 +144,13 @@ describe("video and audio renditions of two consecutive parts (real ffmpeg)", ()
         const srt = join(srtDir, "it's a: test.srt");
         await writeFile(srt, "1\n00:00:00,000 --> 00:00:02,000\nHello\n");
         await mkdir(dir("burned"));
-        burned = await cutVideoChunks({ ...common, video, burnSubtitlesPath: srt, outDir: dir("burned") });
+        burned = await one({
+          kind: "video",
+          ...common,
+          video,
+          burnSubtitlesPath: srt,
+          outDir: dir("burned"),
+        });
       }
     }
   }, 120_000);
@@ -217,8 +233,8 @@ describe("audio renditions of an audio-only input (real ffmpeg)", () => {
     const audio = await makeAudio({ out: join(tmp.dir, "orig.wav"), durationS: 1 });
     const vocals = await makeAudio({ out: join(tmp.dir, "vocals.wav"), durationS: 0.5 });
     const common = { durationMs: 1200, tsOffsetMs: 3000, outDir: tmp.dir };
-    const original = await encodeAudioChunks({ ...common, audio, prefix: "orig" });
-    const dub = await mixAudioChunks({ ...common, background: audio, dubbedVocals: vocals, prefix: "fr" });
+    const original = await one({ kind: "audio", ...common, audio, prefix: "orig" });
+    const dub = await one({ kind: "mix", ...common, background: audio, dubbedVocals: vocals, prefix: "fr" });
     expect([original, dub].map((files) => files.map((f) => f.split("/").at(-1)))).toEqual([
       ["orig_0.ts"],
       ["fr_0.ts"],
@@ -248,7 +264,8 @@ describe("subtitles burned into a video rendition (real ffmpeg)", () => {
     await mkdir(srtDir);
     const srt = join(srtDir, "it's a: test.srt");
     await writeFile(srt, "1\n00:00:00,000 --> 00:00:02,000\nHello\n");
-    const [chunk, ...more] = await cutVideoChunks({
+    const [chunk, ...more] = await one({
+      kind: "video",
       video,
       burnSubtitlesPath: srt,
       durationMs: 4000,

@@ -48,29 +48,6 @@ export interface RenditionChunkOptions {
   signal?: AbortSignal;
 }
 
-export interface CutVideoChunksOptions extends RenditionChunkOptions {
-  /** The part's silent video (from extractSegment): keyframe at 0 and at every cut. */
-  video: string;
-  /**
-   * Subtitles (SRT, times from the part's start) to burn into the picture: the video is then
-   * re-encoded with a keyframe every GOP_SECONDS, so the cuts must be on that grid.
-   */
-  burnSubtitlesPath?: string;
-}
-
-export interface EncodeAudioChunksOptions extends RenditionChunkOptions {
-  /** The part's audio as WAV (e.g. the original sound from extractSegment). */
-  audio: string;
-}
-
-export interface MixAudioChunksOptions extends RenditionChunkOptions {
-  /** The part's separated background (duckDb 0) or its original sound (ducked). */
-  background: string;
-  /** Gain applied to `background`, in dB (-14 when absent; 0 for a separated background). */
-  duckDb?: number;
-  dubbedVocals: string;
-}
-
 type Pure<T> = Omit<T, "signal">;
 
 const sec = (ms: number): string => (ms / 1000).toFixed(3);
@@ -87,9 +64,29 @@ function muxArgs(opts: Pure<RenditionChunkOptions>, cutLeadMs: number): string[]
 
 /** What one output of a part's ffmpeg run reads; where its chunks go is `outDir` (+ `prefix`). */
 export type RenditionSource =
-  | { kind: "video"; video: string; burnSubtitlesPath?: string }
-  | { kind: "audio"; audio: string }
-  | { kind: "mix"; background: string; duckDb?: number; dubbedVocals: string };
+  | {
+      kind: "video";
+      /** The part's silent video (from extractSegment): keyframe at 0 and at every cut. */
+      video: string;
+      /**
+       * Subtitles (SRT, times from the part's start) to burn into the picture: the video is then
+       * re-encoded with a keyframe every GOP_SECONDS, so the cuts must be on that grid.
+       */
+      burnSubtitlesPath?: string;
+    }
+  | {
+      kind: "audio";
+      /** The part's audio as WAV (e.g. the original sound from extractSegment). */
+      audio: string;
+    }
+  | {
+      kind: "mix";
+      /** The part's separated background (duckDb 0) or its original sound (ducked). */
+      background: string;
+      /** Gain applied to `background`, in dB (-14 when absent; 0 for a separated background). */
+      duckDb?: number;
+      dubbedVocals: string;
+    };
 
 export type RenditionOutput = RenditionSource & { outDir: string; prefix?: string };
 
@@ -141,33 +138,6 @@ export function buildPartChunksArgs(timing: PartTiming, outputs: readonly Rendit
   return [...inputs, ...(graph.length > 0 ? ["-filter_complex", graph.join(";")] : []), ...outs];
 }
 
-function single(opts: Pure<RenditionChunkOptions>, source: RenditionSource): string[] {
-  const { outDir, prefix, ...timing } = opts;
-  return buildPartChunksArgs(timing, [{ ...source, outDir, ...(prefix !== undefined ? { prefix } : {}) }]);
-}
-
-/** Pure builder of cutVideoChunks' arguments. */
-export function buildCutVideoArgs(opts: Pure<CutVideoChunksOptions>): string[] {
-  const { video, burnSubtitlesPath, ...rest } = opts;
-  return single(rest, {
-    kind: "video",
-    video,
-    ...(burnSubtitlesPath !== undefined ? { burnSubtitlesPath } : {}),
-  });
-}
-
-/** Pure builder of encodeAudioChunks' arguments. */
-export function buildEncodeAudioArgs(opts: Pure<EncodeAudioChunksOptions>): string[] {
-  const { audio, ...rest } = opts;
-  return single(rest, { kind: "audio", audio });
-}
-
-/** Pure builder of mixAudioChunks' arguments: the mix's audio graph (mix.ts buildMixAudioGraph). */
-export function buildMixAudioArgs(opts: Pure<MixAudioChunksOptions>): string[] {
-  const { background, dubbedVocals, duckDb, ...rest } = opts;
-  return single(rest, { kind: "mix", background, dubbedVocals, ...(duckDb !== undefined ? { duckDb } : {}) });
-}
-
 /**
  * Writes several renditions of a part in one ffmpeg run (buildPartChunksArgs). Returns each
  * output's chunk paths in order, in the order of `outputs`.
@@ -178,34 +148,4 @@ export async function writePartChunks(
   const { signal, outputs, ...timing } = opts;
   await ffmpeg(buildPartChunksArgs(timing, outputs), { signal });
   return Promise.all(outputs.map((o) => listChunks(o.outDir, o.prefix)));
-}
-
-/**
- * Cuts a part's silent video into video-only MPEG-TS chunks (copied, not re-encoded) at
- * `chunkCutsMs`, on the renditions' clock. Returns the chunk paths in order.
- */
-export async function cutVideoChunks(opts: CutVideoChunksOptions): Promise<string[]> {
-  const { signal, ...rest } = opts;
-  await ffmpeg(buildCutVideoArgs(rest), { signal });
-  return listChunks(opts.outDir, opts.prefix);
-}
-
-/**
- * Encodes a part's audio (e.g. the original sound) into audio-only AAC MPEG-TS chunks at
- * `chunkCutsMs`, exactly `durationMs` long, on the renditions' clock. Returns their paths in order.
- */
-export async function encodeAudioChunks(opts: EncodeAudioChunksOptions): Promise<string[]> {
-  const { signal, ...rest } = opts;
-  await ffmpeg(buildEncodeAudioArgs(rest), { signal });
-  return listChunks(opts.outDir, opts.prefix);
-}
-
-/**
- * Mixes the dub over the background (mix.ts buildMixAudioGraph) into audio-only AAC MPEG-TS chunks
- * at `chunkCutsMs`, exactly `durationMs` long, on the renditions' clock. Returns their paths in order.
- */
-export async function mixAudioChunks(opts: MixAudioChunksOptions): Promise<string[]> {
-  const { signal, ...rest } = opts;
-  await ffmpeg(buildMixAudioArgs(rest), { signal });
-  return listChunks(opts.outDir, opts.prefix);
 }
