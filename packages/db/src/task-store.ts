@@ -13,8 +13,8 @@ import type {
   TaskStore,
 } from "@vitranslator/pipeline";
 import { STAGE_NAMES, STAGES } from "@vitranslator/pipeline/graph";
-import { dubRate } from "@vitranslator/pipeline/pacing";
-import type { PublishedPart } from "@vitranslator/pipeline/pacing";
+import { ALONE, dubRate } from "@vitranslator/pipeline/pacing";
+import type { MachineLoad, PublishedPart } from "@vitranslator/pipeline/pacing";
 import type { Db } from "./client";
 import { getTaskStatus, recordStageEnd, recordStageStart } from "./tasks";
 import type { Segment, Sentence, Task } from "./generated/prisma/client";
@@ -107,12 +107,31 @@ export const ACTIVE_TASKS = () => ({
   updatedAt: { gte: new Date(Date.now() - 10 * 60_000) },
 });
 
+/**
+ * What else the workers are dubbing, seen from one task (pacing.ts MachineLoad): the tasks
+ * being dubbed now, and those among them whose first part was out before this one started.
+ */
+export async function machineLoad(
+  db: Pick<Db, "task">,
+  task: { id: string; startedAt: Date | null },
+): Promise<MachineLoad> {
+  const [activeTasks, aheadAtStart] = await Promise.all([
+    db.task.count({ where: ACTIVE_TASKS() }),
+    task.startedAt
+      ? db.task.count({
+          where: { ...ACTIVE_TASKS(), id: { not: task.id }, firstSegmentAt: { lt: task.startedAt } },
+        })
+      : 0,
+  ]);
+  return { activeTasks: Math.max(1, activeTasks), aheadAtStart };
+}
+
 /** The dub rate (pacing.ts) of a task's published prefix; `now` stands for the parts published just now. */
 export function rateOf(
   segments: readonly Segment[],
   startedAt: Date | null,
   now: Date = new Date(),
-  activeTasks = 1,
+  load: MachineLoad = ALONE,
 ): number | null {
   const prefix: PublishedPart[] = [];
   for (const s of segments) {
@@ -123,7 +142,7 @@ export function rateOf(
       prefix.push({ durationMs: s.durationMs, publishedAtMs: s.publishedAt.getTime() });
     } else break;
   }
-  return dubRate(prefix, startedAt?.getTime() ?? null, activeTasks);
+  return dubRate(prefix, startedAt?.getTime() ?? null, load);
 }
 
 /** The stages done once for every language; their runs are keyed by language ''. */
@@ -297,13 +316,13 @@ export function createTaskStore(db: Db): TaskStore {
             },
           });
           await write(tracks);
-          const activeTasks = await tx.task.count({ where: ACTIVE_TASKS() });
+          const load = await machineLoad(tx, task);
           return {
             tracks,
             published: track.published,
             newlyPublished,
             complete: track.complete,
-            dubRate: rateOf(segments, task.startedAt, now, activeTasks),
+            dubRate: rateOf(segments, task.startedAt, now, load),
           };
         },
         { timeout: 30_000, maxWait: 30_000 },

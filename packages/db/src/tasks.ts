@@ -9,7 +9,7 @@ import type {
 import { taskProgress } from "@vitranslator/pipeline/graph";
 import type { Db } from "./client";
 import type { Prisma } from "./generated/prisma/client";
-import { ACTIVE_TASKS, partRow, rateOf, sentenceRow, toSegmentRecord, toSentenceRecord } from "./task-store";
+import { machineLoad, partRow, rateOf, sentenceRow, toSegmentRecord, toSentenceRecord } from "./task-store";
 
 export interface NewTask {
   id: string;
@@ -134,7 +134,7 @@ export async function getTaskSnapshot(db: Db, id: string, language?: string): Pr
     language: lang,
     segments: t.segments.map(toSegmentRecord),
     sentences: t.sentences.map(toSentenceRecord),
-    dubRate: rateOf(t.segments, t.startedAt, new Date(), await db.task.count({ where: ACTIVE_TASKS() })),
+    dubRate: rateOf(t.segments, t.startedAt, new Date(), await machineLoad(db, t)),
   };
 }
 

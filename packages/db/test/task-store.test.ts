@@ -157,4 +157,30 @@ describe("task store", () => {
     expect(await addTaskLanguage(t.db, id, "es")).toEqual({ ok: false, code: "LANGUAGE_EXISTS" });
     expect(await addTaskLanguage(t.db, newTaskId(), "es")).toEqual({ ok: false, code: "TASK_NOT_FOUND" });
   });
+
+  it("shares a first part's rate out among the tasks it went ahead of, not those started with it", async () => {
+    await t.db.task.updateMany({ data: { status: "completed" } });
+    const now = Date.now();
+    const at = (ms: number) => new Date(now + ms);
+    const [early, withIt, id] = [await newTask(), await newTask(), await newTask()];
+    // Past its first part when `id` started: its later parts now share the machine with `id`'s.
+    await t.db.task.update({
+      where: { id: early },
+      data: { status: "processing", startedAt: at(-60_000), firstSegmentAt: at(-50_000) },
+    });
+    // Started with `id`: its first part was made alongside `id`'s.
+    await t.db.task.update({ where: { id: withIt }, data: { status: "processing", startedAt: at(-10_000) } });
+    await t.db.task.update({ where: { id }, data: { status: "processing", startedAt: at(-10_000) } });
+    await createTaskStore(t.db).savePlan(
+      id,
+      [0, 1].map((i) => ({ index: i, startMs: i * 5000, durationMs: 5000 })),
+      6,
+    );
+    await t.db.segment.updateMany({
+      where: { taskId: id, index: 0 },
+      data: { status: "published", publishedAt: at(-7500) },
+    });
+    // 5 s made in 2.5 s (2x), a quarter in reserve on a shared machine, shared with `early` only.
+    expect((await getTaskSnapshot(t.db, id))?.dubRate).toBeCloseTo((2 * 0.75) / 2, 9);
+  });
 });

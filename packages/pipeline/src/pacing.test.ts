@@ -10,18 +10,44 @@ import {
   SHARED_MACHINE_RESERVE,
 } from "./pacing";
 
+/** Three tasks started together. */
+const SHARED = { activeTasks: 3, aheadAtStart: 0 };
+
 describe("dubRate", () => {
   it("is unknown before anything is published", () => {
     expect(dubRate([], 0)).toBeNull();
     expect(dubRate([{ durationMs: 5000, publishedAtMs: 4000 }], null)).toBeNull();
   });
 
-  it("counts the first part from when work started, shared out among the tasks being dubbed", () => {
+  it("counts the first part from when work started, shared out among the tasks it went ahead of", () => {
     // 5 s made in 2.5 s: 2x.
     expect(dubRate([{ durationMs: 5000, publishedAtMs: 12_500 }], 10_000)).toBe(2);
-    // First parts jump every queue: with 4 tasks running, the parts after it come 4x slower,
-    // and a quarter is kept in reserve.
-    expect(dubRate([{ durationMs: 5000, publishedAtMs: 12_500 }], 10_000, 4)).toBe(0.375);
+    // Three tasks were past their first part when this one started: its first part went ahead
+    // of their later parts, which from now on share the machine with its own (4x slower), and a
+    // quarter is kept in reserve.
+    expect(dubRate([{ durationMs: 5000, publishedAtMs: 12_500 }], 10_000, { activeTasks: 4, aheadAtStart: 3 })).toBe(
+      0.375,
+    );
+  });
+
+  it("does not share the first part's rate out among tasks that started with it: they were made alongside it", () => {
+    // Three 30 s uploads at once: each first part (5 s) out ~8 s after its task started, while
+    // the other two first parts were being made. Dividing by three announced a 0.16x rate and a
+    // wait of minutes; the three viewers then waited 17–23 s.
+    const load = { activeTasks: 3, aheadAtStart: 0 };
+    const rate = dubRate([{ durationMs: 5000, publishedAtMs: 8000 }], 0, load)!;
+    expect(rate).toBeCloseTo((5 / 8) * (1 - SHARED_MACHINE_RESERVE), 9);
+    const partsMs = [5000, 6250, 6250, 6250, 6250];
+    const plan = planStart({ partsMs, publishedCount: 1, rate })!;
+    expect(plan.waitMs).toBeLessThan(45_000);
+    // The same part, with the three tasks already past their first parts when it started.
+    const behind = dubRate([{ durationMs: 5000, publishedAtMs: 8000 }], 0, { activeTasks: 3, aheadAtStart: 2 })!;
+    expect(behind).toBeCloseTo(rate / 3, 9);
+    // More "ahead" than other tasks cannot be.
+    expect(dubRate([{ durationMs: 5000, publishedAtMs: 8000 }], 0, { activeTasks: 2, aheadAtStart: 5 })).toBeCloseTo(
+      rate / 2,
+      9,
+    );
   });
 
   it("uses the recent publications once there are several, not the slow start", () => {
@@ -50,10 +76,10 @@ describe("dubRate", () => {
       { durationMs: 12_000, publishedAtMs: 30_000 },
     ];
     // Alone the pace is 2x; shared, the 25 s made in 30 s bound it, and a quarter is kept back.
-    expect(dubRate(parts, 0, 3)).toBeCloseTo((25 / 30) * (1 - SHARED_MACHINE_RESERVE), 9);
+    expect(dubRate(parts, 0, SHARED)).toBeCloseTo((25 / 30) * (1 - SHARED_MACHINE_RESERVE), 9);
     // A quick start does not make the average the bound: the recent pace is lower.
     const quick = parts.map((p) => ({ ...p, publishedAtMs: p.publishedAtMs - 18_000 }));
-    expect(dubRate(quick, 0, 3)).toBeCloseTo(2 * (1 - SHARED_MACHINE_RESERVE), 9);
+    expect(dubRate(quick, 0, SHARED)).toBeCloseTo(2 * (1 - SHARED_MACHINE_RESERVE), 9);
   });
 
   it("does not explode on parts published together", () => {
@@ -166,7 +192,7 @@ describe("planStart", () => {
     const partsMs = [4000, 6000, 9000, 13_500, 20_000, 30_000, 30_000, 30_000, 30_000, 7500];
     const times = [9000, 12_000, 20_000, 36_000];
     const published = times.map((t, k) => ({ durationMs: partsMs[k] as number, publishedAtMs: t }));
-    const rate = dubRate(published, 0, 3)!;
+    const rate = dubRate(published, 0, SHARED)!;
     const plan = planStart({ partsMs, publishedCount: published.length, rate })!;
     expect(rate).toBeLessThan(0.7);
     let playheadStart = plan.waitMs + partsMs.slice(0, 4).reduce((a, b) => a + b, 0);

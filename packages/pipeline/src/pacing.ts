@@ -18,35 +18,51 @@ export interface PublishedPart {
  */
 export const SHARED_MACHINE_RESERVE = 0.25;
 
+/** What else the workers are dubbing, seen from one task (the task store counts it). */
+export interface MachineLoad {
+  /** Tasks being dubbed on the same workers now, this one included. */
+  activeTasks: number;
+  /**
+   * Of the other tasks being dubbed, those whose first part was out before this task started:
+   * this task's first part went ahead of their later parts, so its rate did not pay for them,
+   * and from now on it does. Tasks that started with it made their first parts alongside it:
+   * its rate already shows them (dividing by them too announced "0.1x … starting in 212 s"
+   * to each of three viewers who then waited 17–23 s).
+   */
+  aheadAtStart: number;
+}
+
+export const ALONE: MachineLoad = { activeTasks: 1, aheadAtStart: 0 };
+
 /**
  * Dub rate (media ms per wall ms) from the published prefix, in order; null when nothing is
  * known.
  *
- * - One part: from when work started, shared out among the tasks being dubbed (a first part
- *   jumps every queue, so it is made faster than the parts after it while other tasks share
- *   the machine). Not credited for pipelining: part k+1 overlaps part k's last stages, but
- *   on a machine whose cores are all busy (the stages are CPU-bound, and so is the viewer's
- *   browser) that overlap bought ~10 %, not 2x — counting it made viewers alone stall.
+ * - One part: from when work started, shared out among the tasks that were already past their
+ *   first part then (`MachineLoad.aheadAtStart`). Not credited for pipelining: part k+1
+ *   overlaps part k's last stages, but on a machine whose cores are all busy (the stages are
+ *   CPU-bound, and so is the viewer's browser) that overlap bought ~10 %, not 2x — counting
+ *   it made viewers alone stall.
  * - Several: the pace of the publications since the first (from the second once there are
  *   three: part 1 is made while part 0 finishes, so it lands right after it), so a slow
  *   start stops counting; parts landing together count 250 ms each, never a huge rate.
- * - With other tasks running, never above the average since work started, less
- *   `SHARED_MACHINE_RESERVE`: a short window of a shared machine is too hopeful.
+ * - With other tasks running, less `SHARED_MACHINE_RESERVE`, and never above the average
+ *   since work started: a short window of a shared machine is too hopeful.
  */
 export function dubRate(
   published: readonly PublishedPart[],
   startedAtMs: number | null,
-  /** Tasks being dubbed on the same workers now, this one included. */
-  activeTasks = 1,
+  load: MachineLoad = ALONE,
 ): number | null {
   if (published.length === 0) return null;
-  const shared = activeTasks > 1;
+  const shared = load.activeTasks > 1;
   const reserve = shared ? 1 - SHARED_MACHINE_RESERVE : 1;
   const last = published.at(-1) as PublishedPart;
   if (published.length === 1) {
     if (startedAtMs === null) return null;
     const making = Math.max(250, last.publishedAtMs - startedAtMs);
-    return ((last.durationMs / making) * reserve) / Math.max(1, activeTasks);
+    const ahead = Math.min(Math.max(0, load.aheadAtStart), Math.max(0, load.activeTasks - 1));
+    return ((last.durationMs / making) * reserve) / (1 + ahead);
   }
   const from = published.length >= 3 ? 1 : 0;
   const first = published[from] as PublishedPart;
