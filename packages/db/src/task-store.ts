@@ -199,16 +199,13 @@ export function createTaskStore(db: Db): TaskStore {
 
     async savePlan(taskId, plan, targetDurationS) {
       const languages = await taskLanguages(db, taskId);
+      // One statement for every part (a planned part is never changed by planning again): one
+      // upsert per part took 0.24 s for the 30 parts of a 10 min video, on the first frame's path.
       await db.$transaction([
-        ...languages.flatMap((language) =>
-          plan.map((s) =>
-            db.segment.upsert({
-              where: { taskId_language_index: { taskId, language, index: s.index } },
-              create: partRow(taskId, language, s),
-              update: {},
-            }),
-          ),
-        ),
+        db.segment.createMany({
+          data: languages.flatMap((language) => plan.map((s) => partRow(taskId, language, s))),
+          skipDuplicates: true,
+        }),
         db.task.update({ where: { id: taskId }, data: { segmentCount: plan.length, targetDurationS } }),
       ]);
     },

@@ -25,9 +25,9 @@ describe("dubRate", () => {
     // Three tasks were past their first part when this one started: its first part went ahead
     // of their later parts, which from now on share the machine with its own (4x slower), and a
     // quarter is kept in reserve.
-    expect(dubRate([{ durationMs: 5000, publishedAtMs: 12_500 }], 10_000, { activeTasks: 4, aheadAtStart: 3 })).toBe(
-      0.375,
-    );
+    expect(
+      dubRate([{ durationMs: 5000, publishedAtMs: 12_500 }], 10_000, { activeTasks: 4, aheadAtStart: 3 }),
+    ).toBe(0.375);
   });
 
   it("does not share the first part's rate out among tasks that started with it: they were made alongside it", () => {
@@ -41,13 +41,15 @@ describe("dubRate", () => {
     const plan = planStart({ partsMs, publishedCount: 1, rate })!;
     expect(plan.waitMs).toBeLessThan(45_000);
     // The same part, with the three tasks already past their first parts when it started.
-    const behind = dubRate([{ durationMs: 5000, publishedAtMs: 8000 }], 0, { activeTasks: 3, aheadAtStart: 2 })!;
+    const behind = dubRate([{ durationMs: 5000, publishedAtMs: 8000 }], 0, {
+      activeTasks: 3,
+      aheadAtStart: 2,
+    })!;
     expect(behind).toBeCloseTo(rate / 3, 9);
     // More "ahead" than other tasks cannot be.
-    expect(dubRate([{ durationMs: 5000, publishedAtMs: 8000 }], 0, { activeTasks: 2, aheadAtStart: 5 })).toBeCloseTo(
-      rate / 2,
-      9,
-    );
+    expect(
+      dubRate([{ durationMs: 5000, publishedAtMs: 8000 }], 0, { activeTasks: 2, aheadAtStart: 5 }),
+    ).toBeCloseTo(rate / 2, 9);
   });
 
   it("uses the recent publications once there are several, not the slow start", () => {
@@ -103,8 +105,14 @@ describe("planStart", () => {
   it("waits when the next part would land after the first one has played", () => {
     // Part 1 (7.5 s) takes 7.5 s at 1x: 5 s are buffered, so wait 2.5 s plus the margin.
     expect(
-      planStart({ partsMs: [5000, 7500], publishedCount: 1, rate: 1, marginMs: 1000, marginShare: 0, wobble: 0 })
-        ?.waitMs,
+      planStart({
+        partsMs: [5000, 7500],
+        publishedCount: 1,
+        rate: 1,
+        marginMs: 1000,
+        marginShare: 0,
+        wobble: 0,
+      })?.waitMs,
     ).toBe(3500);
   });
 
@@ -112,9 +120,9 @@ describe("planStart", () => {
     expect(partMarginMs(4000)).toBe(1150);
     expect(partMarginMs(30_000)).toBe(3750);
     // Part 1 (7.5 s) at 1x: 2.5 s short, plus 1 s and a tenth of 7.5 s.
-    expect(planStart({ partsMs: [5000, 7500], publishedCount: 1, rate: 1, marginMs: 1000, wobble: 0 })?.waitMs).toBe(
-      4250,
-    );
+    expect(
+      planStart({ partsMs: [5000, 7500], publishedCount: 1, rate: 1, marginMs: 1000, wobble: 0 })?.waitMs,
+    ).toBe(4250);
   });
 
   it("waits for the end when the dub is slower than real time", () => {

@@ -52,6 +52,13 @@ describe("RNNoise separator", () => {
     const vocals = (await decodePcm({ input: vocalsOut, sampleRate: RATE, channels: 2 })).channels;
     expect(bg[0]?.length).toBe(mix.length);
     expect(vocals[0]?.length).toBe(mix.length);
+    // The stems add up to the mix, sample for sample.
+    const held = (await decodePcm({ input, sampleRate: RATE, channels: 2 })).channels;
+    let worst = 0;
+    for (let c = 0; c < 2; c++)
+      for (let i = 0; i < mix.length; i++)
+        worst = Math.max(worst, Math.abs((vocals[c]?.[i] ?? 0) + (bg[c]?.[i] ?? 0) - (held[c]?.[i] ?? 0)));
+    expect(worst).toBe(0);
     const left = bg[0] as Float32Array;
     const residual = left.map((v, i) => v - (music[i] as number));
     const speechLeakDb = db(energy(residual) / energy(speechAt));

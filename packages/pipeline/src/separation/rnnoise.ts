@@ -4,10 +4,13 @@
  * RNNoise wants 48 kHz mono frames of 480 samples in int16 range, so each channel runs
  * through its own denoiser state at 48 kHz and the vocals are resampled back to the
  * input's 44.1 kHz before the subtraction, keeping both stems sample-aligned with the mix.
+ * The stems are read and written in JS; ffmpeg runs twice, for the two changes of rate.
  */
 import { loadFailed, loadOnce } from "../load-once";
 import { spectralGate } from "./gate";
-import { decodePcm, encodeWav, yieldToEventLoop } from "./pcm";
+import { decodeWavPcm16, encodeWavPcm16 } from "../audio/wav";
+import { writeFileAtomic } from "../hls/playlist";
+import { decodePcm, encodeWav, resamplePcm, yieldToEventLoop } from "./pcm";
 import { instantiateRnnoise } from "./rnnoise-wasm";
 import type { RnnoiseModule } from "./rnnoise-wasm";
 import type { PcmAudio } from "./pcm";
@@ -113,24 +116,38 @@ export function createRnnoiseSeparator(): Separator {
     name: "rnnoise",
     async separate(opts: SeparateOptions): Promise<void> {
       const { signal } = opts;
-      // Dialogue sits in the centre: one pass over the mid channel (L+R)/2 finds it, at half
-      // the cost of denoising each channel, and is taken out of both channels below.
-      const mix48 = await decodePcm({ input: opts.input, sampleRate: RNNOISE_RATE, channels: 2, signal });
-      const mid = midChannel(mix48);
-      const denoised = await denoiseChannel({ samples: mid, signal });
-      const voice = await spectralGate({ samples: denoised, reference: mid, sampleRate: RNNOISE_RATE });
-      const vocals48: PcmAudio = { sampleRate: RNNOISE_RATE, channels: mix48.channels.map(() => voice) };
-      // Vocals go back to the stem rate through their own file, so the subtraction below uses
-      // exactly the samples that the vocals stem holds.
-      await encodeWav({ audio: vocals48, out: opts.vocalsOut, outSampleRate: STEM_SAMPLE_RATE, signal });
       const mix = await decodePcm({ input: opts.input, sampleRate: STEM_SAMPLE_RATE, channels: 2, signal });
       const length = mix.channels[0]?.length ?? 0;
-      const vocals = fitLength(
-        await decodePcm({ input: opts.vocalsOut, sampleRate: STEM_SAMPLE_RATE, channels: 2, signal }),
-        length,
+      // Dialogue sits in the centre: one pass over the mid channel (L+R)/2 finds it, at half
+      // the cost of denoising each channel, and is taken out of both channels below.
+      const mid = only(
+        await resamplePcm({
+          audio: { sampleRate: STEM_SAMPLE_RATE, channels: [midChannel(mix)] },
+          sampleRate: RNNOISE_RATE,
+          signal,
+        }),
       );
-      await encodeWav({ audio: vocals, out: opts.vocalsOut, signal });
-      await encodeWav({ audio: subtract(mix, vocals), out: opts.backgroundOut, signal });
+      const denoised = await denoiseChannel({ samples: mid, signal });
+      const voice48 = await spectralGate({ samples: denoised, reference: mid, sampleRate: RNNOISE_RATE });
+      const voice = only(
+        fitLength(
+          await resamplePcm({
+            audio: { sampleRate: RNNOISE_RATE, channels: [voice48] },
+            sampleRate: STEM_SAMPLE_RATE,
+            signal,
+          }),
+          length,
+        ),
+      );
+      // The stem's own 16-bit samples are what is subtracted: vocals + background is the mix.
+      const vocalsWav = encodeWavPcm16({
+        sampleRate: STEM_SAMPLE_RATE,
+        channels: mix.channels.map(() => voice),
+      });
+      await writeFileAtomic(opts.vocalsOut, vocalsWav);
+      await encodeWav({ audio: subtract(mix, decodeWavPcm16(vocalsWav)), out: opts.backgroundOut, signal });
     },
   };
 }
+
+const only = (audio: PcmAudio): Float32Array => audio.channels[0] ?? new Float32Array(0);
