@@ -4,6 +4,8 @@ import {
   decideStart,
   dubRate,
   MAX_RATE_WAIT_MS,
+  MEASURED_AFTER_PARTS,
+  MEASURING_MESSAGE,
   partMarginMs,
   planStart,
   plannedWaitMessage,
@@ -136,8 +138,17 @@ describe("planStart", () => {
       wobble: 0,
     });
     expect(plan?.waitMs).toBe(110_000 - 30_000);
-    expect(plannedWaitMessage(plan!, 12_300)).toBe(
+    expect(plannedWaitMessage(plan!, 12_300, MEASURED_AFTER_PARTS)).toBe(
       "Dubbing at 0.5x real time: starting in 13 s so you can watch without pauses",
+    );
+  });
+
+  it("says it is measuring, not a countdown, while the rate rests on fewer than three parts", () => {
+    const plan = { waitMs: 1_050_000, rate: 0.4 };
+    expect(plannedWaitMessage(plan, 1_050_000, 1)).toBe(MEASURING_MESSAGE);
+    expect(plannedWaitMessage(plan, 1_050_000, 2)).toBe(MEASURING_MESSAGE);
+    expect(plannedWaitMessage(plan, 7000, 3)).toBe(
+      "Dubbing at 0.4x real time: starting in 7 s so you can watch without pauses",
     );
   });
 

@@ -2,7 +2,13 @@
 
 import type { Ref, RefObject } from "react";
 import { useEffect, useImperativeHandle, useRef, useState } from "react";
-import { decideStart, MEASURING_MESSAGE, planStart, plannedWaitMessage } from "@vitranslator/pipeline/pacing";
+import {
+  decideStart,
+  MEASURED_AFTER_PARTS,
+  MEASURING_MESSAGE,
+  planStart,
+  plannedWaitMessage,
+} from "@vitranslator/pipeline/pacing";
 import type { HlsHandle } from "./hls-player";
 import { createHls } from "./hls-player";
 import {
@@ -168,7 +174,7 @@ export function Player({
       let seen = pacingRef.current.publishedCount;
       let current = plan;
       setState("planned-wait");
-      setMessage(plannedWaitMessage(plan, plan.waitMs));
+      setMessage(plannedWaitMessage(plan, plan.waitMs, seen));
       waitTimer = setInterval(() => {
         const now = pacingRef.current;
         if (now.done) return play();
@@ -176,7 +182,7 @@ export function Player({
           seen = now.publishedCount;
           // Three publications measure the rate itself; fewer are only a hint (see dubRate).
           const rate =
-            now.publishedCount >= 3 && now.dubRate !== null
+            now.publishedCount >= MEASURED_AFTER_PARTS && now.dubRate !== null
               ? now.dubRate
               : Math.min(plan.rate, now.dubRate ?? plan.rate);
           const again = planStart({ partsMs: now.partsMs, publishedCount: now.publishedCount, rate });
@@ -187,7 +193,7 @@ export function Player({
         }
         const left = deadline - Date.now();
         if (left <= 0) play();
-        else setMessage(plannedWaitMessage(current, left));
+        else setMessage(plannedWaitMessage(current, left, seen));
       }, 250);
     };
 
