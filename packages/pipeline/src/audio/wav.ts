@@ -21,6 +21,60 @@ function badWav(path: string, why: string): PipelineError {
   });
 }
 
+/** WAVE_FORMAT_PCM, and WAVE_FORMAT_EXTENSIBLE (whose subformat is checked). */
+const FORMAT_PCM = 1;
+const FORMAT_EXTENSIBLE = 0xfffe;
+
+interface WavHeader {
+  /** The format tag (an extensible header's subformat): 1 is integer PCM. */
+  tag: number;
+  channels: number;
+  sampleRate: number;
+  bitsPerSample: number;
+  dataOffset: number;
+  dataBytes: number;
+}
+
+/**
+ * Walks a WAV's chunks up to "data". `buf` holds the file's first bytes (or all of it) and
+ * `fileSize` its whole length, which bounds the data.
+ */
+function parseWavHeader(buf: Buffer, fileSize: number, name: string): WavHeader {
+  if (buf.length < 12 || buf.toString("ascii", 0, 4) !== "RIFF" || buf.toString("ascii", 8, 12) !== "WAVE")
+    throw badWav(name, "no RIFF/WAVE header");
+  let offset = 12;
+  let fmt: Omit<WavHeader, "dataOffset" | "dataBytes"> | undefined;
+  while (offset + 8 <= buf.length) {
+    const id = buf.toString("ascii", offset, offset + 4);
+    const size = buf.readUInt32LE(offset + 4);
+    if (id === "fmt ") {
+      if (size < 16 || offset + 8 + 16 > buf.length) throw badWav(name, "short fmt chunk");
+      const tag = buf.readUInt16LE(offset + 8);
+      fmt = {
+        // The extensible header's subformat GUID starts with the real format tag.
+        tag:
+          tag === FORMAT_EXTENSIBLE && size >= 26 && offset + 34 <= buf.length
+            ? buf.readUInt16LE(offset + 32)
+            : tag,
+        channels: buf.readUInt16LE(offset + 10),
+        sampleRate: buf.readUInt32LE(offset + 12),
+        bitsPerSample: buf.readUInt16LE(offset + 22),
+      };
+    } else if (id === "data") {
+      if (!fmt) throw badWav(name, "data chunk before fmt chunk");
+      const dataOffset = offset + 8;
+      // Streaming writers leave the size at 0 or 0xFFFFFFFF; the rest of the file is data then.
+      const available = fileSize - dataOffset;
+      return { ...fmt, dataOffset, dataBytes: size === 0 || size > available ? available : size };
+    }
+    offset += 8 + size + (size % 2);
+  }
+  throw badWav(
+    name,
+    buf.length < fileSize ? `no data chunk in the first ${buf.length} bytes` : "no data chunk",
+  );
+}
+
 /**
  * Reads a PCM WAV header without decoding. Used for durations of files we wrote ourselves:
  * much cheaper than spawning ffprobe for every sentence.
@@ -31,39 +85,15 @@ export async function readWavFormat(path: string): Promise<WavFormat> {
     const { size } = await fh.stat();
     const buf = Buffer.alloc(Math.min(HEADER_BYTES, size));
     await fh.read(buf, 0, buf.length, 0);
-    if (
-      buf.length < 12 ||
-      buf.toString("ascii", 0, 4) !== "RIFF" ||
-      buf.toString("ascii", 8, 12) !== "WAVE"
-    ) {
-      throw badWav(path, "no RIFF/WAVE header");
-    }
-    let offset = 12;
-    let fmt: Omit<WavFormat, "dataBytes" | "durationMs"> | undefined;
-    while (offset + 8 <= buf.length) {
-      const id = buf.toString("ascii", offset, offset + 4);
-      const chunkSize = buf.readUInt32LE(offset + 4);
-      if (id === "fmt ") {
-        fmt = {
-          channels: buf.readUInt16LE(offset + 10),
-          sampleRate: buf.readUInt32LE(offset + 12),
-          bitsPerSample: buf.readUInt16LE(offset + 22),
-        };
-      } else if (id === "data") {
-        if (!fmt) throw badWav(path, "data chunk before fmt chunk");
-        // Streaming writers leave the size at 0 or 0xFFFFFFFF; the rest of the file is data then.
-        const available = size - (offset + 8);
-        const dataBytes = chunkSize === 0 || chunkSize > available ? available : chunkSize;
-        const bytesPerSecond = fmt.sampleRate * fmt.channels * (fmt.bitsPerSample / 8);
-        return {
-          ...fmt,
-          dataBytes,
-          durationMs: bytesPerSecond > 0 ? (dataBytes / bytesPerSecond) * 1000 : 0,
-        };
-      }
-      offset += 8 + chunkSize + (chunkSize % 2);
-    }
-    throw badWav(path, "no data chunk in the first 4 KiB");
+    const { sampleRate, channels, bitsPerSample, dataBytes } = parseWavHeader(buf, size, path);
+    const bytesPerSecond = sampleRate * channels * (bitsPerSample / 8);
+    return {
+      sampleRate,
+      channels,
+      bitsPerSample,
+      dataBytes,
+      durationMs: bytesPerSecond > 0 ? (dataBytes / bytesPerSecond) * 1000 : 0,
+    };
   } finally {
     await fh.close();
   }
@@ -79,9 +109,6 @@ export interface PcmAudio {
   channels: Float32Array[];
 }
 
-/** WAVE_FORMAT_PCM, and WAVE_FORMAT_EXTENSIBLE (whose subformat is checked). */
-const FORMAT_PCM = 1;
-const FORMAT_EXTENSIBLE = 0xfffe;
 const INT16_SCALE = 32768;
 
 /**
@@ -120,43 +147,18 @@ export function encodeWavPcm16(audio: PcmAudio): Buffer {
 
 /** A 16-bit PCM WAV's samples, any channel count (what ffmpeg's `-c:a pcm_s16le` writes). */
 export function decodeWavPcm16(buf: Buffer, name = "audio"): PcmAudio {
-  if (buf.length < 12 || buf.toString("ascii", 0, 4) !== "RIFF" || buf.toString("ascii", 8, 12) !== "WAVE")
-    throw badWav(name, "no RIFF/WAVE header");
-  let offset = 12;
-  let fmt: { tag: number; channels: number; sampleRate: number; bits: number } | undefined;
-  while (offset + 8 <= buf.length) {
-    const id = buf.toString("ascii", offset, offset + 4);
-    const size = buf.readUInt32LE(offset + 4);
-    if (id === "fmt ") {
-      if (size < 16 || offset + 8 + size > buf.length) throw badWav(name, "short fmt chunk");
-      const tag = buf.readUInt16LE(offset + 8);
-      fmt = {
-        // The extensible header's subformat GUID starts with the real format tag.
-        tag: tag === FORMAT_EXTENSIBLE && size >= 26 ? buf.readUInt16LE(offset + 8 + 24) : tag,
-        channels: buf.readUInt16LE(offset + 10),
-        sampleRate: buf.readUInt32LE(offset + 12),
-        bits: buf.readUInt16LE(offset + 22),
-      };
-    } else if (id === "data") {
-      if (!fmt) throw badWav(name, "data chunk before fmt chunk");
-      if (fmt.tag !== FORMAT_PCM || fmt.bits !== 16 || fmt.channels < 1)
-        throw badWav(name, `expected 16-bit PCM, got format ${fmt.tag}, ${fmt.bits} bit, ${fmt.channels} ch`);
-      const start = offset + 8;
-      // Streaming writers leave the size at 0 or 0xFFFFFFFF; the rest of the file is data then.
-      const end = size === 0 || start + size > buf.length ? buf.length : start + size;
-      const n = fmt.channels;
-      const frames = Math.floor((end - start) / (2 * n));
-      const view = new DataView(buf.buffer, buf.byteOffset + start, frames * n * 2);
-      const channels = Array.from({ length: n }, () => new Float32Array(frames));
-      for (let c = 0; c < n; c++) {
-        const ch = channels[c] as Float32Array;
-        for (let i = 0; i < frames; i++) ch[i] = view.getInt16((i * n + c) * 2, true) / INT16_SCALE;
-      }
-      return { sampleRate: fmt.sampleRate, channels };
-    }
-    offset += 8 + size + (size % 2);
+  const h = parseWavHeader(buf, buf.length, name);
+  if (h.tag !== FORMAT_PCM || h.bitsPerSample !== 16 || h.channels < 1)
+    throw badWav(name, `expected 16-bit PCM, got format ${h.tag}, ${h.bitsPerSample} bit, ${h.channels} ch`);
+  const n = h.channels;
+  const frames = Math.floor(h.dataBytes / (2 * n));
+  const view = new DataView(buf.buffer, buf.byteOffset + h.dataOffset, frames * n * 2);
+  const channels = Array.from({ length: n }, () => new Float32Array(frames));
+  for (let c = 0; c < n; c++) {
+    const ch = channels[c] as Float32Array;
+    for (let i = 0; i < frames; i++) ch[i] = view.getInt16((i * n + c) * 2, true) / INT16_SCALE;
   }
-  throw badWav(name, "no data chunk");
+  return { sampleRate: h.sampleRate, channels };
 }
 
 export async function readWavPcm16(path: string): Promise<PcmAudio> {
