@@ -3,6 +3,7 @@
  * it runs, nothing visible under the model's name before it is complete and verified, one
  * downloader per folder, and an exact list of what is missing when the server is away.
  */
+import { readFileSync } from "node:fs";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -67,12 +68,19 @@ describe("fetchModelPack", () => {
   it("downloads what is missing and reports per-model progress in the status file", async () => {
     const modelsDir = path.join(tmp.dir, "a");
     const seen: ModelPackStatus[] = [];
+    const behind: string[] = [];
     const { report, status } = await fetchModelPack({
       modelsDir,
       entries: [entry("small.onnx"), entry("big.gguf", { sizeMb: 1 })],
       throttleMs: 0,
-      onStatus: (s) => seen.push(s),
+      onStatus: (s) => {
+        seen.push(s);
+        // What an observer is told is already what the file says (a reader never sees it behind).
+        const onDisk = JSON.parse(readFileSync(packStatusPath(modelsDir), "utf8")) as ModelPackStatus;
+        if (JSON.stringify(onDisk.models) !== JSON.stringify(s.models)) behind.push(s.updatedAt);
+      },
     });
+    expect(behind).toEqual([]);
     expect(report.installed.map((e) => e.target)).toEqual(["small.onnx", "big.gguf"]);
     expect(status.state).toBe("done");
     expect(await readFile(path.join(modelsDir, "big.gguf"))).toEqual(BIG);

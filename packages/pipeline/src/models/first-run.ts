@@ -18,13 +18,16 @@ export interface FetchModelPackOptions {
   entries: readonly ModelEntry[];
   signal?: AbortSignal;
   attempts?: number;
-  /** Called on every status change; byte progress at most every `throttleMs`. */
+  /** Called on every status change once it is written; byte progress at most every `throttleMs`. */
   onStatus?: (status: ModelPackStatus) => void;
   throttleMs?: number;
 }
 
 /** The entries not yet installed in `modelsDir`. */
-export async function missingModels(modelsDir: string, entries: readonly ModelEntry[]): Promise<ModelEntry[]> {
+export async function missingModels(
+  modelsDir: string,
+  entries: readonly ModelEntry[],
+): Promise<ModelEntry[]> {
   const out: ModelEntry[] = [];
   for (const e of entries) if (!(await isInstalled(modelsDir, e))) out.push(e);
   return out;
@@ -108,8 +111,13 @@ export async function fetchModelPack(
     lastWrite = t;
     status.updatedAt = now();
     const snapshot = structuredClone(status);
-    writing = writing.then(() => writeModelPackStatus(snapshot)).catch(() => undefined);
-    opts.onStatus?.(snapshot);
+    // Observers hear of a status once it is on disk, so what they read there agrees with it
+    // (told first, a reader could find the file a version behind: fraction null mid-download).
+    writing = writing
+      .then(() => writeModelPackStatus(snapshot))
+      .catch(() => undefined)
+      .then(() => opts.onStatus?.(snapshot))
+      .catch(() => undefined);
   };
   const heartbeat = setInterval(() => publish(true), STATUS_HEARTBEAT_MS);
   heartbeat.unref();
